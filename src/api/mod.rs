@@ -1,0 +1,120 @@
+//! What JavaScript sees: the `#[wasm_bindgen]` exports.
+
+use wasm_bindgen::prelude::*;
+
+use crate::client;
+use crate::error::Error;
+use crate::sdk::{VideoClient, ZoomVideo};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** What the browser supports, from `ZoomVideo.checkSystemRequirements()`. */
+export interface Compatibility { audio: boolean; video: boolean; screen: boolean }
+/** One camera, microphone or speaker. `deviceId` rotates between origins; `label` is stabler. */
+export interface Device { deviceId: string; kind: "camera" | "microphone" | "speaker"; label: string; groupId: string }
+/**
+ * Every error zoomkit throws or rejects with. `kind` is `zoom` when the SDK
+ * itself failed, and then `type`, `errorCode` and `reason` are Zoom's own.
+ */
+export interface ZoomkitError extends Error {
+  name: "ZoomkitError";
+  kind: "zoom" | "thrown" | "decode" | "usage";
+  op?: string;
+  type?: string;
+  errorCode?: number;
+  reason?: string;
+}
+"#;
+
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    value
+        .serialize(&ser)
+        .map_err(|e| JsValue::from(Error::Usage(format!("internal: cannot convert to JS: {e}"))))
+}
+
+/// A thin typed handle on the SDK: the first contact with `ZoomVideo`,
+/// useful on its own for pre-join checks (browser support, device lists).
+///
+/// ```js
+/// import ZoomVideo from "@zoom/videosdk";
+/// import { init, ZoomSdk } from "zoomkit";
+/// await init();
+/// const sdk = new ZoomSdk(ZoomVideo);
+/// sdk.checkSystemRequirements(); // { audio, video, screen }
+/// await sdk.init("en-US", "CDN");
+/// await sdk.getDevices();        // Device[]
+/// ```
+#[wasm_bindgen]
+pub struct ZoomSdk {
+    zoom: ZoomVideo,
+    client: Option<VideoClient>,
+}
+
+#[wasm_bindgen]
+impl ZoomSdk {
+    /// Wraps `ZoomVideo` (or the simulator). Calls nothing yet.
+    #[wasm_bindgen(constructor)]
+    pub fn new(zoom_video: ZoomVideo) -> ZoomSdk {
+        ZoomSdk {
+            zoom: zoom_video,
+            client: None,
+        }
+    }
+
+    /// Whether audio, video and screen sharing work in this browser.
+    #[wasm_bindgen(js_name = checkSystemRequirements, unchecked_return_type = "Compatibility")]
+    pub fn check_system_requirements(&self) -> Result<JsValue, JsValue> {
+        let compat = client::check_system_requirements(&self.zoom)?;
+        to_js(&compat)
+    }
+
+    /// Creates the client and initialises it. `dependentAssets` is `"CDN"`,
+    /// `"Global"`, `"CN"` or the URL of a self-hosted copy of the SDK's `dist/lib`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn init(
+        &mut self,
+        language: String,
+        dependent_assets: String,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let client = self
+            .zoom
+            .create_client()
+            .map_err(|e| Error::from_js("ZoomVideo.createClient", e))?;
+        self.client = Some(client.clone());
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            client::init(&client, &language, &dependent_assets).await?;
+            Ok(JsValue::UNDEFINED)
+        }))
+    }
+
+    /// The cameras, microphones and speakers the SDK sees.
+    #[wasm_bindgen(js_name = getDevices, unchecked_return_type = "Promise<Device[]>")]
+    pub fn get_devices(&self) -> js_sys::Promise {
+        let zoom = self.zoom.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let devices = client::get_devices(&zoom).await?;
+            to_js(&devices)
+        })
+    }
+
+    /// Joins a session. Rejects with a `ZoomkitError` carrying Zoom's `type`,
+    /// `errorCode` and `reason` when Zoom refuses.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn join(
+        &self,
+        topic: String,
+        token: String,
+        user_name: String,
+        password: Option<String>,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let client = self
+            .client
+            .clone()
+            .ok_or_else(|| Error::Usage("call `init` before `join`".to_owned()))?;
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            client::join(&client, &topic, &token, &user_name, password).await?;
+            Ok(JsValue::UNDEFINED)
+        }))
+    }
+}

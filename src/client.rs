@@ -1,0 +1,173 @@
+//! Typed Rust calls over the raw SDK externs: each awaits the SDK's promise
+//! and turns whatever it rejects with into [`Error`].
+
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::error::Error;
+use crate::sdk::{VideoClient, ZoomVideo};
+
+/// What the browser supports, from `ZoomVideo.checkSystemRequirements()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Compatibility {
+    /// Audio works in this browser.
+    pub audio: bool,
+    /// Video works in this browser.
+    pub video: bool,
+    /// Screen sharing works in this browser.
+    pub screen: bool,
+}
+
+/// The kind of a media device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceKind {
+    /// `videoinput`: a camera.
+    Camera,
+    /// `audioinput`: a microphone.
+    Microphone,
+    /// `audiooutput`: a speaker.
+    Speaker,
+}
+
+/// One media device, as `ZoomVideo.getDevices()` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Device {
+    /// The browser's id; it rotates between origins and sessions.
+    pub device_id: String,
+    /// Camera, microphone or speaker.
+    pub kind: DeviceKind,
+    /// The human name; stabler than the id.
+    pub label: String,
+    /// Devices of one physical unit share a group id.
+    pub group_id: String,
+}
+
+async fn settle(
+    op: &'static str,
+    promise: Result<js_sys::Promise, JsValue>,
+) -> Result<JsValue, Error> {
+    let promise = promise.map_err(|e| Error::from_js(op, e))?;
+    let value = JsFuture::from(promise)
+        .await
+        .map_err(|e| Error::from_js(op, e))?;
+    // `ExecutedResult` resolves to `''` on success and, in some SDK builds, to
+    // an `ExecutedFailure` object instead of rejecting: treat that as failure.
+    if value.is_object() {
+        if let Ok(rejection) = serde_wasm_bindgen::from_value(value.clone()) {
+            return Err(Error::Zoom { op, rejection });
+        }
+    }
+    Ok(value)
+}
+
+fn get_bool(obj: &JsValue, op: &'static str, key: &str) -> Result<bool, Error> {
+    js_sys::Reflect::get(obj, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.as_bool())
+        .ok_or_else(|| Error::Decode {
+            op,
+            detail: format!("field `{key}` is missing or not a boolean"),
+        })
+}
+
+fn get_string(obj: &JsValue, op: &'static str, key: &str) -> Result<String, Error> {
+    js_sys::Reflect::get(obj, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or_else(|| Error::Decode {
+            op,
+            detail: format!("field `{key}` is missing or not a string"),
+        })
+}
+
+/// `ZoomVideo.checkSystemRequirements()`.
+pub fn check_system_requirements(zoom: &ZoomVideo) -> Result<Compatibility, Error> {
+    const OP: &str = "ZoomVideo.checkSystemRequirements";
+    let v = zoom
+        .check_system_requirements()
+        .map_err(|e| Error::from_js(OP, e))?;
+    Ok(Compatibility {
+        audio: get_bool(&v, OP, "audio")?,
+        video: get_bool(&v, OP, "video")?,
+        screen: get_bool(&v, OP, "screen")?,
+    })
+}
+
+/// Decodes one `MediaDeviceInfo`. Its fields are prototype getters, so they
+/// are read with `Reflect.get`, not by enumerating own properties.
+pub fn decode_device(value: &JsValue) -> Result<Device, Error> {
+    const OP: &str = "ZoomVideo.getDevices";
+    let kind = match get_string(value, OP, "kind")?.as_str() {
+        "videoinput" => DeviceKind::Camera,
+        "audioinput" => DeviceKind::Microphone,
+        "audiooutput" => DeviceKind::Speaker,
+        other => {
+            return Err(Error::Decode {
+                op: OP,
+                detail: format!(
+                    "field `kind` is `{other}`, expected videoinput, audioinput or audiooutput"
+                ),
+            })
+        }
+    };
+    Ok(Device {
+        device_id: get_string(value, OP, "deviceId")?,
+        kind,
+        label: get_string(value, OP, "label")?,
+        group_id: get_string(value, OP, "groupId")?,
+    })
+}
+
+/// `ZoomVideo.getDevices()`, decoded.
+pub async fn get_devices(zoom: &ZoomVideo) -> Result<Vec<Device>, Error> {
+    const OP: &str = "ZoomVideo.getDevices";
+    let list = settle(OP, zoom.get_devices()).await?;
+    let list = list
+        .dyn_into::<js_sys::Array>()
+        .map_err(|_| Error::Decode {
+            op: OP,
+            detail: "expected an array of MediaDeviceInfo".to_owned(),
+        })?;
+    list.iter().map(|d| decode_device(&d)).collect()
+}
+
+/// `VideoClient.init(language, dependentAssets)`. `dependent_assets` is `CDN`,
+/// `Global`, `CN`, or the URL of a self-hosted copy of the SDK's `dist/lib`.
+pub async fn init(
+    client: &VideoClient,
+    language: &str,
+    dependent_assets: &str,
+) -> Result<(), Error> {
+    settle(
+        "VideoClient.init",
+        client.init(language, dependent_assets, &JsValue::UNDEFINED),
+    )
+    .await
+    .map(drop)
+}
+
+/// `VideoClient.join(topic, token, userName, password?)`.
+pub async fn join(
+    client: &VideoClient,
+    topic: &str,
+    token: &str,
+    user_name: &str,
+    password: Option<String>,
+) -> Result<(), Error> {
+    settle(
+        "VideoClient.join",
+        client.join(topic, token, user_name, password),
+    )
+    .await
+    .map(drop)
+}
+
+/// `VideoClient.leave()`.
+pub async fn leave(client: &VideoClient) -> Result<(), Error> {
+    settle("VideoClient.leave", client.leave(false))
+        .await
+        .map(drop)
+}

@@ -1,0 +1,30 @@
+// The npm package as a user gets it: its manifest, and importing it where
+// there is no browser (server-side rendering).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { root } from "./harness.mjs";
+
+const pkg = path.join(root, "pkg");
+
+test("package.json is publishable: name, ESM, types, peer SDK, no side effects", () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(pkg, "package.json"), "utf8"));
+  assert.equal(manifest.name, "zoomkit");
+  assert.equal(manifest.type, "module");
+  assert.equal(manifest.sideEffects, false);
+  assert.equal(manifest.peerDependencies["@zoom/videosdk"], "^2.5.0");
+  assert.equal(manifest.exports["."].types, "./index.d.ts");
+  for (const file of manifest.files) {
+    assert.ok(fs.existsSync(path.join(pkg, file)), `${file} is listed and exists`);
+  }
+});
+
+test("importing the package under SSR touches no browser global", async () => {
+  assert.equal(typeof globalThis.window, "undefined");
+  assert.equal(typeof globalThis.document, "undefined");
+  const mod = await import(pathToFileURL(path.join(pkg, "index.js")).href);
+  assert.equal(typeof mod.init, "function");
+  assert.equal(typeof mod.ZoomSdk, "function");
+});

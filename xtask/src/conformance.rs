@@ -1,0 +1,339 @@
+//! Conformance: every SDK method and event zoomkit binds must exist in the
+//! real `@zoom/videosdk`'s machine-readable surface (`dist/types-json`), with
+//! a parameter count that fits.
+//!
+//! The bindings are read from the Rust source of `src/sdk/` with `syn`:
+//! in `extern "C"` blocks, a `method` whose `this` is `&ZoomVideo`,
+//! `&VideoClient` or `&Stream` binds the SDK namespace of that name, under
+//! its `js_name` (or its Rust name). String constants in `src/sdk/events.rs`
+//! are event names and must be an overload of `VideoClient.on`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::util;
+
+/// One method of one SDK namespace, from types-json (all overloads).
+#[derive(Debug, Default, Clone)]
+pub struct Surface {
+    /// namespace -> method -> (required params, total params) per overload
+    pub methods: BTreeMap<String, BTreeMap<String, Vec<(usize, usize)>>>,
+    /// event names accepted by `VideoClient.on`
+    pub events: Vec<String>,
+}
+
+/// A method our externs bind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub file: String,
+    pub namespace: String,
+    pub method: String,
+    pub params: usize,
+}
+
+pub fn run() -> Result<(), String> {
+    let dir = util::videosdk_dir().join("dist/types-json");
+    let surface = load_surface(&dir)?;
+    let sdk_dir = util::root().join("src/sdk");
+    let mut bindings = Vec::new();
+    let mut events = Vec::new();
+    for entry in std::fs::read_dir(&sdk_dir).map_err(|e| format!("{}: {e}", sdk_dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.extension().is_some_and(|x| x == "rs") {
+            let src =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let name = path
+                .strip_prefix(util::root())
+                .unwrap_or(&path)
+                .display()
+                .to_string();
+            bindings.extend(extract_bindings(&name, &src)?);
+            if path.file_name().is_some_and(|n| n == "events.rs") {
+                events.extend(extract_event_names(&src)?);
+            }
+        }
+    }
+    let problems = check(&surface, &bindings, &events);
+    println!(
+        "conformance: {} methods and {} events bound in src/sdk, checked against @zoom/videosdk {}",
+        bindings.len(),
+        events.len(),
+        sdk_version()?
+    );
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("conformance failed:\n  {}", problems.join("\n  ")))
+    }
+}
+
+fn sdk_version() -> Result<String, String> {
+    let path = util::videosdk_dir().join("package.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    Ok(json["version"].as_str().unwrap_or("?").to_owned())
+}
+
+/// Reads every `*.json` declaration file of types-json.
+pub fn load_surface(dir: &Path) -> Result<Surface, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        format!(
+            "cannot read {}: {e}; run `npm ci --prefix tests/browser` to install @zoom/videosdk",
+            dir.display()
+        )
+    })?;
+    let mut surface = Surface::default();
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.extension().is_none_or(|x| x != "json") || path.ends_with("schema.json") {
+            continue;
+        }
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let json: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        add_declarations(&mut surface, &json);
+    }
+    if surface.methods.is_empty() {
+        return Err(format!("{} holds no declarations", dir.display()));
+    }
+    Ok(surface)
+}
+
+fn add_declarations(surface: &mut Surface, json: &serde_json::Value) {
+    let Some(decls) = json["declarations"].as_array() else {
+        return;
+    };
+    for decl in decls {
+        let (Some(ty), Some(methods)) = (decl["type"].as_str(), decl["methods"].as_array()) else {
+            continue;
+        };
+        let ns = surface.methods.entry(ty.to_owned()).or_default();
+        for m in methods {
+            let Some(name) = m["name"].as_str() else {
+                continue;
+            };
+            let params = m["parameters"].as_array().cloned().unwrap_or_default();
+            let total = params.len();
+            let required = params
+                .iter()
+                .filter(|p| !p["optional"].as_bool().unwrap_or(false))
+                .count();
+            ns.entry(name.to_owned())
+                .or_default()
+                .push((required, total));
+            if ty == "VideoClient" && name == "on" {
+                if let Some(ev) = m["signature"]
+                    .as_str()
+                    .and_then(|s| s.strip_prefix("on(event: '"))
+                    .and_then(|s| s.split('\'').next())
+                {
+                    surface.events.push(ev.to_owned());
+                }
+            }
+        }
+    }
+}
+
+fn wasm_bindgen_args(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs
+        .iter()
+        .find(|a| a.path().is_ident("wasm_bindgen"))
+        .map(|a| match &a.meta {
+            syn::Meta::List(list) => list.tokens.to_string(),
+            _ => String::new(),
+        })
+}
+
+/// The `js_name = x` (or `js_name = "x"`) of a wasm_bindgen attribute.
+fn js_name(args: &str) -> Option<String> {
+    let rest = &args[args.find("js_name")? + "js_name".len()..];
+    let rest = rest.trim_start().strip_prefix('=')?.trim_start();
+    let name: String = rest
+        .trim_start_matches('"')
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
+        .collect();
+    (!name.is_empty()).then_some(name)
+}
+
+/// The methods bound in one source file.
+pub fn extract_bindings(file: &str, src: &str) -> Result<Vec<Binding>, String> {
+    let ast = syn::parse_file(src).map_err(|e| format!("{file}: {e}"))?;
+    let mut out = Vec::new();
+    for item in ast.items {
+        let syn::Item::ForeignMod(block) = item else {
+            continue;
+        };
+        for fi in block.items {
+            let syn::ForeignItem::Fn(f) = fi else {
+                continue;
+            };
+            let Some(args) = wasm_bindgen_args(&f.attrs) else {
+                continue;
+            };
+            let is_method = args.split(',').any(|a| a.trim() == "method");
+            if !is_method {
+                continue;
+            }
+            let mut inputs = f.sig.inputs.iter();
+            let this = match inputs.next() {
+                Some(syn::FnArg::Typed(pt)) => match &*pt.ty {
+                    syn::Type::Reference(r) => match &*r.elem {
+                        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                _ => None,
+            };
+            let Some(namespace) = this else {
+                return Err(format!(
+                    "{file}: method `{}` has no `this: &Type` argument",
+                    f.sig.ident
+                ));
+            };
+            out.push(Binding {
+                file: file.to_owned(),
+                namespace,
+                method: js_name(&args).unwrap_or_else(|| f.sig.ident.to_string()),
+                params: f.sig.inputs.len() - 1,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// String constants in `events.rs`.
+pub fn extract_event_names(src: &str) -> Result<Vec<String>, String> {
+    let ast = syn::parse_file(src).map_err(|e| format!("events.rs: {e}"))?;
+    Ok(ast
+        .items
+        .into_iter()
+        .filter_map(|item| match item {
+            syn::Item::Const(c) => match *c.expr {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect())
+}
+
+/// Every problem, each naming the symbol.
+pub fn check(surface: &Surface, bindings: &[Binding], events: &[String]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for b in bindings {
+        let Some(ns) = surface.methods.get(&b.namespace) else {
+            problems.push(format!(
+                "{}: `{}` is not a namespace or interface of @zoom/videosdk",
+                b.file, b.namespace
+            ));
+            continue;
+        };
+        match ns.get(&b.method) {
+            None => problems.push(format!(
+                "{}: `{}.{}` does not exist in @zoom/videosdk's types-json",
+                b.file, b.namespace, b.method
+            )),
+            Some(overloads) => {
+                if !overloads
+                    .iter()
+                    .any(|&(req, total)| b.params >= req && b.params <= total)
+                {
+                    problems.push(format!(
+                        "{}: `{}.{}` is bound with {} parameters; the SDK takes {}",
+                        b.file,
+                        b.namespace,
+                        b.method,
+                        b.params,
+                        overloads
+                            .iter()
+                            .map(|(r, t)| if r == t {
+                                format!("{r}")
+                            } else {
+                                format!("{r}..={t}")
+                            })
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    ));
+                }
+            }
+        }
+    }
+    for e in events {
+        if !surface.events.iter().any(|s| s == e) {
+            problems.push(format!(
+                "src/sdk/events.rs: event `{e}` is not an overload of VideoClient.on in @zoom/videosdk"
+            ));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn surface() -> Surface {
+        let dir = util::videosdk_dir().join("dist/types-json");
+        load_surface(&dir).expect("types-json must be installed: npm ci --prefix tests/browser")
+    }
+
+    const FIXTURE: &str = r#"
+        #[wasm_bindgen]
+        extern "C" {
+            pub type VideoClient;
+            #[wasm_bindgen(method, structural, catch)]
+            pub fn join(this: &VideoClient, topic: &str, token: &str, name: &str) -> Result<JsValue, JsValue>;
+            #[wasm_bindgen(method, structural, catch, js_name = flyToTheMoon)]
+            pub fn fly(this: &VideoClient) -> Result<JsValue, JsValue>;
+            #[wasm_bindgen(method, structural, catch)]
+            pub fn leave(this: &VideoClient, a: bool, b: bool) -> Result<JsValue, JsValue>;
+        }
+    "#;
+
+    #[test]
+    fn a_made_up_method_is_named_in_the_failure() {
+        let bindings = extract_bindings("fixture.rs", FIXTURE).unwrap();
+        let problems = check(&surface(), &bindings, &[]);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("`VideoClient.flyToTheMoon` does not exist")),
+            "{problems:?}"
+        );
+        assert!(
+            !problems.iter().any(|p| p.contains("VideoClient.join")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_parameter_count_is_reported() {
+        let bindings = extract_bindings("fixture.rs", FIXTURE).unwrap();
+        let problems = check(&surface(), &bindings, &[]);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("`VideoClient.leave` is bound with 2 parameters")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_made_up_event_is_reported_and_real_ones_pass() {
+        let events = vec!["connection-change".to_owned(), "user-teleported".to_owned()];
+        let problems = check(&surface(), &[], &events);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("`user-teleported`"));
+    }
+
+    #[test]
+    fn our_own_bindings_conform() {
+        run().unwrap();
+    }
+}

@@ -1,0 +1,244 @@
+//! `cargo xtask pkg`: the npm package `zoomkit` in `pkg/`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::util::{self, step};
+
+/// Makes sure the wasm32 target is installed (rustup can add it offline from
+/// its mirror) and says what it did.
+pub fn ensure_wasm32_target() -> Result<(), String> {
+    let installed = util::output(Command::new("rustup").args(["target", "list", "--installed"]))
+        .map_err(|e| {
+            format!("{e}\nzoomkit needs rustup to add the wasm32-unknown-unknown target")
+        })?;
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        return Ok(());
+    }
+    step(
+        "install the wasm32-unknown-unknown target",
+        Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
+    )
+}
+
+/// `wasm-bindgen` at exactly the version in Cargo.lock, installed with cargo
+/// when missing or different.
+pub fn ensure_wasm_bindgen() -> Result<PathBuf, String> {
+    let want = util::locked_version("wasm-bindgen")?;
+    let have = util::which("wasm-bindgen").and_then(|p| {
+        util::output(Command::new(&p).arg("--version"))
+            .ok()
+            .map(|v| (p, v))
+    });
+    if let Some((path, version)) = &have {
+        if version.split_whitespace().nth(1) == Some(want.as_str()) {
+            return Ok(path.clone());
+        }
+        eprintln!(
+            "xtask: {} is {}, Cargo.lock has {want}; reinstalling",
+            path.display(),
+            version.trim()
+        );
+    }
+    let pin = format!("={want}");
+    // `--locked` first for reproducibility; the crate's own lockfile can name a
+    // yanked dependency, and then a fresh resolve is the only way.
+    let locked = step(
+        &format!("install wasm-bindgen-cli {pin} (--locked)"),
+        util::cargo().args(["install", "wasm-bindgen-cli", "--version", &pin, "--locked"]),
+    );
+    if locked.is_err() {
+        step(
+            &format!("install wasm-bindgen-cli {pin}"),
+            util::cargo().args(["install", "wasm-bindgen-cli", "--version", &pin]),
+        )?;
+    }
+    util::which("wasm-bindgen")
+        .ok_or_else(|| "wasm-bindgen installed but not on PATH (add ~/.cargo/bin)".to_owned())
+}
+
+/// The tests' npm dev dependencies (`tests/browser/package.json`): the real
+/// SDK, playwright-core, binaryen's wasm-opt, jsrsasign.
+pub fn ensure_npm_deps() -> Result<(), String> {
+    let dir = util::root().join("tests/browser");
+    let stamp = dir.join("node_modules/.package-lock.json");
+    let lock = dir.join("package-lock.json");
+    let fresh = match (std::fs::metadata(&stamp), std::fs::metadata(&lock)) {
+        (Ok(s), Ok(l)) => s.modified().ok() >= l.modified().ok(),
+        _ => false,
+    };
+    if fresh && util::videosdk_dir().join("dist/types-json").is_dir() {
+        return Ok(());
+    }
+    if util::which("npm").is_none() {
+        return Err(
+            "npm is missing: install Node.js 20+ (`apt-get install -y nodejs npm`)".to_owned(),
+        );
+    }
+    step(
+        "install the tests' npm dev dependencies",
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir),
+    )
+}
+
+fn wasm_opt() -> Option<PathBuf> {
+    let local = util::node_modules().join(".bin/wasm-opt");
+    if local.exists() {
+        return Some(local);
+    }
+    util::which("wasm-opt")
+}
+
+/// Builds `pkg/`. Returns its path.
+pub fn run_pkg(dev: bool) -> Result<PathBuf, String> {
+    ensure_wasm32_target()?;
+    let bindgen = ensure_wasm_bindgen()?;
+    let root = util::root();
+    let profile = if dev { "debug" } else { "release" };
+    let mut build = util::cargo();
+    build.args([
+        "build",
+        "-p",
+        "zoomkit",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]);
+    if !dev {
+        build.arg("--release");
+    }
+    step(&format!("build the wasm ({profile})"), &mut build)?;
+    let wasm = target_dir().join(format!("wasm32-unknown-unknown/{profile}/zoomkit.wasm"));
+    let out = root.join("pkg");
+    if out.exists() {
+        std::fs::remove_dir_all(&out)
+            .map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
+    }
+    step(
+        "wasm-bindgen --target web",
+        Command::new(bindgen)
+            .args(["--target", "web", "--out-name", "zoomkit", "--out-dir"])
+            .arg(&out)
+            .arg(&wasm),
+    )?;
+    let bg = out.join("zoomkit_bg.wasm");
+    match (dev, wasm_opt()) {
+        (true, _) => eprintln!("xtask: dev build, wasm-opt skipped"),
+        (false, Some(opt)) => {
+            let before = file_len(&bg);
+            step(
+                "wasm-opt -Oz",
+                Command::new(opt)
+                    .args([
+                        "-Oz",
+                        "--enable-bulk-memory",
+                        "--enable-nontrapping-float-to-int",
+                        "--enable-sign-ext",
+                        "--enable-mutable-globals",
+                        "--enable-reference-types",
+                        "--enable-multivalue",
+                        "-o",
+                    ])
+                    .arg(&bg)
+                    .arg(&bg),
+            )?;
+            eprintln!("xtask: wasm-opt: {before} -> {} bytes", file_len(&bg));
+        }
+        (false, None) => eprintln!(
+            "xtask: wasm-opt not found, the wasm is not size-optimised \
+             (`npm ci --prefix tests/browser` installs binaryen's; or `apt-get install binaryen`)"
+        ),
+    }
+    write_package_files(&out)?;
+    eprintln!("xtask: npm package written to {}", out.display());
+    Ok(out)
+}
+
+pub fn run(args: &[String]) -> Result<PathBuf, String> {
+    let dev = args.iter().any(|a| a == "--dev");
+    let out = run_pkg(dev)?;
+    if util::which("npm").is_some() {
+        step(
+            "npm pack --dry-run (what a user would get)",
+            Command::new("npm")
+                .args(["pack", "--dry-run"])
+                .current_dir(&out),
+        )?;
+    }
+    Ok(out)
+}
+
+fn file_len(p: &Path) -> u64 {
+    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}
+
+/// The cargo target directory (honours CARGO_TARGET_DIR).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| util::root().join("target"))
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn write_package_files(out: &Path) -> Result<(), String> {
+    let manifest =
+        std::fs::read_to_string(util::root().join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let version = manifest
+        .lines()
+        .skip_while(|l| l.trim() != "[workspace.package]")
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .ok_or("no version in [workspace.package]")?;
+    let package = serde_json::json!({
+        "name": "zoomkit",
+        "version": version,
+        "description": "Typed, tested state machines around the Zoom Video SDK for the web: session lifecycle, reconnection, devices, media. Rust compiled to WebAssembly.",
+        "license": "MIT OR Apache-2.0",
+        "type": "module",
+        "main": "./index.js",
+        "module": "./index.js",
+        "types": "./index.d.ts",
+        "exports": {
+            ".": { "types": "./index.d.ts", "import": "./index.js", "default": "./index.js" },
+            "./zoomkit_bg.wasm": "./zoomkit_bg.wasm",
+            "./package.json": "./package.json"
+        },
+        "files": ["index.js", "index.d.ts", "zoomkit.js", "zoomkit.d.ts", "zoomkit_bg.wasm", "zoomkit_bg.wasm.d.ts", "README.md"],
+        "sideEffects": false,
+        "peerDependencies": { "@zoom/videosdk": "^2.5.0" },
+        "keywords": ["zoom", "videosdk", "webrtc", "wasm", "video"]
+    });
+    write(
+        &out.join("package.json"),
+        &(serde_json::to_string_pretty(&package).map_err(|e| e.to_string())? + "\n"),
+    )?;
+    // The entry point imports nothing from the browser: wasm-bindgen's `web`
+    // output only fetches the wasm when `init()` is called, so server-side
+    // rendering can import zoomkit safely.
+    write(
+        &out.join("index.js"),
+        "// zoomkit: importing this module touches no browser global.\n\
+         // Call `await init()` once (in the browser) before using anything else.\n\
+         export * from \"./zoomkit.js\";\n\
+         export { default as init, initSync } from \"./zoomkit.js\";\n",
+    )?;
+    write(
+        &out.join("index.d.ts"),
+        "export * from \"./zoomkit.js\";\n\
+         export { default as init, initSync } from \"./zoomkit.js\";\n",
+    )?;
+    let readme = std::fs::read_to_string(util::root().join("README.md")).unwrap_or_default();
+    write(&out.join("README.md"), &readme)?;
+    // wasm-bindgen writes a .gitignore of `*` into its output; npm pack would
+    // then honour it and ship nothing.
+    let _ = std::fs::remove_file(out.join(".gitignore"));
+    Ok(())
+}
