@@ -20,6 +20,17 @@ pub struct Surface {
     pub methods: BTreeMap<String, BTreeMap<String, Vec<(usize, usize)>>>,
     /// event names accepted by `VideoClient.on`
     pub events: Vec<String>,
+    /// interface -> property names
+    pub interfaces: BTreeMap<String, Vec<String>>,
+}
+
+/// A struct that claims (by `#[serde(rename = "Interface")]`) to be the
+/// serialized form of an SDK interface.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payload {
+    pub file: String,
+    pub interface: String,
+    pub fields: Vec<String>,
 }
 
 /// A method our externs bind.
@@ -53,11 +64,34 @@ pub fn run() -> Result<(), String> {
             }
         }
     }
-    let problems = check(&surface, &bindings, &events);
+    // The simulator implements the SDK's shape; the core decodes its payloads.
+    let mut payloads = Vec::new();
+    let mut sim_methods = 0;
+    for dir in ["crates/sim/src", "crates/core/src"] {
+        for path in rust_files(&util::root().join(dir))? {
+            let src =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let name = path
+                .strip_prefix(util::root())
+                .unwrap_or(&path)
+                .display()
+                .to_string();
+            let impls = extract_impl_bindings(&name, &src)?;
+            sim_methods += impls.len();
+            bindings.extend(impls);
+            payloads.extend(extract_payloads(&name, &src)?);
+        }
+    }
+    let mut problems = check(&surface, &bindings, &events);
+    problems.extend(check_payloads(&surface, &payloads));
     println!(
-        "conformance: {} methods and {} events bound in src/sdk, checked against @zoom/videosdk {}",
-        bindings.len(),
+        "conformance: {} methods bound in src/sdk, {} implemented by the simulator, {} events, \
+         {} payload structs ({} fields), checked against @zoom/videosdk {}",
+        bindings.len() - sim_methods,
+        sim_methods,
         events.len(),
+        payloads.len(),
+        payloads.iter().map(|p| p.fields.len()).sum::<usize>(),
         sdk_version()?
     );
     if problems.is_empty() {
@@ -65,6 +99,23 @@ pub fn run() -> Result<(), String> {
     } else {
         Err(format!("conformance failed:\n  {}", problems.join("\n  ")))
     }
+}
+
+fn rust_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(out);
+    };
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            out.extend(rust_files(&path)?);
+        } else if path.extension().is_some_and(|x| x == "rs") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 fn sdk_version() -> Result<String, String> {
@@ -105,7 +156,20 @@ fn add_declarations(surface: &mut Surface, json: &serde_json::Value) {
         return;
     };
     for decl in decls {
-        let (Some(ty), Some(methods)) = (decl["type"].as_str(), decl["methods"].as_array()) else {
+        let Some(ty) = decl["type"].as_str() else {
+            continue;
+        };
+        if let Some(props) = decl["properties"].as_array() {
+            let names = props
+                .iter()
+                .filter_map(|p| p["name"].as_str().map(str::to_owned));
+            surface
+                .interfaces
+                .entry(ty.to_owned())
+                .or_default()
+                .extend(names);
+        }
+        let Some(methods) = decl["methods"].as_array() else {
             continue;
         };
         let ns = surface.methods.entry(ty.to_owned()).or_default();
@@ -202,6 +266,192 @@ pub fn extract_bindings(file: &str, src: &str) -> Result<Vec<Binding>, String> {
         }
     }
     Ok(out)
+}
+
+/// The value of `key = value` (quoted or not) in attribute tokens.
+fn attr_value(args: &str, key: &str) -> Option<String> {
+    let mut rest = args;
+    while let Some(i) = rest.find(key) {
+        let after = &rest[i + key.len()..];
+        let before_ok = i == 0
+            || !rest.as_bytes()[i - 1].is_ascii_alphanumeric() && rest.as_bytes()[i - 1] != b'_';
+        if let Some(v) = after.trim_start().strip_prefix('=') {
+            if before_ok {
+                let v = v.trim_start();
+                let value: String = if let Some(q) = v.strip_prefix('"') {
+                    q.chars().take_while(|c| *c != '"').collect()
+                } else {
+                    v.chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
+                        .collect()
+                };
+                return (!value.is_empty()).then_some(value);
+            }
+        }
+        rest = after;
+    }
+    None
+}
+
+/// Methods a JS-exported Rust type implements under an SDK namespace's name:
+/// `#[wasm_bindgen(js_class = VideoClient)] impl X { #[wasm_bindgen(js_name = join)] fn .. }`.
+pub fn extract_impl_bindings(file: &str, src: &str) -> Result<Vec<Binding>, String> {
+    let ast = syn::parse_file(src).map_err(|e| format!("{file}: {e}"))?;
+    let mut out = Vec::new();
+    let mut items: Vec<syn::Item> = ast.items;
+    while let Some(item) = items.pop() {
+        match item {
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = m.content {
+                    items.extend(inner);
+                }
+            }
+            syn::Item::Impl(imp) => {
+                let Some(class) =
+                    wasm_bindgen_args(&imp.attrs).and_then(|a| attr_value(&a, "js_class"))
+                else {
+                    continue;
+                };
+                for it in imp.items {
+                    let syn::ImplItem::Fn(f) = it else { continue };
+                    let Some(args) = wasm_bindgen_args(&f.attrs) else {
+                        continue;
+                    };
+                    let Some(method) = attr_value(&args, "js_name") else {
+                        continue;
+                    };
+                    let params = f
+                        .sig
+                        .inputs
+                        .iter()
+                        .filter(|a| matches!(a, syn::FnArg::Typed(_)))
+                        .count();
+                    out.push(Binding {
+                        file: file.to_owned(),
+                        namespace: class.clone(),
+                        method,
+                        params,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+fn serde_args(attrs: &[syn::Attribute]) -> Vec<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::List(list) => Some(list.tokens.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn camel_case(snake: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Structs marked `#[serde(rename = "SdkInterface")]`, with their serialized
+/// field names.
+pub fn extract_payloads(file: &str, src: &str) -> Result<Vec<Payload>, String> {
+    let ast = syn::parse_file(src).map_err(|e| format!("{file}: {e}"))?;
+    let mut out = Vec::new();
+    let mut items: Vec<syn::Item> = ast.items;
+    while let Some(item) = items.pop() {
+        let st = match item {
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = m.content {
+                    items.extend(inner);
+                }
+                continue;
+            }
+            syn::Item::Struct(st) => st,
+            _ => continue,
+        };
+        let container = serde_args(&st.attrs);
+        let Some(interface) = container.iter().find_map(|a| attr_value(a, "rename")) else {
+            continue;
+        };
+        let camel = container
+            .iter()
+            .any(|a| attr_value(a, "rename_all").as_deref() == Some("camelCase"));
+        let syn::Fields::Named(named) = &st.fields else {
+            continue;
+        };
+        let mut fields = Vec::new();
+        for f in &named.named {
+            let args = serde_args(&f.attrs);
+            if args.iter().any(|a| {
+                a.split(',').any(|t| {
+                    matches!(
+                        t.trim(),
+                        "skip" | "flatten" | "skip_serializing" | "skip_deserializing"
+                    )
+                })
+            }) {
+                continue;
+            }
+            let Some(ident) = &f.ident else { continue };
+            let ident = ident.to_string();
+            let ident = ident.trim_start_matches("r#");
+            let name = args
+                .iter()
+                .find_map(|a| attr_value(a, "rename"))
+                .unwrap_or_else(|| {
+                    if camel {
+                        camel_case(ident)
+                    } else {
+                        ident.to_owned()
+                    }
+                });
+            fields.push(name);
+        }
+        out.push(Payload {
+            file: file.to_owned(),
+            interface,
+            fields,
+        });
+    }
+    Ok(out)
+}
+
+/// Problems with payload structs: unknown interfaces and unknown fields.
+pub fn check_payloads(surface: &Surface, payloads: &[Payload]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for p in payloads {
+        let Some(props) = surface.interfaces.get(&p.interface) else {
+            problems.push(format!(
+                "{}: `{}` is not an interface of @zoom/videosdk's types-json",
+                p.file, p.interface
+            ));
+            continue;
+        };
+        for f in &p.fields {
+            if !props.iter().any(|x| x == f) {
+                problems.push(format!(
+                    "{}: `{}.{}` is not a field of the SDK's `{}`",
+                    p.file, p.interface, f, p.interface
+                ));
+            }
+        }
+    }
+    problems
 }
 
 /// String constants in `events.rs`.
@@ -330,6 +580,34 @@ mod tests {
         let problems = check(&surface(), &[], &events);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("`user-teleported`"));
+    }
+
+    const SIM_FIXTURE: &str = r#"
+        #[wasm_bindgen(js_class = Stream)]
+        impl SimStream {
+            #[wasm_bindgen(js_name = startAudio)]
+            pub fn start_audio(&self, options: JsValue) -> Promise { todo!() }
+            #[wasm_bindgen(js_name = startHologram)]
+            pub fn start_hologram(&self) -> Promise { todo!() }
+        }
+        #[derive(Serialize)]
+        #[serde(rename = "ConnectionChangePayload", rename_all = "camelCase")]
+        pub struct ConnectionChange { state: String, subsession_name: Option<String>, #[serde(rename = "mood")] reason: u8 }
+    "#;
+
+    #[test]
+    fn simulator_methods_and_payload_fields_are_checked() {
+        let s = surface();
+        let bindings = extract_impl_bindings("sim.rs", SIM_FIXTURE).unwrap();
+        assert_eq!(bindings.len(), 2);
+        let problems = check(&s, &bindings, &[]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("`Stream.startHologram` does not exist"));
+        let payloads = extract_payloads("sim.rs", SIM_FIXTURE).unwrap();
+        assert_eq!(payloads[0].fields, vec!["state", "subsessionName", "mood"]);
+        let problems = check_payloads(&s, &payloads);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("`ConnectionChangePayload.mood`"));
     }
 
     #[test]
