@@ -1,1 +1,4 @@
 //! zoomkit-server
+#![forbid(unsafe_code)]
+
+pub mod token;
