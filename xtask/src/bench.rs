@@ -3,7 +3,7 @@
 
 use crate::util::{self, step};
 
-const ALL: &[&str] = &["tokens"];
+const ALL: &[&str] = &["tokens", "size"];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let names: Vec<&str> = if args.is_empty() {
@@ -14,6 +14,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for name in names {
         match name {
             "tokens" => tokens()?,
+            "size" => size()?,
             other => {
                 return Err(format!(
                     "unknown bench `{other}`; known: {}",
@@ -41,4 +42,46 @@ fn tokens() -> Result<(), String> {
             ])
             .env("ZOOMKIT_NODE_MODULES", util::node_modules()),
     )
+}
+
+fn gzip9(bytes: &[u8]) -> Result<usize, String> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes).map_err(|e| e.to_string())?;
+    Ok(enc.finish().map_err(|e| e.to_string())?.len())
+}
+
+fn read(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// gzip -9 size of what a production bundle carries from zoomkit (the wasm
+/// and its JS glue, not the simulator entry) against the SDK's own ESM build.
+fn size() -> Result<(), String> {
+    crate::pkg::ensure_npm_deps()?;
+    let pkg = crate::pkg::run_pkg(false)?;
+    let mut ours = 0;
+    for file in ["zoomkit_bg.wasm", "zoomkit.js", "index.js"] {
+        let n = gzip9(&read(&pkg.join(file))?)?;
+        eprintln!("  {file}: {n} B gzip -9");
+        ours += n;
+    }
+    let theirs = gzip9(&read(&util::videosdk_dir().join("dist/index.esm.js"))?)?;
+    let budget = 80 * 1024;
+    println!(
+        "bench size: {ours} B vs @zoom/videosdk/dist/index.esm.js {theirs} B = {:.2}x",
+        ours as f64 / theirs as f64
+    );
+    if ours > budget {
+        eprintln!(
+            "bench size: over the {budget} B budget by {} B",
+            ours - budget
+        );
+    } else {
+        eprintln!(
+            "bench size: within the {budget} B budget ({} B to spare)",
+            budget - ours
+        );
+    }
+    Ok(())
 }
