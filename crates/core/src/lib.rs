@@ -1,1 +1,100 @@
-//! zoomkit-core
+//! # zoomkit-core
+//!
+//! The behaviour Zoom's Video SDK leaves to every app, done once: session
+//! lifecycle, rejoining after failures, devices, media and typed errors, as a
+//! sans-IO state machine in the style of str0m and quinn-proto. No JS, no
+//! clock, no sleeping, no spawning: it builds natively and for
+//! `wasm32-unknown-unknown` with no JS imports.
+//!
+//! ## The driving loop
+//!
+//! ```text
+//! input  --handle(now, Input)-->  [ Session ]  --poll()-->  Output
+//!                                                Command   call the SDK, answer with Input::Done
+//!                                                Cancel    drop a command's promise
+//!                                                Event     tell the app
+//!                                                Storage   write a zoomkit: key
+//!                                                Timeout   wake me at t (Input::Timeout)
+//! ```
+//!
+//! See [`Session`] for the loop in code. Inputs are user intents
+//! ([`Input::Join`], [`Input::Leave`], [`Input::Media`], [`Input::SelectDevice`]),
+//! SDK events ([`Input::Sdk`] with a typed [`SdkEvent`] decoded from Zoom's JSON
+//! payloads), command results ([`Input::Done`], with a [`ZoomError`] decoded from
+//! Zoom's `{type, reason, errorCode}` rejections), browser signals
+//! ([`Input::Browser`]) and the passing of time ([`Input::Timeout`]).
+//!
+//! ## States
+//!
+//! Every transition carries its [`Cause`] and is listed in [`TRANSITIONS`];
+//! the tests check the machine never takes one that is not, and that this
+//! diagram (also in `STATES.md`) is what [`transition_table_mermaid`] draws:
+//!
+#![doc = include_str!("../STATES.md")]
+//!
+//! - `reconnecting` is Zoom's own failover (`connection-change: Reconnecting`):
+//!   not a teardown. Participants and media are kept; participants in
+//!   failover (`isInFailover`) are shown as reconnecting and never counted twice.
+//! - `rejoining` is zoomkit's: after `Fail`, an unexpected `Closed`, or a
+//!   failover that hangs past [`Config::failover_timeout`]. Attempts follow a
+//!   [`ReconnectPolicy`] (default [`Backoff`], compared with LiveKit's in
+//!   [`policy`]), pause while the browser is offline, replace a token that
+//!   expires too soon through the app's token provider, and restore what the
+//!   user had: audio and its mute state, video, the selected devices.
+//! - Terminal reasons never rejoin: ended by the host (`ended by host`, 4004
+//!   `SESSION_ENDED`), removed (`kicked by host`, `expeled by host`, 3009
+//!   `SESSION_USER_REMOVED`), left by the user, a wrong passcode (3004) or an
+//!   invalid token (200 with a token reason).
+//!
+//! ## Media and devices
+//!
+//! Media intents set what the user *wants*; the machine issues at most one SDK
+//! call per medium at a time to make the SDK match, and only while connected.
+//! So a second click while the first is in flight makes no second call, and a
+//! rejoin restores the wanted state by itself. Device lists, preferences
+//! (matched by label and group when ids rotate) and hot-plug fallback live in
+//! [`device`].
+//!
+//! ## Errors
+//!
+//! Zoom's failures are [`ZoomError`]s (and [`ActiveMediaFailedCode`]s) that keep
+//! the number and reason and are classified by [`ZoomError::classify`]:
+//! a [`Category`], whether retrying helps, and a [`Remedy`] with the
+//! [`Actor`] who must act. Every code in `@zoom/videosdk`'s
+//! `exception-code.json` is in [`ErrorCode`]; a test fails when Zoom adds one.
+//! Misuse of the machine (leave before join, a second join) is a [`CoreError`].
+
+#![forbid(unsafe_code)]
+
+pub mod command;
+pub mod device;
+pub mod error;
+pub mod io;
+pub mod participants;
+pub mod policy;
+pub mod rng;
+pub mod sdk;
+pub mod session;
+pub mod state;
+pub mod time;
+mod token;
+
+pub use command::{Command, CommandId, CommandOutput, Op, TokenReason};
+pub use device::{Device, DeviceKind, DeviceList, DevicePreference, DevicePreferences};
+pub use error::{
+    ActiveMediaFailedCode, Actor, Category, Classification, CoreError, ErrorCode, ErrorType,
+    Remedy, ZoomError,
+};
+pub use io::{
+    AudioStatus, BrowserSignal, Event, Input, MediaIntent, Output, ResumeIgnored, StorageArea,
+    StorageKey, StorageWrite,
+};
+pub use participants::Participant;
+pub use policy::{Backoff, DelayTable, ReconnectContext, ReconnectPolicy};
+pub use sdk::{SdkEvent, UserId};
+pub use session::{Config, JoinOptions, Session};
+pub use state::{
+    is_allowed, transition_table, transition_table_mermaid, Cause, EndReason, LeaveOutcome,
+    RejoinPhase, RejoinReason, SessionError, State, StateName, Transition, TRANSITIONS,
+};
+pub use time::Instant;

@@ -1,0 +1,226 @@
+//! What the core asks the driver to do, and what the driver answers.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::device::DeviceList;
+use crate::sdk::UserId;
+
+/// Identifies one command; the driver answers with `Input::Done { id, .. }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct CommandId(pub u64);
+
+impl fmt::Display for CommandId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// A request to call the SDK (or the app's token provider).
+///
+/// Each command is answered exactly once with `Input::Done`, unless the core
+/// cancels it first with `Output::Cancel(id)`; after that the driver may drop
+/// the promise, and a late `Done` for it is ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Command {
+    /// Its id.
+    pub id: CommandId,
+    /// What to do.
+    pub op: Op,
+}
+
+/// Why a token is needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum TokenReason {
+    /// The first join.
+    Join,
+    /// A rejoin, and the previous token has expired or will expire too soon.
+    Refresh,
+}
+
+/// The operations, one per SDK call. Field names follow the SDK's parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "op")]
+#[non_exhaustive]
+pub enum Op {
+    /// Ask the app's token provider for a Video SDK JWT for `topic`.
+    /// Answer: [`CommandOutput::Token`].
+    FetchToken {
+        /// The session name the token must carry as `tpc`.
+        topic: String,
+        /// Why.
+        reason: TokenReason,
+    },
+    /// `client.init(language, dependentAssets, options)` with the driver's settings.
+    Init,
+    /// `client.join(topic, token, userName, sessionPassword, sessionIdleTimeoutMins)`.
+    /// Answer: [`CommandOutput::Joined`] (or `Unit`).
+    #[serde(rename_all = "camelCase")]
+    Join {
+        /// `topic`.
+        topic: String,
+        /// `token`.
+        token: String,
+        /// `userName`.
+        user_name: String,
+        /// `sessionPassword`.
+        session_password: Option<String>,
+        /// `sessionIdleTimeoutMins`.
+        session_idle_timeout_mins: Option<u32>,
+    },
+    /// `client.leave(end)`.
+    Leave {
+        /// `end`: end the session for everyone (host only).
+        end: bool,
+    },
+    /// `stream.startAudio({ mute, microphoneId, speakerId })`.
+    #[serde(rename_all = "camelCase")]
+    StartAudio {
+        /// `mute`.
+        mute: bool,
+        /// `microphoneId`.
+        microphone_id: Option<String>,
+        /// `speakerId`.
+        speaker_id: Option<String>,
+    },
+    /// `stream.stopAudio()`.
+    StopAudio,
+    /// `stream.muteAudio()`.
+    MuteAudio,
+    /// `stream.unmuteAudio()`.
+    UnmuteAudio,
+    /// `stream.switchMicrophone(microphoneId)`.
+    #[serde(rename_all = "camelCase")]
+    SwitchMicrophone {
+        /// `microphoneId`.
+        microphone_id: String,
+    },
+    /// `stream.switchSpeaker(speakerId)`.
+    #[serde(rename_all = "camelCase")]
+    SwitchSpeaker {
+        /// `speakerId`.
+        speaker_id: String,
+    },
+    /// `stream.startVideo({ cameraId })`.
+    #[serde(rename_all = "camelCase")]
+    StartVideo {
+        /// `cameraId`.
+        camera_id: Option<String>,
+    },
+    /// `stream.stopVideo()`.
+    StopVideo,
+    /// `stream.switchCamera(cameraDeviceId)`.
+    #[serde(rename_all = "camelCase")]
+    SwitchCamera {
+        /// `cameraDeviceId`.
+        camera_device_id: String,
+    },
+    /// `stream.startShareScreen(element)` with the driver's element.
+    StartShareScreen,
+    /// `stream.stopShareScreen()`.
+    StopShareScreen,
+    /// Read the three device lists (`stream.getCameraList()`, `getMicList()`,
+    /// `getSpeakerList()`, or `enumerateDevices` before joining).
+    /// Answer: [`CommandOutput::Devices`].
+    ListDevices,
+}
+
+impl Op {
+    /// A stable name for logs and errors.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::FetchToken { .. } => "fetchToken",
+            Op::Init => "init",
+            Op::Join { .. } => "join",
+            Op::Leave { .. } => "leave",
+            Op::StartAudio { .. } => "startAudio",
+            Op::StopAudio => "stopAudio",
+            Op::MuteAudio => "muteAudio",
+            Op::UnmuteAudio => "unmuteAudio",
+            Op::SwitchMicrophone { .. } => "switchMicrophone",
+            Op::SwitchSpeaker { .. } => "switchSpeaker",
+            Op::StartVideo { .. } => "startVideo",
+            Op::StopVideo => "stopVideo",
+            Op::SwitchCamera { .. } => "switchCamera",
+            Op::StartShareScreen => "startShareScreen",
+            Op::StopShareScreen => "stopShareScreen",
+            Op::ListDevices => "listDevices",
+        }
+    }
+
+    /// The SDK methods this op calls, as `client.x` / `stream.x` (empty for
+    /// the token provider). Checked against `types-json` by the tests.
+    #[must_use]
+    pub fn sdk_methods(&self) -> &'static [&'static str] {
+        match self {
+            Op::FetchToken { .. } => &[],
+            Op::Init => &["client.init"],
+            Op::Join { .. } => &["client.join", "client.getCurrentUserInfo"],
+            Op::Leave { .. } => &["client.leave"],
+            Op::StartAudio { .. } => &["stream.startAudio"],
+            Op::StopAudio => &["stream.stopAudio"],
+            Op::MuteAudio => &["stream.muteAudio"],
+            Op::UnmuteAudio => &["stream.unmuteAudio"],
+            Op::SwitchMicrophone { .. } => &["stream.switchMicrophone"],
+            Op::SwitchSpeaker { .. } => &["stream.switchSpeaker"],
+            Op::StartVideo { .. } => &["stream.startVideo"],
+            Op::StopVideo => &["stream.stopVideo"],
+            Op::SwitchCamera { .. } => &["stream.switchCamera"],
+            Op::StartShareScreen => &["stream.startShareScreen"],
+            Op::StopShareScreen => &["stream.stopShareScreen"],
+            Op::ListDevices => &[
+                "stream.getCameraList",
+                "stream.getMicList",
+                "stream.getSpeakerList",
+            ],
+        }
+    }
+
+    /// The output kind a successful answer must carry.
+    #[must_use]
+    pub fn expected_output(&self) -> &'static str {
+        match self {
+            Op::FetchToken { .. } => "Token",
+            Op::Join { .. } => "Joined or Unit",
+            Op::ListDevices => "Devices",
+            _ => "Unit",
+        }
+    }
+
+    pub(crate) fn accepts(&self, out: &CommandOutput) -> bool {
+        matches!(
+            (self, out),
+            (Op::FetchToken { .. }, CommandOutput::Token(_))
+                | (
+                    Op::Join { .. },
+                    CommandOutput::Joined { .. } | CommandOutput::Unit
+                )
+                | (Op::ListDevices, CommandOutput::Devices(_))
+        ) || (!matches!(
+            self,
+            Op::FetchToken { .. } | Op::Join { .. } | Op::ListDevices
+        ) && *out == CommandOutput::Unit)
+    }
+}
+
+/// A successful answer to a command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CommandOutput {
+    /// The SDK promise resolved with `''` (every `ExecutedResult`).
+    Unit,
+    /// The token provider's JWT.
+    Token(String),
+    /// `join` resolved; `userId` from `client.getCurrentUserInfo()`.
+    Joined {
+        /// The local user's id, if the driver read it.
+        user_id: Option<UserId>,
+    },
+    /// The device lists.
+    Devices(DeviceList),
+}

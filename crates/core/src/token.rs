@@ -1,0 +1,55 @@
+//! Reading a Video SDK JWT's `exp` without verifying it (only the server can).
+
+use crate::time::Instant;
+
+/// The token's `exp` claim, if it is a readable JWT.
+#[must_use]
+pub fn expiry(token: &str) -> Option<Instant> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64url_decode(payload)?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let exp = claims.get("exp")?;
+    let secs = exp
+        .as_u64()
+        .or_else(|| exp.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))?;
+    Some(Instant::from_unix_secs(secs))
+}
+
+fn base64url_decode(s: &str) -> Option<Vec<u8>> {
+    let s = s.trim_end_matches('=');
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_exp_of_zooms_official_vector() {
+        // From REFERENCE.md (auth.md's sample token): exp 1646255996.
+        let t = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhcHBfa2V5IjoiVklERU9fU0RLX0tFWSIsImlhdCI6MTY0NjI0ODc5NiwiZXhwIjoxNjQ2MjU1OTk2LCJ0cGMiOiJDb29sIENhcnMiLCJ1c2VyX2lkZW50aXR5IjoidXNlcjEyMyIsInNlc3Npb25fa2V5Ijoic2Vzc2lvbjEyMyIsInJvbGVfdHlwZSI6MH0.Y6C65mZUxTZFeGiOI6oW5q2UkIXe3nLTK0MVNkfiJ9c";
+        assert_eq!(expiry(t), Some(Instant::from_unix_secs(1_646_255_996)));
+        assert_eq!(expiry("not a jwt"), None);
+        assert_eq!(expiry("a.!!!.c"), None);
+    }
+}
