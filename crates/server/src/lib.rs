@@ -2,3 +2,6 @@
 #![forbid(unsafe_code)]
 
 pub mod token;
+
+#[cfg(feature = "axum")]
+pub mod endpoint;
