@@ -287,3 +287,16 @@ impl Harness {
         assert_eq!(self.timeout, None, "a timer is still armed");
     }
 }
+
+/// A deterministic policy: these delays in ms, no jitter.
+pub fn table(ms: &[u64]) -> Box<dyn ReconnectPolicy> {
+    Box::new(zoomkit_core::DelayTable {
+        delays: ms.iter().map(|m| Duration::from_millis(*m)).collect(),
+        jitter_from: u32::MAX,
+        jitter: Duration::ZERO,
+    })
+}
+
+pub fn failed_connection(code: Option<i64>) -> Input {
+    conn(ConnectionState::Fail, None, code)
+}
