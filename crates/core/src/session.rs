@@ -1594,7 +1594,9 @@ impl Session {
         if self.name() != StateName::Connected || self.media.hold {
             return;
         }
-        if self.media.audio_op.is_none() && !self.media.audio_check {
+        // The first lists are being read: start devices once we know which.
+        let first_list = self.devices.list.is_none() && self.devices.listing.is_some();
+        if self.media.audio_op.is_none() && !self.media.audio_check && !first_list {
             let m = &self.media;
             let op = if m.want_audio && !m.audio.connected {
                 Some(Op::StartAudio {
@@ -1624,7 +1626,7 @@ impl Session {
                 self.media.audio_op = Some(self.issue(op));
             }
         }
-        if self.media.video_op.is_none() && !self.media.video_check {
+        if self.media.video_op.is_none() && !self.media.video_check && !first_list {
             let m = &self.media;
             let op = if m.want_video && !m.video {
                 Some(Op::StartVideo {
