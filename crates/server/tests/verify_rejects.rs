@@ -166,6 +166,16 @@ fn time_window_is_checked_after_the_claims() {
 }
 
 #[test]
+fn version_other_than_1_is_named_with_zoom_range() {
+    let v300 = PAYLOAD.replace(r#""version":1"#, r#""version":300"#);
+    let e = verify(&forge(HS256, &v300, "k")).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid claim `version`: must be between 1 and 1 (got 300)"
+    );
+}
+
+#[test]
 fn unknown_claims_and_nulls_are_tolerated() {
     let extra = PAYLOAD.replace("}", r#","nbf":null,"user_key":null,"custom":{"a":[1,2]}}"#);
     assert_eq!(verify(&forge(HS256, &extra, "k")), Ok(()));

@@ -248,7 +248,21 @@ impl VideoSdkClaims {
             app_key,
             role_type,
             tpc: take::string(Field::TPC, raw.tpc)?,
-            version: take::opt_small(Field::VERSION, raw.version, u8::MAX.into())?,
+            version: match take::opt_uint(Field::VERSION, raw.version)? {
+                None => None,
+                Some(1) => Some(1),
+                Some(n) => {
+                    return Err(InvalidClaim::new(
+                        Field::VERSION,
+                        Problem::OutOfRange {
+                            min: 1,
+                            max: 1,
+                            actual: n,
+                        },
+                    )
+                    .into())
+                }
+            },
             iat: take::uint(Field::IAT, raw.iat)?,
             exp: take::uint(Field::EXP, raw.exp)?,
             user_key: take::opt_string(Field::USER_KEY, raw.user_key)?,
