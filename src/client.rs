@@ -3,7 +3,6 @@
 
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 use crate::error::Error;
 use crate::sdk::{VideoClient, ZoomVideo};
@@ -50,17 +49,19 @@ async fn settle(
     promise: Result<js_sys::Promise, JsValue>,
 ) -> Result<JsValue, Error> {
     let promise = promise.map_err(|e| Error::from_js(op, e))?;
-    let value = JsFuture::from(promise)
-        .await
-        .map_err(|e| Error::from_js(op, e))?;
-    // `ExecutedResult` resolves to `''` on success and, in some SDK builds, to
-    // an `ExecutedFailure` object instead of rejecting: treat that as failure.
-    if value.is_object() {
-        if let Ok(rejection) = serde_wasm_bindgen::from_value(value.clone()) {
-            return Err(Error::Zoom { op, rejection });
+    crate::driver::settle(promise).await.map_err(|error| {
+        if error.kind.is_none() && error.error_code.is_none() {
+            Error::Thrown {
+                op,
+                message: error.reason,
+            }
+        } else {
+            Error::Zoom {
+                op,
+                error: Box::new(error),
+            }
         }
-    }
-    Ok(value)
+    })
 }
 
 fn get_bool(obj: &JsValue, op: &'static str, key: &str) -> Result<bool, Error> {

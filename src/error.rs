@@ -1,47 +1,25 @@
 //! Errors of the browser glue, and how they cross into JavaScript.
 
-use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
-
-/// A rejection from the Zoom SDK, decoded from the plain object
-/// `{ type, reason, errorCode }` its promises reject with (`ExecutedFailure`
-/// in the SDK's `common.d.ts`). Nothing Zoom said is dropped: the original
-/// `type`, `errorCode` and `reason` are kept verbatim.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ZoomRejection {
-    /// Zoom's error type, such as `INVALID_OPERATION` or `IMPROPER_MEDIA_CAPTURE`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Zoom's numeric error code, such as `200` (session fetch info error).
-    pub error_code: i64,
-    /// Zoom's human-readable reason, such as `"connection error"`.
-    #[serde(default)]
-    pub reason: String,
-}
-
-impl std::fmt::Display for ZoomRejection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {} ({})", self.kind, self.error_code, self.reason)
-    }
-}
+use zoomkit_core::ZoomError;
 
 /// Everything that can go wrong in the glue.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The SDK rejected a call with one of its own errors.
-    #[error("Zoom rejected `{op}`: {rejection}; see the SDK's error-codes reference for code {code}", code = rejection.error_code)]
+    /// The SDK rejected a call with one of its own errors (`{type, reason,
+    /// errorCode}`), kept verbatim in [`ZoomError`].
+    #[error("Zoom rejected `{op}`: {error}; {hint}", hint = error.classify().remedy.hint())]
     Zoom {
         /// The SDK call that failed, e.g. `VideoClient.join`.
         op: &'static str,
         /// What Zoom said.
-        rejection: ZoomRejection,
+        error: Box<ZoomError>,
     },
     /// The SDK (or the object passed as the SDK) threw or rejected with
     /// something that is not a Zoom error, e.g. a `TypeError` because a method
     /// is missing.
-    #[error("`{op}` threw: {message}; check that the object passed as the SDK is `ZoomVideo` (or zoomkit/sim)")]
+    #[error("`{op}` threw: {message}; check that the object passed as the SDK is `ZoomVideo` (or zoomkit/sim's)")]
     Thrown {
         /// The SDK call that failed.
         op: &'static str,
@@ -56,7 +34,19 @@ pub enum Error {
         /// Which field was missing or malformed.
         detail: String,
     },
-    /// The app called zoomkit in a way that cannot work.
+    /// The session did not reach `connected` (a `join()` promise), with the
+    /// Zoom error behind it, if any.
+    #[error("the session is {state}: {detail}{}", error.as_ref().map(|e| format!(" ({e}); {}", e.classify().remedy.hint())).unwrap_or_default())]
+    Session {
+        /// The state it ended in (`failed`, `left`, `ended`).
+        state: &'static str,
+        /// Why, in words.
+        detail: String,
+        /// Zoom's error, when there is one.
+        error: Option<Box<ZoomError>>,
+    },
+    /// The app called zoomkit in a way that cannot work; the message names
+    /// the option or the call.
     #[error("{0}")]
     Usage(String),
 }
@@ -64,9 +54,12 @@ pub enum Error {
 impl Error {
     /// Classifies a value an SDK call threw or rejected with.
     pub fn from_js(op: &'static str, value: JsValue) -> Self {
-        match serde_wasm_bindgen::from_value::<ZoomRejection>(value.clone()) {
-            Ok(rejection) => Error::Zoom { op, rejection },
-            Err(_) => Error::Thrown {
+        match crate::driver::zoom_error(&value) {
+            Some(error) => Error::Zoom {
+                op,
+                error: Box::new(error),
+            },
+            None => Error::Thrown {
                 op,
                 message: js_message(&value),
             },
@@ -79,7 +72,17 @@ impl Error {
             Error::Zoom { .. } => "zoom",
             Error::Thrown { .. } => "thrown",
             Error::Decode { .. } => "decode",
+            Error::Session { .. } => "session",
             Error::Usage(_) => "usage",
+        }
+    }
+
+    /// Zoom's error behind this one, if any.
+    pub fn zoom_error(&self) -> Option<&ZoomError> {
+        match self {
+            Error::Zoom { error, .. } => Some(error),
+            Error::Session { error, .. } => error.as_deref(),
+            _ => None,
         }
     }
 }
@@ -101,7 +104,8 @@ pub(crate) fn js_message(value: &JsValue) -> String {
 
 /// Errors reach JS as real `Error` objects (so they have a stack) named
 /// `ZoomkitError`, carrying `kind`, `op` and, for Zoom's own errors, its
-/// `type`, `errorCode` and `reason` unchanged.
+/// `type`, `errorCode` and `reason` unchanged, plus zoomkit's classification:
+/// `category`, `retryable` and `remedy` (what to do, and who must do it).
 impl From<Error> for JsValue {
     fn from(err: Error) -> JsValue {
         let js = js_sys::Error::new(&err.to_string());
@@ -112,17 +116,36 @@ impl From<Error> for JsValue {
         };
         set("kind", JsValue::from_str(err.kind()));
         match &err {
-            Error::Zoom { op, rejection } => {
-                set("op", JsValue::from_str(op));
-                set("type", JsValue::from_str(&rejection.kind));
-                set("errorCode", JsValue::from_f64(rejection.error_code as f64));
-                set("reason", JsValue::from_str(&rejection.reason));
-            }
-            Error::Thrown { op, .. } | Error::Decode { op, .. } => {
+            Error::Zoom { op, .. } | Error::Thrown { op, .. } | Error::Decode { op, .. } => {
                 set("op", JsValue::from_str(op));
             }
+            Error::Session { state, .. } => set("state", JsValue::from_str(state)),
             Error::Usage(_) => {}
         }
+        if let Some(zoom) = err.zoom_error() {
+            if let Some(kind) = &zoom.kind {
+                set("type", JsValue::from_str(kind.as_str()));
+            }
+            if let Some(code) = zoom.error_code {
+                set("errorCode", JsValue::from_f64(code as f64));
+            }
+            set("reason", JsValue::from_str(&zoom.reason));
+            let class = zoom.classify();
+            set("retryable", JsValue::from_bool(class.retryable));
+            if let Ok(v) = serde_wasm_bindgen::to_value(&class.category) {
+                set("category", v);
+            }
+            if let Ok(v) = serde_wasm_bindgen::to_value(&class.remedy) {
+                set("remedy", v);
+            }
+            set("hint", JsValue::from_str(class.remedy.hint()));
+        }
         js.into()
+    }
+}
+
+impl From<zoomkit_core::CoreError> for Error {
+    fn from(e: zoomkit_core::CoreError) -> Self {
+        Error::Usage(e.to_string())
     }
 }

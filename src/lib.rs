@@ -10,7 +10,9 @@
 
 pub mod api;
 pub mod client;
+pub mod driver;
 pub mod error;
 pub mod sdk;
 
-pub use error::{Error, ZoomRejection};
+pub use error::Error;
+pub use zoomkit_core::ZoomError;

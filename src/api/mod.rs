@@ -118,3 +118,6 @@ impl ZoomSdk {
         }))
     }
 }
+
+mod session;
+pub use session::Session;

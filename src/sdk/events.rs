@@ -1,6 +1,8 @@
 //! Names of the SDK events zoomkit listens to, exactly as `VideoClient.on`
 //! takes them. The conformance check reads this file: each name must be one
-//! of `VideoClient.on`'s overloads in the SDK's `videoclient.json`.
+//! of `VideoClient.on`'s overloads in the SDK's `videoclient.json`, and a test
+//! checks that [`ALL`] is exactly what the core decodes
+//! (`zoomkit_core::SdkEvent::NAMES`).
 
 /// `connection-change`: `Connected`, `Reconnecting`, `Closed` or `Fail`.
 pub const CONNECTION_CHANGE: &str = "connection-change";
@@ -10,5 +12,50 @@ pub const USER_ADDED: &str = "user-added";
 pub const USER_UPDATED: &str = "user-updated";
 /// `user-removed`: participants who left.
 pub const USER_REMOVED: &str = "user-removed";
+/// `current-audio-change`: the local audio joined, left, was muted or unmuted.
+pub const CURRENT_AUDIO_CHANGE: &str = "current-audio-change";
+/// `video-capturing-change`: the local camera started, stopped or failed.
+pub const VIDEO_CAPTURING_CHANGE: &str = "video-capturing-change";
 /// `device-change`: the browser's device list changed.
 pub const DEVICE_CHANGE: &str = "device-change";
+/// `device-permission-change`: camera or microphone permission changed.
+pub const DEVICE_PERMISSION_CHANGE: &str = "device-permission-change";
+/// `active-media-failed`: a running media stream failed.
+pub const ACTIVE_MEDIA_FAILED: &str = "active-media-failed";
+/// `speaking-while-muted`: the user talks into a muted microphone.
+pub const SPEAKING_WHILE_MUTED: &str = "speaking-while-muted";
+/// `auto-play-audio-failed`: audio playback needs a user gesture.
+pub const AUTO_PLAY_AUDIO_FAILED: &str = "auto-play-audio-failed";
+/// `passively-stop-share`: the share stopped without the user asking.
+pub const PASSIVELY_STOP_SHARE: &str = "passively-stop-share";
+/// `host-ask-unmute-audio`: the host asks the user to unmute.
+pub const HOST_ASK_UNMUTE_AUDIO: &str = "host-ask-unmute-audio";
+
+/// Every event the driver subscribes to.
+pub const ALL: &[&str] = &[
+    CONNECTION_CHANGE,
+    USER_ADDED,
+    USER_UPDATED,
+    USER_REMOVED,
+    CURRENT_AUDIO_CHANGE,
+    VIDEO_CAPTURING_CHANGE,
+    DEVICE_CHANGE,
+    DEVICE_PERMISSION_CHANGE,
+    ACTIVE_MEDIA_FAILED,
+    SPEAKING_WHILE_MUTED,
+    AUTO_PLAY_AUDIO_FAILED,
+    PASSIVELY_STOP_SHARE,
+    HOST_ASK_UNMUTE_AUDIO,
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_driver_subscribes_to_exactly_what_the_core_decodes() {
+        let mut ours = super::ALL.to_vec();
+        let mut core = zoomkit_core::SdkEvent::NAMES.to_vec();
+        ours.sort_unstable();
+        core.sort_unstable();
+        assert_eq!(ours, core);
+    }
+}

@@ -78,7 +78,97 @@ extern "C" {
     #[wasm_bindgen(method, structural, catch, js_name = getMediaStream)]
     pub fn get_media_stream(this: &VideoClient) -> Result<Stream, JsValue>;
 
+    /// `VideoClient.getCurrentUserInfo(): Participant`, valid after `join`.
+    #[wasm_bindgen(method, structural, catch, js_name = getCurrentUserInfo)]
+    pub fn get_current_user_info(this: &VideoClient) -> Result<JsValue, JsValue>;
+
     /// The media stream of a joined session.
     #[derive(Clone, Debug)]
     pub type Stream;
+
+    /// `Stream.startAudio(options?: AudioOption): ExecutedResult`.
+    #[wasm_bindgen(method, structural, catch, js_name = startAudio)]
+    pub fn start_audio(this: &Stream, options: &JsValue) -> Result<js_sys::Promise, JsValue>;
+
+    /// `Stream.stopAudio(): ExecutedResult`.
+    #[wasm_bindgen(method, structural, catch, js_name = stopAudio)]
+    pub fn stop_audio(this: &Stream) -> Result<js_sys::Promise, JsValue>;
+
+    /// `Stream.muteAudio(): ExecutedResult` (self).
+    #[wasm_bindgen(method, structural, catch, js_name = muteAudio)]
+    pub fn mute_audio(this: &Stream) -> Result<js_sys::Promise, JsValue>;
+
+    /// `Stream.unmuteAudio(): ExecutedResult` (self).
+    #[wasm_bindgen(method, structural, catch, js_name = unmuteAudio)]
+    pub fn unmute_audio(this: &Stream) -> Result<js_sys::Promise, JsValue>;
+
+    /// `Stream.switchMicrophone(microphoneId): ExecutedResult`.
+    #[wasm_bindgen(method, structural, catch, js_name = switchMicrophone)]
+    pub fn switch_microphone(
+        this: &Stream,
+        microphone_id: &str,
+    ) -> Result<js_sys::Promise, JsValue>;
+
+    /// `Stream.switchSpeaker(speakerId): ExecutedResult`.
+    #[wasm_bindgen(method, structural, catch, js_name = switchSpeaker)]
+    pub fn switch_speaker(this: &Stream, speaker_id: &str) -> Result<js_sys::Promise, JsValue>;
+
+    /// `Stream.startVideo(option?: CaptureVideoOption): ExecutedResult`.
+    #[wasm_bindgen(method, structural, catch, js_name = startVideo)]
+    pub fn start_video(this: &Stream, option: &JsValue) -> Result<js_sys::Promise, JsValue>;
+
+    /// `Stream.stopVideo(): ExecutedResult`.
+    #[wasm_bindgen(method, structural, catch, js_name = stopVideo)]
+    pub fn stop_video(this: &Stream) -> Result<js_sys::Promise, JsValue>;
+
+    /// `Stream.switchCamera(cameraDeviceId): ExecutedResult`.
+    #[wasm_bindgen(method, structural, catch, js_name = switchCamera)]
+    pub fn switch_camera(this: &Stream, camera_device_id: &str)
+        -> Result<js_sys::Promise, JsValue>;
+
+    /// `Stream.startShareScreen(canvas | video, options?): ExecutedResult`.
+    #[wasm_bindgen(method, structural, catch, js_name = startShareScreen)]
+    pub fn start_share_screen(this: &Stream, element: &JsValue)
+        -> Result<js_sys::Promise, JsValue>;
+
+    /// `Stream.stopShareScreen(): ExecutedResult`.
+    #[wasm_bindgen(method, structural, catch, js_name = stopShareScreen)]
+    pub fn stop_share_screen(this: &Stream) -> Result<js_sys::Promise, JsValue>;
+
+    /// `Stream.getCameraList(): MediaDevice[]`.
+    #[wasm_bindgen(method, structural, catch, js_name = getCameraList)]
+    pub fn get_camera_list(this: &Stream) -> Result<JsValue, JsValue>;
+
+    /// `Stream.getMicList(): MediaDevice[]`.
+    #[wasm_bindgen(method, structural, catch, js_name = getMicList)]
+    pub fn get_mic_list(this: &Stream) -> Result<JsValue, JsValue>;
+
+    /// `Stream.getSpeakerList(): MediaDevice[]`.
+    #[wasm_bindgen(method, structural, catch, js_name = getSpeakerList)]
+    pub fn get_speaker_list(this: &Stream) -> Result<JsValue, JsValue>;
+}
+
+/// `AudioOption`, the argument of `Stream.startAudio`: only the fields
+/// zoomkit sets.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+#[serde(rename = "AudioOption", rename_all = "camelCase")]
+pub struct AudioOption {
+    /// Join muted.
+    pub mute: bool,
+    /// The microphone to use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub microphone_id: Option<String>,
+    /// The speaker to use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker_id: Option<String>,
+}
+
+/// `CaptureVideoOption`, the argument of `Stream.startVideo`: only the fields
+/// zoomkit sets.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+#[serde(rename = "CaptureVideoOption", rename_all = "camelCase")]
+pub struct CaptureVideoOption {
+    /// The camera to use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub camera_id: Option<String>,
 }

@@ -67,7 +67,7 @@ pub fn run() -> Result<(), String> {
     // The simulator implements the SDK's shape; the core decodes its payloads.
     let mut payloads = Vec::new();
     let mut sim_methods = 0;
-    for dir in ["crates/sim/src", "crates/core/src"] {
+    for dir in ["src", "crates/sim/src", "crates/core/src"] {
         for path in rust_files(&util::root().join(dir))? {
             let src =
                 std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;

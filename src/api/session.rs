@@ -1,0 +1,493 @@
+//! `Session`: the JS face of a zoomkit session.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use zoomkit_core::{
+    Config, DeviceKind, Input, JoinOptions as CoreJoinOptions, MediaIntent, StorageKey,
+};
+
+use crate::driver::{Driver, Options};
+use crate::error::Error;
+use crate::sdk::ZoomVideo;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** What `Session` needs from the app. */
+export interface SessionOptions {
+  /** `ZoomVideo` from `@zoom/videosdk`, or `createSim().zoomVideo` from `zoomkit/sim`. */
+  zoomVideo: unknown;
+  /** Returns a Video SDK JWT for the topic, usually from your back end's token endpoint. */
+  tokenProvider: (request: { topic: string; reason: "join" | "refresh" }) => Promise<string> | string;
+  /** `init`'s language. Default `"en-US"`. */
+  language?: string;
+  /** `init`'s dependent assets: `"CDN"`, `"Global"`, `"CN"` or the URL of a self-hosted `dist/lib`. Default `"Global"`. */
+  dependentAssets?: string;
+  /** The `<video>` or `<canvas>` screen share renders into. */
+  shareElement?: HTMLVideoElement | HTMLCanvasElement;
+  /** Write the resume snapshot and device preferences (zoomkit's own keys only). Default `true`. */
+  storage?: boolean;
+  /** Seed for rejoin jitter. Default: random. */
+  seed?: number;
+  /** Give up on a join that has not settled after this long. Default 30000. */
+  joinTimeoutMs?: number;
+  /** Rejoin ourselves when Zoom's failover lasts longer than this; `null`: wait for Zoom. Default 120000. */
+  failoverTimeoutMs?: number | null;
+  /** End the session this long after it first connected. */
+  maxDurationMs?: number;
+  /** End the session after the user has been alone this long. */
+  idleTimeoutMs?: number;
+  /** How long a resume snapshot stays valid; `null`: never write one. Default 120000. */
+  resumeTtlMs?: number | null;
+  /** Switch back to the preferred device when it returns. Default `true`. */
+  switchBackToPreferred?: boolean;
+}
+/** What `Session.join` takes. */
+export interface JoinOptions {
+  /** The session name; must equal the token's `tpc`. */
+  topic: string;
+  userName: string;
+  /** The session passcode, if it has one. */
+  password?: string;
+  sessionIdleTimeoutMins?: number;
+  /** Connect computer audio once joined. */
+  audio?: boolean;
+  /** Join with the microphone muted. */
+  muted?: boolean;
+  /** Start the camera once joined. */
+  video?: boolean;
+}
+/** The state names of a session, as `Session.state` reports them. */
+export type SessionState =
+  | "idle" | "fetching_token" | "initialising" | "joining" | "connected" | "reconnecting"
+  | "rejoining" | "leaving" | "left" | "ended" | "failed";
+/** What the driver holds, for tests that prove cleanup. */
+export interface Resources {
+  sdkListeners: number;
+  browserListeners: number;
+  timers: number;
+  pendingCommands: number;
+  waiters: number;
+}
+"#;
+
+#[wasm_bindgen(inline_js = "
+export function unsubscriber(off, id) {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    // After session.free() there is nothing left to unsubscribe from.
+    try { off(id); } catch (_) {}
+  };
+}
+export function resolvesTrue(promise) {
+  return promise.then(() => true);
+}
+")]
+extern "C" {
+    fn unsubscriber(off: &js_sys::Function, id: u32) -> js_sys::Function;
+    #[wasm_bindgen(js_name = resolvesTrue)]
+    fn resolves_true(promise: &js_sys::Promise) -> js_sys::Promise;
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ConfigJs {
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    dependent_assets: Option<String>,
+    #[serde(default)]
+    storage: Option<bool>,
+    #[serde(default)]
+    seed: Option<f64>,
+    #[serde(default)]
+    join_timeout_ms: Option<u64>,
+    #[serde(default, deserialize_with = "nullable")]
+    failover_timeout_ms: Option<Option<u64>>,
+    #[serde(default)]
+    max_duration_ms: Option<u64>,
+    #[serde(default)]
+    idle_timeout_ms: Option<u64>,
+    #[serde(default, deserialize_with = "nullable")]
+    resume_ttl_ms: Option<Option<u64>>,
+    #[serde(default)]
+    switch_back_to_preferred: Option<bool>,
+    // Read separately (they are JS objects, not data).
+    #[serde(default, rename = "zoomVideo")]
+    _zoom_video: serde::de::IgnoredAny,
+    #[serde(default, rename = "tokenProvider")]
+    _token_provider: serde::de::IgnoredAny,
+    #[serde(default, rename = "shareElement")]
+    _share_element: serde::de::IgnoredAny,
+}
+
+/// `null` is `Some(None)`; absent is `None`.
+fn nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<u64>>, D::Error> {
+    Option::<u64>::deserialize(d).map(Some)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct JoinJs {
+    topic: String,
+    user_name: String,
+    #[serde(default)]
+    password: Option<String>,
+    #[serde(default)]
+    session_idle_timeout_mins: Option<u32>,
+    #[serde(default)]
+    audio: bool,
+    #[serde(default)]
+    muted: bool,
+    #[serde(default)]
+    video: bool,
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn usage(msg: impl Into<String>) -> JsValue {
+    Error::Usage(msg.into()).into()
+}
+
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| usage(format!("internal: cannot convert to JS: {e}")))
+}
+
+fn random_seed() -> u64 {
+    // Jitter only needs sessions to differ, not cryptographic randomness.
+    (js_sys::Math::random() * (u64::MAX as f64)) as u64 ^ js_sys::Date::now() as u64
+}
+
+/// A Zoom Video SDK session with zoomkit's behaviour: rejoin after a drop,
+/// devices that survive unplugging, media that restores, typed errors.
+///
+/// ```js
+/// import ZoomVideo from "@zoom/videosdk";
+/// import { init, Session } from "zoomkit";
+/// await init();
+/// const session = new Session({
+///   zoomVideo: ZoomVideo,
+///   tokenProvider: async ({ topic }) => (await (await fetch("/api/zoom/video-token", {
+///     method: "POST", headers: { "content-type": "application/json" },
+///     body: JSON.stringify({ sessionName: topic, role: 0 }),
+///   })).json()).signature,
+/// });
+/// const off = session.on("stateChanged", (e) => console.log(e.from, "->", e.to, e.cause));
+/// await session.join({ topic: "standup", userName: "Ada", audio: true, video: true });
+/// session.mute();
+/// await session.leave();
+/// off();
+/// session.free();
+/// ```
+#[wasm_bindgen]
+pub struct Session {
+    driver: Driver,
+    off: Closure<dyn FnMut(u32)>,
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Creates a session. Calls nothing on the SDK until `join` or `resume`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "SessionOptions")] options: JsValue,
+    ) -> Result<Session, JsValue> {
+        if !options.is_object() {
+            return Err(usage("new Session(options): options must be an object"));
+        }
+        let zoom = get(&options, "zoomVideo");
+        if !zoom.is_object() {
+            return Err(usage(
+                "new Session(options): `zoomVideo` is required (ZoomVideo from @zoom/videosdk, or zoomkit/sim's)",
+            ));
+        }
+        let token_provider = get(&options, "tokenProvider");
+        let Some(token_provider) = token_provider.dyn_ref::<js_sys::Function>().cloned() else {
+            return Err(usage(
+                "new Session(options): `tokenProvider` must be a function ({ topic, reason }) => Promise<string>",
+            ));
+        };
+        let share = get(&options, "shareElement");
+        let cfg: ConfigJs = serde_wasm_bindgen::from_value(options)
+            .map_err(|e| usage(format!("new Session(options): {e}")))?;
+        let mut config = Config::default();
+        config.seed = cfg.seed.map(|s| s as u64).unwrap_or_else(random_seed);
+        if let Some(ms) = cfg.join_timeout_ms {
+            config.join_timeout = Duration::from_millis(ms);
+        }
+        if let Some(v) = cfg.failover_timeout_ms {
+            config.failover_timeout = v.map(Duration::from_millis);
+        }
+        config.max_duration = cfg.max_duration_ms.map(Duration::from_millis);
+        config.idle_timeout = cfg.idle_timeout_ms.map(Duration::from_millis);
+        if let Some(v) = cfg.resume_ttl_ms {
+            config.resume_ttl = v.map(Duration::from_millis);
+        }
+        if let Some(v) = cfg.switch_back_to_preferred {
+            config.switch_back_to_preferred = v;
+        }
+        let driver = Driver::new(
+            zoomkit_core::Session::new(config),
+            Options {
+                zoom: zoom.unchecked_into::<ZoomVideo>(),
+                token_provider,
+                language: cfg.language.unwrap_or_else(|| "en-US".to_owned()),
+                dependent_assets: cfg.dependent_assets.unwrap_or_else(|| "Global".to_owned()),
+                share_element: (!share.is_undefined() && !share.is_null()).then_some(share),
+                storage: cfg.storage.unwrap_or(true),
+            },
+        );
+        if let Some(stored) = driver.load(StorageKey::Devices) {
+            driver
+                .handle(Input::LoadPreferences {
+                    stored: Some(stored),
+                })
+                .map_err(|e| JsValue::from(Error::from(e)))?;
+        }
+        // The unsubscribe functions `on` returns call this. It belongs to the
+        // session and is released with it.
+        let d = driver.clone();
+        let off = Closure::<dyn FnMut(u32)>::new(move |id: u32| d.off(id));
+        Ok(Session { driver, off })
+    }
+
+    /// Joins a session: token, init, join. Resolves with `"connected"`;
+    /// rejects with a `ZoomkitError` (kind `session`, with Zoom's `type`,
+    /// `errorCode`, `reason` and the remedy) if it ends anywhere else.
+    #[wasm_bindgen(unchecked_return_type = "Promise<\"connected\">")]
+    pub fn join(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "JoinOptions")] options: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let o: JoinJs = serde_wasm_bindgen::from_value(options)
+            .map_err(|e| usage(format!("session.join(options): {e}")))?;
+        let mut opts = CoreJoinOptions::new(o.topic, o.user_name);
+        opts.password = o.password;
+        opts.session_idle_timeout_mins = o.session_idle_timeout_mins;
+        opts.validate().map_err(|e| JsValue::from(Error::from(e)))?;
+        let mut intents = Vec::new();
+        if o.muted {
+            intents.push(MediaIntent::Mute);
+        }
+        if o.audio {
+            intents.push(MediaIntent::StartAudio);
+        }
+        if o.video {
+            intents.push(MediaIntent::StartVideo);
+        }
+        self.start(Input::Join(opts), intents)
+    }
+
+    /// After a page refresh: rejoins the session this tab was in, if its
+    /// snapshot (written by zoomkit under `zoomkit:resume` in sessionStorage)
+    /// is fresh. Resolves `true` when connected, `false` when there was
+    /// nothing to resume (a `resumeIgnored` event says why).
+    #[wasm_bindgen(unchecked_return_type = "Promise<boolean>")]
+    pub fn resume(&self, password: Option<String>) -> Result<js_sys::Promise, JsValue> {
+        let stored = self.driver.load(StorageKey::Resume);
+        let driver = self.driver.clone();
+        let input = Input::Resume { stored, password };
+        let joining = self.start(input, Vec::new())?;
+        let idle = driver.with_core(|c| c.state().name() == zoomkit_core::StateName::Idle);
+        if idle {
+            return Ok(js_sys::Promise::resolve(&JsValue::FALSE));
+        }
+        Ok(resolves_true(&joining))
+    }
+
+    fn start(&self, input: Input, intents: Vec<MediaIntent>) -> Result<js_sys::Promise, JsValue> {
+        let driver = self.driver.clone();
+        let mut result = Ok(());
+        let promise = js_sys::Promise::new(&mut |resolve, reject| {
+            driver.wait_for_join(resolve, reject);
+            for intent in &intents {
+                if let Err(e) = driver.handle(Input::Media(*intent)) {
+                    result = Err(e);
+                    return;
+                }
+            }
+            result = driver.handle(input.clone());
+        });
+        result.map_err(|e| JsValue::from(Error::from(e)))?;
+        Ok(promise)
+    }
+
+    /// Leaves (from any state: joining, reconnecting, twice). `end: true` ends
+    /// the session for everyone (host only). Resolves with the final state
+    /// name once nothing is pending.
+    #[wasm_bindgen(unchecked_return_type = "Promise<SessionState>")]
+    pub fn leave(&self, end: Option<bool>) -> Result<js_sys::Promise, JsValue> {
+        let driver = self.driver.clone();
+        let mut result = Ok(());
+        let promise = js_sys::Promise::new(&mut |resolve, reject| {
+            driver.wait_for_leave(resolve, reject);
+            result = driver.handle(Input::Leave {
+                end: end.unwrap_or(false),
+            });
+        });
+        result.map_err(|e| JsValue::from(Error::from(e)))?;
+        Ok(promise)
+    }
+
+    /// The state's name, as in the core's transition table.
+    #[wasm_bindgen(getter, unchecked_return_type = "SessionState")]
+    pub fn state(&self) -> String {
+        self.driver
+            .with_core(|c| c.state().name().as_str().to_owned())
+    }
+
+    /// The full state, with the data it carries (attempt numbers, errors).
+    #[wasm_bindgen(js_name = stateDetail)]
+    pub fn state_detail(&self) -> Result<JsValue, JsValue> {
+        let state = self.driver.with_core(|c| c.state().clone());
+        to_js(&state)
+    }
+
+    /// Subscribes to an event by name (`stateChanged`, `participantJoined`,
+    /// ..., or `*` for all). Returns the function that unsubscribes.
+    #[wasm_bindgen(unchecked_return_type = "() => void")]
+    pub fn on(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_param_type = "(event: any) => void")] callback: js_sys::Function,
+    ) -> js_sys::Function {
+        let id = self.driver.on(name, callback);
+        unsubscriber(self.off.as_ref().unchecked_ref(), id)
+    }
+
+    /// Connects computer audio.
+    #[wasm_bindgen(js_name = startAudio)]
+    pub fn start_audio(&self) -> Result<(), JsValue> {
+        self.media(MediaIntent::StartAudio)
+    }
+
+    /// Disconnects computer audio.
+    #[wasm_bindgen(js_name = stopAudio)]
+    pub fn stop_audio(&self) -> Result<(), JsValue> {
+        self.media(MediaIntent::StopAudio)
+    }
+
+    /// Mutes the microphone. Idempotent; a second click while the first is
+    /// in flight makes no second SDK call.
+    pub fn mute(&self) -> Result<(), JsValue> {
+        self.media(MediaIntent::Mute)
+    }
+
+    /// Unmutes the microphone.
+    pub fn unmute(&self) -> Result<(), JsValue> {
+        self.media(MediaIntent::Unmute)
+    }
+
+    /// Starts the camera.
+    #[wasm_bindgen(js_name = startVideo)]
+    pub fn start_video(&self) -> Result<(), JsValue> {
+        self.media(MediaIntent::StartVideo)
+    }
+
+    /// Stops the camera.
+    #[wasm_bindgen(js_name = stopVideo)]
+    pub fn stop_video(&self) -> Result<(), JsValue> {
+        self.media(MediaIntent::StopVideo)
+    }
+
+    /// Starts sharing the screen into `shareElement`.
+    #[wasm_bindgen(js_name = startShare)]
+    pub fn start_share(&self) -> Result<(), JsValue> {
+        self.media(MediaIntent::StartShare)
+    }
+
+    /// Stops sharing the screen.
+    #[wasm_bindgen(js_name = stopShare)]
+    pub fn stop_share(&self) -> Result<(), JsValue> {
+        self.media(MediaIntent::StopShare)
+    }
+
+    fn media(&self, intent: MediaIntent) -> Result<(), JsValue> {
+        self.driver
+            .handle(Input::Media(intent))
+            .map_err(|e| JsValue::from(Error::from(e)))
+    }
+
+    /// Picks a device by `deviceId`; remembered by label and group so it is
+    /// found again when ids rotate.
+    #[wasm_bindgen(js_name = selectDevice)]
+    pub fn select_device(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "\"camera\" | \"microphone\" | \"speaker\"")]
+        kind: String,
+        device_id: String,
+    ) -> Result<(), JsValue> {
+        let kind = match kind.as_str() {
+            "camera" => DeviceKind::Camera,
+            "microphone" => DeviceKind::Microphone,
+            "speaker" => DeviceKind::Speaker,
+            other => {
+                return Err(usage(format!(
+                    "selectDevice: kind `{other}` is not camera, microphone or speaker"
+                )))
+            }
+        };
+        self.driver
+            .handle(Input::SelectDevice { kind, device_id })
+            .map_err(|e| JsValue::from(Error::from(e)))
+    }
+
+    /// Reads the device lists again (the SDK's `device-change` does this by itself).
+    #[wasm_bindgen(js_name = refreshDevices)]
+    pub fn refresh_devices(&self) -> Result<(), JsValue> {
+        self.driver
+            .handle(Input::RefreshDevices)
+            .map_err(|e| JsValue::from(Error::from(e)))
+    }
+
+    /// The device lists, once known: `{ cameras, microphones, speakers }`.
+    pub fn devices(&self) -> Result<JsValue, JsValue> {
+        let list = self.driver.with_core(|c| c.device_list().cloned());
+        to_js(&list)
+    }
+
+    /// The participants, the local user included.
+    pub fn participants(&self) -> Result<JsValue, JsValue> {
+        let list: Vec<_> = self
+            .driver
+            .with_core(|c| c.participants().cloned().collect());
+        to_js(&list)
+    }
+
+    /// The local audio: `{ connected, muted }`.
+    pub fn audio(&self) -> Result<JsValue, JsValue> {
+        let audio = self.driver.with_core(|c| c.audio());
+        to_js(&audio)
+    }
+
+    /// Whether the local camera is on.
+    #[wasm_bindgen(js_name = videoOn)]
+    pub fn video_on(&self) -> bool {
+        self.driver.with_core(|c| c.video_on())
+    }
+
+    /// What zoomkit holds right now: SDK and window listeners, timers,
+    /// pending calls. All zero after `leave()` resolves.
+    #[wasm_bindgen(unchecked_return_type = "Resources")]
+    pub fn resources(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.driver.resources())
+    }
+
+    /// Number of listeners registered with `on`.
+    #[wasm_bindgen(js_name = listenerCount)]
+    pub fn listener_count(&self) -> usize {
+        self.driver.app_listener_count()
+    }
+
+    /// The core's transition table: `{ from, to, cause }[]`.
+    pub fn transitions() -> Result<JsValue, JsValue> {
+        to_js(&zoomkit_core::transition_table())
+    }
+}

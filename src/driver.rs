@@ -1,0 +1,816 @@
+//! The driver: the only place where the core meets the browser.
+//!
+//! It turns SDK events, timers and browser signals into core inputs, and core
+//! commands into SDK calls whose promises come back as `Input::Done`. It owns
+//! every JS handle it creates — SDK listeners, `window` listeners, the timer —
+//! as values whose `Drop` releases them, and drops them all when the session
+//! reaches a terminal state or the driver itself is dropped. It decides
+//! nothing: every `if` about behaviour lives in `zoomkit-core`.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::rc::{Rc, Weak};
+
+use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use zoomkit_core::{
+    BrowserSignal, Command, CommandId, CommandOutput, DeviceList, Event, Input, Instant, Op,
+    Output, SdkEvent, StateName, StorageArea, StorageWrite, UserId, ZoomError,
+};
+
+use crate::error::js_message;
+use crate::sdk::{events, AudioOption, CaptureVideoOption, Stream, VideoClient, ZoomVideo};
+
+/// The wall clock as the core's [`Instant`] (Unix milliseconds, so a token's
+/// `exp` compares directly).
+pub fn now() -> Instant {
+    Instant::from_millis(js_sys::Date::now().max(0.0) as u64)
+}
+
+/// What the app gives the driver besides the core's config.
+pub struct Options {
+    /// `ZoomVideo` or the simulator's look-alike.
+    pub zoom: ZoomVideo,
+    /// `({ topic, reason }) => Promise<string> | string`.
+    pub token_provider: js_sys::Function,
+    /// `init`'s language.
+    pub language: String,
+    /// `init`'s dependent assets: `CDN`, `Global`, `CN` or a URL.
+    pub dependent_assets: String,
+    /// The element `startShareScreen` renders into, if the app shares.
+    pub share_element: Option<JsValue>,
+    /// Whether to write and read zoomkit's own storage keys.
+    pub storage: bool,
+}
+
+/// One SDK subscription; `Drop` calls `client.off` with the same callback.
+struct SdkListener {
+    client: VideoClient,
+    event: &'static str,
+    callback: Closure<dyn FnMut(JsValue)>,
+}
+
+impl Drop for SdkListener {
+    fn drop(&mut self) {
+        // `off` failing means the client is already gone; nothing to release.
+        let _ = self
+            .client
+            .off(self.event, self.callback.as_ref().unchecked_ref());
+    }
+}
+
+/// A JS callback registered with `Session.on`.
+struct AppListener {
+    id: u32,
+    name: String,
+    callback: js_sys::Function,
+}
+
+/// A promise the app is awaiting (`join()`, `leave()`).
+struct Waiter {
+    resolve: js_sys::Function,
+    reject: js_sys::Function,
+}
+
+/// Counts of what the driver holds, for tests that prove cleanup.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Resources {
+    /// SDK event listeners registered on the client.
+    pub sdk_listeners: usize,
+    /// `window` listeners (online/offline).
+    pub browser_listeners: usize,
+    /// Armed timers.
+    pub timers: usize,
+    /// SDK or token-provider calls awaiting an answer.
+    pub pending_commands: usize,
+    /// `join()`/`leave()` promises not yet settled.
+    pub waiters: usize,
+}
+
+struct Inner {
+    core: zoomkit_core::Session,
+    opts: Options,
+    client: Option<VideoClient>,
+    sdk_listeners: Vec<SdkListener>,
+    browser_listeners: Vec<EventListener>,
+    timer: Option<Timeout>,
+    app_listeners: Vec<AppListener>,
+    next_listener_id: u32,
+    cancelled: HashSet<CommandId>,
+    in_flight: HashSet<CommandId>,
+    join_waiters: Vec<Waiter>,
+    leave_waiters: Vec<Waiter>,
+}
+
+/// The driver. Cheap to clone (shared state); the last clone dropped releases
+/// everything.
+#[derive(Clone)]
+pub struct Driver {
+    inner: Rc<RefCell<Inner>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Dropped while still in a session (the app called `free()` without
+        // `leave()`): leave, so the SDK stops the camera and microphone.
+        if !self.core.state().name().is_terminal() && self.core.state().name() != StateName::Idle {
+            if let Some(client) = &self.client {
+                let _ = client.leave(false);
+            }
+        }
+        // Fields drop next: listeners call `off`, the timer is cleared.
+    }
+}
+
+impl Driver {
+    /// A driver around a fresh core session.
+    pub fn new(core: zoomkit_core::Session, opts: Options) -> Driver {
+        Driver {
+            inner: Rc::new(RefCell::new(Inner {
+                core,
+                opts,
+                client: None,
+                sdk_listeners: Vec::new(),
+                browser_listeners: Vec::new(),
+                timer: None,
+                app_listeners: Vec::new(),
+                next_listener_id: 1,
+                cancelled: HashSet::new(),
+                in_flight: HashSet::new(),
+                join_waiters: Vec::new(),
+                leave_waiters: Vec::new(),
+            })),
+        }
+    }
+
+    fn weak(&self) -> Weak<RefCell<Inner>> {
+        Rc::downgrade(&self.inner)
+    }
+
+    fn from_weak(weak: &Weak<RefCell<Inner>>) -> Option<Driver> {
+        weak.upgrade().map(|inner| Driver { inner })
+    }
+
+    /// Reads the core.
+    pub fn with_core<R>(&self, f: impl FnOnce(&zoomkit_core::Session) -> R) -> R {
+        f(&self.inner.borrow().core)
+    }
+
+    /// What the driver holds right now.
+    pub fn resources(&self) -> Resources {
+        let inner = self.inner.borrow();
+        Resources {
+            sdk_listeners: inner.sdk_listeners.len(),
+            browser_listeners: inner.browser_listeners.len(),
+            timers: usize::from(inner.timer.is_some()),
+            pending_commands: inner.in_flight.len(),
+            waiters: inner.join_waiters.len() + inner.leave_waiters.len(),
+        }
+    }
+
+    /// Feeds one input to the core and carries out what it asks.
+    pub fn handle(&self, input: Input) -> Result<(), zoomkit_core::CoreError> {
+        self.inner.borrow_mut().core.handle(now(), input)?;
+        self.pump();
+        Ok(())
+    }
+
+    /// Registers a promise to settle when the join succeeds or fails.
+    pub fn wait_for_join(&self, resolve: js_sys::Function, reject: js_sys::Function) {
+        self.inner
+            .borrow_mut()
+            .join_waiters
+            .push(Waiter { resolve, reject });
+    }
+
+    /// Registers a promise to settle when the session has left or ended.
+    pub fn wait_for_leave(&self, resolve: js_sys::Function, reject: js_sys::Function) {
+        self.inner
+            .borrow_mut()
+            .leave_waiters
+            .push(Waiter { resolve, reject });
+    }
+
+    /// `Session.on(name, callback)`; returns the id for [`Driver::off`].
+    pub fn on(&self, name: String, callback: js_sys::Function) -> u32 {
+        let mut inner = self.inner.borrow_mut();
+        let id = inner.next_listener_id;
+        inner.next_listener_id += 1;
+        inner.app_listeners.push(AppListener { id, name, callback });
+        id
+    }
+
+    /// Removes an app listener.
+    pub fn off(&self, id: u32) {
+        self.inner.borrow_mut().app_listeners.retain(|l| l.id != id);
+    }
+
+    /// Number of app listeners.
+    pub fn app_listener_count(&self) -> usize {
+        self.inner.borrow().app_listeners.len()
+    }
+
+    /// Drains the core's outputs. Outputs are collected under the borrow and
+    /// carried out after it, so app callbacks may call back into the session.
+    fn pump(&self) {
+        loop {
+            let output = self.inner.borrow_mut().core.poll();
+            let Some(output) = output else {
+                self.inner.borrow_mut().timer = None;
+                break;
+            };
+            match output {
+                Output::Command(cmd) => self.execute(cmd),
+                Output::Cancel(id) => {
+                    let mut inner = self.inner.borrow_mut();
+                    if inner.in_flight.remove(&id) {
+                        inner.cancelled.insert(id);
+                    }
+                }
+                Output::Event(event) => self.dispatch(&event),
+                Output::Storage(write) => self.store(&write),
+                Output::Timeout(at) => {
+                    self.arm_timer(at);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        self.settle_waiters();
+        self.release_if_terminal();
+    }
+
+    fn arm_timer(&self, at: Instant) {
+        let delay = at.as_millis().saturating_sub(now().as_millis());
+        let delay = u32::try_from(delay).unwrap_or(u32::MAX);
+        let weak = self.weak();
+        let timer = Timeout::new(delay, move || {
+            if let Some(driver) = Driver::from_weak(&weak) {
+                driver.inner.borrow_mut().timer = None;
+                let _ = driver.handle(Input::Timeout);
+            }
+        });
+        // Replacing the old timer drops (clears) it.
+        self.inner.borrow_mut().timer = Some(timer);
+    }
+
+    fn settle_waiters(&self) {
+        let (state, error, detail) = {
+            let inner = self.inner.borrow();
+            let (error, detail) = describe(inner.core.state());
+            (inner.core.state().name(), error, detail)
+        };
+        let (joins, leaves) = {
+            let mut inner = self.inner.borrow_mut();
+            let joins = if state == StateName::Connected || state.is_terminal() {
+                std::mem::take(&mut inner.join_waiters)
+            } else {
+                Vec::new()
+            };
+            let leaves = if state.is_terminal() {
+                std::mem::take(&mut inner.leave_waiters)
+            } else {
+                Vec::new()
+            };
+            (joins, leaves)
+        };
+        let state_js = JsValue::from_str(state.as_str());
+        for w in joins {
+            if state == StateName::Connected {
+                let _ = w.resolve.call1(&JsValue::NULL, &state_js);
+            } else {
+                let err = crate::error::Error::Session {
+                    state: state.as_str(),
+                    detail: detail.clone(),
+                    error: error.clone().map(Box::new),
+                };
+                let _ = w.reject.call1(&JsValue::NULL, &JsValue::from(err.clone()));
+            }
+        }
+        for w in leaves {
+            let _ = w.resolve.call1(&JsValue::NULL, &state_js);
+            drop(w.reject);
+        }
+    }
+
+    /// In a terminal state nothing more can arrive: release every listener
+    /// and timer now rather than at `free()`.
+    fn release_if_terminal(&self) {
+        let terminal = self.inner.borrow().core.state().name().is_terminal();
+        if terminal {
+            let (sdk, browser, timer) = {
+                let mut inner = self.inner.borrow_mut();
+                (
+                    std::mem::take(&mut inner.sdk_listeners),
+                    std::mem::take(&mut inner.browser_listeners),
+                    inner.timer.take(),
+                )
+            };
+            drop((sdk, browser, timer));
+        }
+    }
+
+    fn dispatch(&self, event: &Event) {
+        let ser = serde_wasm_bindgen::Serializer::json_compatible();
+        let value = match event.serialize(&ser) {
+            Ok(v) => v,
+            Err(e) => {
+                web_sys::console::error_1(&JsValue::from_str(&format!(
+                    "zoomkit: cannot convert event {event:?}: {e}"
+                )));
+                return;
+            }
+        };
+        let name = js_sys::Reflect::get(&value, &JsValue::from_str("event"))
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        self.emit(&name, &value);
+    }
+
+    /// Calls the app's listeners for `name` and for `*`. A listener that
+    /// throws is reported on the console and does not stop the others.
+    pub fn emit(&self, name: &str, value: &JsValue) {
+        let callbacks: Vec<js_sys::Function> = self
+            .inner
+            .borrow()
+            .app_listeners
+            .iter()
+            .filter(|l| l.name == name || l.name == "*")
+            .map(|l| l.callback.clone())
+            .collect();
+        for cb in callbacks {
+            if let Err(e) = cb.call1(&JsValue::NULL, value) {
+                web_sys::console::error_2(
+                    &JsValue::from_str(&format!("zoomkit: a `{name}` listener threw:")),
+                    &e,
+                );
+            }
+        }
+    }
+
+    fn store(&self, write: &StorageWrite) {
+        if !self.inner.borrow().opts.storage {
+            return;
+        }
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let storage = match write.key.area() {
+            StorageArea::Session => window.session_storage(),
+            StorageArea::Local => window.local_storage(),
+        };
+        // Storage can be unavailable (private mode, quota): resume is then
+        // simply not offered; the session itself is unaffected.
+        if let Ok(Some(storage)) = storage {
+            let _ = match &write.value {
+                Some(v) => storage.set_item(write.key.as_str(), v),
+                None => storage.remove_item(write.key.as_str()),
+            };
+        }
+    }
+
+    /// Reads one of zoomkit's own storage keys.
+    pub fn load(&self, key: zoomkit_core::StorageKey) -> Option<String> {
+        if !self.inner.borrow().opts.storage {
+            return None;
+        }
+        let window = web_sys::window()?;
+        let storage = match key.area() {
+            StorageArea::Session => window.session_storage(),
+            StorageArea::Local => window.local_storage(),
+        };
+        storage.ok()??.get_item(key.as_str()).ok()?
+    }
+
+    /// Subscribes to the SDK's events and the browser's online/offline
+    /// signals, once per client.
+    fn subscribe(&self, client: &VideoClient) -> Result<(), ZoomError> {
+        if !self.inner.borrow().sdk_listeners.is_empty() {
+            return Ok(());
+        }
+        let mut listeners = Vec::new();
+        for &event in events::ALL {
+            let weak = self.weak();
+            let callback = Closure::<dyn FnMut(JsValue)>::new(move |payload: JsValue| {
+                let Some(driver) = Driver::from_weak(&weak) else {
+                    return;
+                };
+                driver.on_sdk_event(event, payload);
+            });
+            client
+                .on(event, callback.as_ref().unchecked_ref())
+                .map_err(|e| {
+                    ZoomError::driver(format!("client.on({event}) threw: {}", js_message(&e)))
+                })?;
+            listeners.push(SdkListener {
+                client: client.clone(),
+                event,
+                callback,
+            });
+        }
+        let mut browser = Vec::new();
+        if let Some(window) = web_sys::window() {
+            for (name, signal) in [
+                ("online", BrowserSignal::Online),
+                ("offline", BrowserSignal::Offline),
+            ] {
+                let weak = self.weak();
+                browser.push(EventListener::new(&window, name, move |_| {
+                    if let Some(driver) = Driver::from_weak(&weak) {
+                        let _ = driver.handle(Input::Browser(signal));
+                    }
+                }));
+            }
+        }
+        let mut inner = self.inner.borrow_mut();
+        inner.sdk_listeners = listeners;
+        inner.browser_listeners = browser;
+        Ok(())
+    }
+
+    fn on_sdk_event(&self, event: &'static str, payload: JsValue) {
+        match SdkEvent::decode(
+            event,
+            serde_wasm_bindgen::Deserializer::from(payload.clone()),
+        ) {
+            Ok(ev) => {
+                if let Err(e) = self.handle(Input::Sdk(ev)) {
+                    self.report("sdkEventRejected", event, &e.to_string(), &payload);
+                }
+            }
+            // A payload that does not match the SDK's documented shape is
+            // reported, never silently dropped.
+            Err(e) => self.report("sdkPayloadError", event, &e.to_string(), &payload),
+        }
+    }
+
+    fn report(&self, kind: &str, sdk_event: &str, message: &str, payload: &JsValue) {
+        let obj = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| {
+            let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(k), v);
+        };
+        set("event", &JsValue::from_str(kind));
+        set("sdkEvent", &JsValue::from_str(sdk_event));
+        set("message", &JsValue::from_str(message));
+        set("payload", payload);
+        self.emit(kind, &obj);
+    }
+
+    fn execute(&self, cmd: Command) {
+        self.inner.borrow_mut().in_flight.insert(cmd.id);
+        let weak = self.weak();
+        let this = self.clone();
+        // The future holds the driver only until the SDK call has started;
+        // awaiting holds a weak handle so a freed session is not kept alive.
+        let call = this.start(cmd.op);
+        drop(this);
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = call.await;
+            let Some(driver) = Driver::from_weak(&weak) else {
+                return;
+            };
+            let answered = {
+                let mut inner = driver.inner.borrow_mut();
+                inner.in_flight.remove(&cmd.id) && !inner.cancelled.remove(&cmd.id)
+            };
+            if answered {
+                if let Err(e) = driver.handle(Input::Done { id: cmd.id, result }) {
+                    web_sys::console::error_1(&JsValue::from_str(&format!(
+                        "zoomkit: core refused the answer to {}: {e}",
+                        cmd.id
+                    )));
+                }
+            } else {
+                driver.inner.borrow_mut().cancelled.remove(&cmd.id);
+            }
+        });
+    }
+
+    fn client(&self) -> Result<VideoClient, ZoomError> {
+        self.inner
+            .borrow()
+            .client
+            .clone()
+            .ok_or_else(|| ZoomError::driver("the SDK client is not created yet"))
+    }
+
+    fn stream(&self) -> Result<Stream, ZoomError> {
+        self.client()?.get_media_stream().map_err(|e| {
+            ZoomError::driver(format!("client.getMediaStream threw: {}", js_message(&e)))
+        })
+    }
+
+    /// Starts the SDK call for `op` now (synchronously, so calls keep the
+    /// order the core issued them in) and returns its outcome as a future.
+    fn start(
+        &self,
+        op: Op,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<CommandOutput, ZoomError>>>>
+    {
+        let started = self.start_promise(&op);
+        let driver = self.weak();
+        Box::pin(async move {
+            let (kind, promise) = started?;
+            let value = match promise {
+                Some(p) => settle(p).await?,
+                None => JsValue::UNDEFINED,
+            };
+            match kind {
+                Answer::Unit => Ok(CommandOutput::Unit),
+                Answer::Token => value
+                    .as_string()
+                    .filter(|t| !t.is_empty())
+                    .map(CommandOutput::Token)
+                    .ok_or_else(|| {
+                        ZoomError::driver("the token provider did not return a non-empty string")
+                    }),
+                Answer::Joined => {
+                    let user_id = Driver::from_weak(&driver)
+                        .and_then(|d| d.client().ok())
+                        .and_then(|c| c.get_current_user_info().ok())
+                        .and_then(|info| {
+                            js_sys::Reflect::get(&info, &JsValue::from_str("userId")).ok()
+                        })
+                        .and_then(|v| v.as_f64())
+                        .map(|id| UserId(id as u64));
+                    Ok(CommandOutput::Joined { user_id })
+                }
+                Answer::Devices(list) => Ok(CommandOutput::Devices(list)),
+            }
+        })
+    }
+
+    fn start_promise(&self, op: &Op) -> Result<(Answer, Option<js_sys::Promise>), ZoomError> {
+        let threw = |what: &str| {
+            let what = what.to_owned();
+            move |e: JsValue| ZoomError::driver(format!("{what} threw: {}", js_message(&e)))
+        };
+        Ok(match op {
+            Op::FetchToken { topic, reason } => {
+                let request = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&request, &"topic".into(), &JsValue::from_str(topic));
+                let reason = serde_wasm_bindgen::to_value(reason).unwrap_or(JsValue::UNDEFINED);
+                let _ = js_sys::Reflect::set(&request, &"reason".into(), &reason);
+                let provider = self.inner.borrow().opts.token_provider.clone();
+                let value = provider
+                    .call1(&JsValue::NULL, &request)
+                    .map_err(threw("the token provider"))?;
+                (Answer::Token, Some(js_sys::Promise::resolve(&value)))
+            }
+            Op::Init => {
+                let (zoom, language, assets) = {
+                    let inner = self.inner.borrow();
+                    (
+                        inner.opts.zoom.clone(),
+                        inner.opts.language.clone(),
+                        inner.opts.dependent_assets.clone(),
+                    )
+                };
+                let client = zoom
+                    .create_client()
+                    .map_err(threw("ZoomVideo.createClient"))?;
+                self.inner.borrow_mut().client = Some(client.clone());
+                self.subscribe(&client)?;
+                let p = client
+                    .init(&language, &assets, &JsValue::UNDEFINED)
+                    .map_err(threw("client.init"))?;
+                (Answer::Unit, Some(p))
+            }
+            Op::Join {
+                topic,
+                token,
+                user_name,
+                session_password,
+                ..
+            } => {
+                let client = self.client()?;
+                self.subscribe(&client)?;
+                let p = client
+                    .join(topic, token, user_name, session_password.clone())
+                    .map_err(threw("client.join"))?;
+                (Answer::Joined, Some(p))
+            }
+            Op::Leave { end } => {
+                let p = self.client()?.leave(*end).map_err(threw("client.leave"))?;
+                (Answer::Unit, Some(p))
+            }
+            Op::StartAudio {
+                mute,
+                microphone_id,
+                speaker_id,
+            } => {
+                let opts = AudioOption {
+                    mute: *mute,
+                    microphone_id: microphone_id.clone(),
+                    speaker_id: speaker_id.clone(),
+                };
+                let opts = to_js(&opts)?;
+                (
+                    Answer::Unit,
+                    Some(
+                        self.stream()?
+                            .start_audio(&opts)
+                            .map_err(threw("stream.startAudio"))?,
+                    ),
+                )
+            }
+            Op::StopAudio => (
+                Answer::Unit,
+                Some(
+                    self.stream()?
+                        .stop_audio()
+                        .map_err(threw("stream.stopAudio"))?,
+                ),
+            ),
+            Op::MuteAudio => (
+                Answer::Unit,
+                Some(
+                    self.stream()?
+                        .mute_audio()
+                        .map_err(threw("stream.muteAudio"))?,
+                ),
+            ),
+            Op::UnmuteAudio => (
+                Answer::Unit,
+                Some(
+                    self.stream()?
+                        .unmute_audio()
+                        .map_err(threw("stream.unmuteAudio"))?,
+                ),
+            ),
+            Op::SwitchMicrophone { microphone_id } => (
+                Answer::Unit,
+                Some(
+                    self.stream()?
+                        .switch_microphone(microphone_id)
+                        .map_err(threw("stream.switchMicrophone"))?,
+                ),
+            ),
+            Op::SwitchSpeaker { speaker_id } => (
+                Answer::Unit,
+                Some(
+                    self.stream()?
+                        .switch_speaker(speaker_id)
+                        .map_err(threw("stream.switchSpeaker"))?,
+                ),
+            ),
+            Op::StartVideo { camera_id } => {
+                let opts = to_js(&CaptureVideoOption {
+                    camera_id: camera_id.clone(),
+                })?;
+                (
+                    Answer::Unit,
+                    Some(
+                        self.stream()?
+                            .start_video(&opts)
+                            .map_err(threw("stream.startVideo"))?,
+                    ),
+                )
+            }
+            Op::StopVideo => (
+                Answer::Unit,
+                Some(
+                    self.stream()?
+                        .stop_video()
+                        .map_err(threw("stream.stopVideo"))?,
+                ),
+            ),
+            Op::SwitchCamera { camera_device_id } => (
+                Answer::Unit,
+                Some(
+                    self.stream()?
+                        .switch_camera(camera_device_id)
+                        .map_err(threw("stream.switchCamera"))?,
+                ),
+            ),
+            Op::StartShareScreen => {
+                let element = self.inner.borrow().opts.share_element.clone().ok_or_else(|| {
+                    ZoomError::driver("screen share needs `shareElement` (a <video> or <canvas>) in the Session options")
+                })?;
+                (
+                    Answer::Unit,
+                    Some(
+                        self.stream()?
+                            .start_share_screen(&element)
+                            .map_err(threw("stream.startShareScreen"))?,
+                    ),
+                )
+            }
+            Op::StopShareScreen => (
+                Answer::Unit,
+                Some(
+                    self.stream()?
+                        .stop_share_screen()
+                        .map_err(threw("stream.stopShareScreen"))?,
+                ),
+            ),
+            Op::ListDevices => {
+                let stream = self.stream()?;
+                let list = DeviceList {
+                    cameras: devices(stream.get_camera_list(), "stream.getCameraList")?,
+                    microphones: devices(stream.get_mic_list(), "stream.getMicList")?,
+                    speakers: devices(stream.get_speaker_list(), "stream.getSpeakerList")?,
+                };
+                (Answer::Devices(list), None)
+            }
+            other => {
+                return Err(ZoomError::driver(format!(
+                    "zoomkit's driver does not implement `{}` yet",
+                    other.name()
+                )))
+            }
+        })
+    }
+}
+
+/// Zoom's error behind a terminal state, and the state's reason in words.
+fn describe(state: &zoomkit_core::State) -> (Option<ZoomError>, String) {
+    use zoomkit_core::{EndReason, SessionError, State};
+    match state {
+        State::Failed { error } => {
+            let detail = match error {
+                SessionError::Token { .. } => "the token provider failed".to_owned(),
+                SessionError::TokenExpired { .. } => {
+                    "the token provider returned an expired token".to_owned()
+                }
+                SessionError::Init { .. } => "the SDK's init failed".to_owned(),
+                SessionError::Join { .. } => "Zoom refused the join".to_owned(),
+                SessionError::JoinTimedOut { .. } => "the join did not settle in time".to_owned(),
+                SessionError::GaveUp { attempts, .. } => {
+                    format!("gave up rejoining after {attempts} attempts")
+                }
+                SessionError::Connection { .. } => "the connection failed".to_owned(),
+                other => format!("{other:?}"),
+            };
+            (error.zoom_error().cloned(), detail)
+        }
+        State::Ended { reason } => {
+            let detail = match reason {
+                EndReason::EndedByHost => "the host ended the session",
+                EndReason::Removed => "the host removed you from the session",
+                EndReason::MaxDuration => "the maximum session duration was reached",
+                EndReason::Idle => "you were alone in the session for too long",
+                _ => "the session ended",
+            };
+            (None, detail.to_owned())
+        }
+        State::Left { .. } => (None, "left before it connected".to_owned()),
+        other => (None, other.name().as_str().to_owned()),
+    }
+}
+
+/// What a settled promise is turned into.
+enum Answer {
+    Unit,
+    Token,
+    Joined,
+    Devices(DeviceList),
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, ZoomError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| ZoomError::driver(format!("cannot convert options: {e}")))
+}
+
+fn devices(
+    list: Result<JsValue, JsValue>,
+    op: &str,
+) -> Result<Vec<zoomkit_core::Device>, ZoomError> {
+    let list = list.map_err(|e| ZoomError::driver(format!("{op} threw: {}", js_message(&e))))?;
+    serde_wasm_bindgen::from_value(list)
+        .map_err(|e| ZoomError::driver(format!("{op} returned an unexpected value: {e}")))
+}
+
+/// Awaits an SDK promise. Zoom rejects with `{type, reason, errorCode}`, and
+/// some calls resolve with that object instead of rejecting: both become a
+/// typed [`ZoomError`]; anything else thrown keeps its message.
+pub async fn settle(promise: js_sys::Promise) -> Result<JsValue, ZoomError> {
+    match JsFuture::from(promise).await {
+        Ok(value) => match zoom_error(&value) {
+            Some(err) => Err(err),
+            None => Ok(value),
+        },
+        Err(value) => {
+            Err(zoom_error(&value).unwrap_or_else(|| ZoomError::driver(js_message(&value))))
+        }
+    }
+}
+
+/// Decodes Zoom's `ExecutedFailure` shape; `None` for anything else.
+pub fn zoom_error(value: &JsValue) -> Option<ZoomError> {
+    if !value.is_object() || value.is_instance_of::<js_sys::Error>() {
+        return None;
+    }
+    let has = |k: &str| js_sys::Reflect::has(value, &JsValue::from_str(k)).unwrap_or(false);
+    if !(has("errorCode") || has("type")) || !has("reason") {
+        return None;
+    }
+    serde_wasm_bindgen::from_value(value.clone()).ok()
+}
