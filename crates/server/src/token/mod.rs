@@ -70,7 +70,8 @@ pub const DEFAULT_BACKDATE: Duration = Duration::from_secs(30);
 ///
 /// `Debug` and `Display` print `***`. The key is hashed into HMAC state once,
 /// on construction; each signature clones that state instead of re-keying.
-/// The state is wiped when dropped.
+/// The state, and every per-signature clone of it, is wiped when dropped
+/// (the `zeroize` features of `hmac` and `sha2`).
 #[derive(Clone)]
 pub struct Secret {
     mac: Hmac<Sha256>,
