@@ -99,12 +99,40 @@ pub fn run_pkg(dev: bool) -> Result<PathBuf, String> {
     ensure_wasm32_target()?;
     let bindgen = ensure_wasm_bindgen()?;
     let root = util::root();
+    let out = root.join("pkg");
+    if out.exists() {
+        std::fs::remove_dir_all(&out)
+            .map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
+    }
+    // The client is the package's main entry; the simulator is a separate
+    // wasm module behind `zoomkit/sim`, so production bundles never carry it.
+    build_entry(&bindgen, dev, "zoomkit", "zoomkit", &out)?;
+    build_entry(
+        &bindgen,
+        dev,
+        "zoomkit-sim",
+        "zoomkit_sim",
+        &out.join("sim"),
+    )?;
+    write_package_files(&out)?;
+    eprintln!("xtask: npm package written to {}", out.display());
+    Ok(out)
+}
+
+/// Builds one wasm crate and runs wasm-bindgen (and wasm-opt) into `out`.
+fn build_entry(
+    bindgen: &Path,
+    dev: bool,
+    krate: &str,
+    name: &str,
+    out: &Path,
+) -> Result<(), String> {
     let profile = if dev { "debug" } else { "release" };
     let mut build = util::cargo();
     build.args([
         "build",
         "-p",
-        "zoomkit",
+        krate,
         "--lib",
         "--target",
         "wasm32-unknown-unknown",
@@ -112,27 +140,22 @@ pub fn run_pkg(dev: bool) -> Result<PathBuf, String> {
     if !dev {
         build.arg("--release");
     }
-    step(&format!("build the wasm ({profile})"), &mut build)?;
-    let wasm = target_dir().join(format!("wasm32-unknown-unknown/{profile}/zoomkit.wasm"));
-    let out = root.join("pkg");
-    if out.exists() {
-        std::fs::remove_dir_all(&out)
-            .map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
-    }
+    step(&format!("build {krate} for wasm32 ({profile})"), &mut build)?;
+    let wasm = target_dir().join(format!("wasm32-unknown-unknown/{profile}/{name}.wasm"));
     step(
-        "wasm-bindgen --target web",
+        &format!("wasm-bindgen --target web ({krate})"),
         Command::new(bindgen)
-            .args(["--target", "web", "--out-name", "zoomkit", "--out-dir"])
-            .arg(&out)
+            .args(["--target", "web", "--out-name", name, "--out-dir"])
+            .arg(out)
             .arg(&wasm),
     )?;
-    let bg = out.join("zoomkit_bg.wasm");
+    let bg = out.join(format!("{name}_bg.wasm"));
     match (dev, wasm_opt()) {
         (true, _) => eprintln!("xtask: dev build, wasm-opt skipped"),
         (false, Some(opt)) => {
             let before = file_len(&bg);
             step(
-                "wasm-opt -Oz",
+                &format!("wasm-opt -Oz ({krate})"),
                 Command::new(opt)
                     .args([
                         "-Oz",
@@ -154,9 +177,29 @@ pub fn run_pkg(dev: bool) -> Result<PathBuf, String> {
              (`npm ci --prefix tests/browser` installs binaryen's; or `apt-get install binaryen`)"
         ),
     }
-    write_package_files(&out)?;
-    eprintln!("xtask: npm package written to {}", out.display());
-    Ok(out)
+    // The entry point imports nothing from the browser: wasm-bindgen's `web`
+    // output only fetches the wasm when `init()` is called, so server-side
+    // rendering can import zoomkit safely.
+    write(
+        &out.join("index.js"),
+        &format!(
+            "// {krate}: importing this module touches no browser global.\n\
+             // Call `await init()` once (in the browser) before using anything else.\n\
+             export * from \"./{name}.js\";\n\
+             export {{ default as init, initSync }} from \"./{name}.js\";\n"
+        ),
+    )?;
+    write(
+        &out.join("index.d.ts"),
+        &format!(
+            "export * from \"./{name}.js\";\n\
+             export {{ default as init, initSync }} from \"./{name}.js\";\n"
+        ),
+    )?;
+    // wasm-bindgen writes a .gitignore of `*` into its output; npm pack would
+    // then honour it and ship nothing.
+    let _ = std::fs::remove_file(out.join(".gitignore"));
+    Ok(())
 }
 
 pub fn run(args: &[String]) -> Result<PathBuf, String> {
@@ -208,10 +251,12 @@ fn write_package_files(out: &Path) -> Result<(), String> {
         "types": "./index.d.ts",
         "exports": {
             ".": { "types": "./index.d.ts", "import": "./index.js", "default": "./index.js" },
+            "./sim": { "types": "./sim/index.d.ts", "import": "./sim/index.js", "default": "./sim/index.js" },
             "./zoomkit_bg.wasm": "./zoomkit_bg.wasm",
+            "./sim/zoomkit_sim_bg.wasm": "./sim/zoomkit_sim_bg.wasm",
             "./package.json": "./package.json"
         },
-        "files": ["index.js", "index.d.ts", "zoomkit.js", "zoomkit.d.ts", "zoomkit_bg.wasm", "zoomkit_bg.wasm.d.ts", "README.md"],
+        "files": ["index.js", "index.d.ts", "zoomkit.js", "zoomkit.d.ts", "zoomkit_bg.wasm", "zoomkit_bg.wasm.d.ts", "sim/", "README.md"],
         "sideEffects": false,
         "peerDependencies": { "@zoom/videosdk": "^2.5.0" },
         "keywords": ["zoom", "videosdk", "webrtc", "wasm", "video"]
@@ -220,25 +265,7 @@ fn write_package_files(out: &Path) -> Result<(), String> {
         &out.join("package.json"),
         &(serde_json::to_string_pretty(&package).map_err(|e| e.to_string())? + "\n"),
     )?;
-    // The entry point imports nothing from the browser: wasm-bindgen's `web`
-    // output only fetches the wasm when `init()` is called, so server-side
-    // rendering can import zoomkit safely.
-    write(
-        &out.join("index.js"),
-        "// zoomkit: importing this module touches no browser global.\n\
-         // Call `await init()` once (in the browser) before using anything else.\n\
-         export * from \"./zoomkit.js\";\n\
-         export { default as init, initSync } from \"./zoomkit.js\";\n",
-    )?;
-    write(
-        &out.join("index.d.ts"),
-        "export * from \"./zoomkit.js\";\n\
-         export { default as init, initSync } from \"./zoomkit.js\";\n",
-    )?;
     let readme = std::fs::read_to_string(util::root().join("README.md")).unwrap_or_default();
     write(&out.join("README.md"), &readme)?;
-    // wasm-bindgen writes a .gitignore of `*` into its output; npm pack would
-    // then honour it and ship nothing.
-    let _ = std::fs::remove_file(out.join(".gitignore"));
     Ok(())
 }
