@@ -4,6 +4,8 @@
 pub mod device;
 pub mod events;
 pub mod failure;
+#[cfg(target_arch = "wasm32")]
+mod js;
 pub mod payload;
 mod rng;
 pub mod script;

@@ -598,6 +598,19 @@ impl Sim {
         }
     }
 
+    /// Whether outputs are waiting to be polled.
+    #[must_use]
+    pub fn has_output(&self) -> bool {
+        !self.outputs.is_empty()
+    }
+
+    /// A call refused before it reached the SDK model (the JS export's own
+    /// argument checks); it settles after the media latency like any other.
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn reject_now(&mut self, failure: SdkFailure) -> OpId {
+        self.reject(failure)
+    }
+
     /// Whether calls are still waiting to settle.
     #[must_use]
     pub fn pending_ops(&self) -> usize {

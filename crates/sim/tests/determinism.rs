@@ -1,6 +1,7 @@
 //! Property tests over random scripts and random client calls: the same
 //! seed and script give the same outputs, and every run keeps the SDK's
 //! invariants.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
