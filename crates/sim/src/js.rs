@@ -458,15 +458,7 @@ pub fn create_sim(
     Ok(SimController { shared, zoom_video })
 }
 
-#[wasm_bindgen]
 impl SimController {
-    /// The `ZoomVideo` look-alike: pass it wherever `@zoom/videosdk`'s default
-    /// export is expected.
-    #[wasm_bindgen(getter, js_name = zoomVideo, unchecked_return_type = "ZoomVideo")]
-    pub fn zoom_video(&self) -> JsValue {
-        self.zoom_video.clone()
-    }
-
     fn inject(&self, fault: Fault) -> Result<(), JsValue> {
         if self.shared.destroyed.get() {
             return Err(error("this simulator was destroyed"));
@@ -485,6 +477,23 @@ impl SimController {
         let r = self.shared.sim.borrow_mut().act(action);
         self.shared.after_injection();
         r.map_err(|e| error(&e.to_string()))
+    }
+
+    fn device(&self, fault: &str, kind: &str, label: &str) -> Result<(), JsValue> {
+        let params = js_sys::Object::new();
+        js_sys::Reflect::set(&params, &"kind".into(), &kind.into())?;
+        js_sys::Reflect::set(&params, &"label".into(), &label.into())?;
+        self.fault(fault, params.into())
+    }
+}
+
+#[wasm_bindgen]
+impl SimController {
+    /// The `ZoomVideo` look-alike: pass it wherever `@zoom/videosdk`'s default
+    /// export is expected.
+    #[wasm_bindgen(getter, js_name = zoomVideo, unchecked_return_type = "ZoomVideo")]
+    pub fn zoom_video(&self) -> JsValue {
+        self.zoom_video.clone()
     }
 
     /// Applies a fault by name with its parameters, e.g.
@@ -601,13 +610,6 @@ impl SimController {
     #[wasm_bindgen(js_name = expireToken)]
     pub fn expire_token(&self) -> Result<(), JsValue> {
         self.inject(Fault::ExpireToken)
-    }
-
-    fn device(&self, fault: &str, kind: &str, label: &str) -> Result<(), JsValue> {
-        let params = js_sys::Object::new();
-        js_sys::Reflect::set(&params, &"kind".into(), &kind.into())?;
-        js_sys::Reflect::set(&params, &"label".into(), &label.into())?;
-        self.fault(fault, params.into())
     }
 
     /// Unplugs the device of `kind` (`camera`, `microphone`, `speaker`)
@@ -998,13 +1000,15 @@ fn user_id(v: &JsValue) -> Option<u32> {
     v.as_f64().filter(|f| *f >= 0.0).map(|f| f as u32)
 }
 
-#[wasm_bindgen(js_class = Stream)]
 impl Stream {
     fn read<T: Serialize>(&self, f: impl FnOnce(&mut Sim) -> T) -> JsValue {
         self.shared.sync();
         to_js(&f(&mut self.shared.sim.borrow_mut()))
     }
+}
 
+#[wasm_bindgen(js_class = Stream)]
+impl Stream {
     /// `startAudio(options?)`: reads `mute`, `microphoneId`, `speakerId`.
     #[wasm_bindgen(js_name = startAudio)]
     pub fn start_audio(&self, options: JsValue) -> js_sys::Promise {
