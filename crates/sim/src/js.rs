@@ -365,6 +365,14 @@ impl Shared {
     }
 }
 
+impl Drop for Shared {
+    // Everything this simulator armed or patched is undone when the last
+    // JS object holding it is freed, even without `destroy()`.
+    fn drop(&mut self) {
+        self.destroy();
+    }
+}
+
 /// The handle `createSim` returns: the `zoomVideo` look-alike, the fault
 /// buttons, the clock and the introspection a test needs to prove a client
 /// released everything it took.
