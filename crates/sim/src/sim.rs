@@ -42,7 +42,7 @@ impl Range {
 
 /// How long calls take before their promise settles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Latency {
     /// `init`.
     pub init: Range,
@@ -80,7 +80,7 @@ impl Default for Latency {
 
 /// A participant already in the session when the local user joins.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct ParticipantSpec {
     /// Display name.
     pub name: String,
@@ -104,9 +104,10 @@ impl Default for ParticipantSpec {
 }
 
 /// Everything fixed before a run. From JavaScript, the same fields in
-/// camelCase are `createSim`'s options.
+/// camelCase are `createSim`'s options (an unknown field is an error, so a
+/// typo does not pass unnoticed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct SimConfig {
     /// The seed: with the same seed, config and calls, every run emits the
     /// same events at the same virtual times.
@@ -264,6 +265,8 @@ enum OpKind {
     },
     Leave {
         end: bool,
+        /// Left from a join in progress: there is no session to close.
+        was_joining: bool,
     },
     StartAudio(AudioOption),
     StopAudio,
@@ -820,15 +823,17 @@ impl Sim {
             } => {
                 return self.complete_join(op, topic, token, &decoded, user_name, password);
             }
-            OpKind::Leave { end } => {
-                self.emit(
-                    ev::CONNECTION_CHANGE,
-                    &ConnectionChangePayload {
-                        state: ConnectionState::Closed,
-                        reason: None,
-                        subsession_name: None,
-                    },
-                );
+            OpKind::Leave { end, was_joining } => {
+                if !was_joining {
+                    self.emit(
+                        ev::CONNECTION_CHANGE,
+                        &ConnectionChangePayload {
+                            state: ConnectionState::Closed,
+                            reason: None,
+                            subsession_name: None,
+                        },
+                    );
+                }
                 if end {
                     // The session is over for everyone.
                     self.users.clear();
@@ -1917,6 +1922,7 @@ impl SimClient<'_> {
     /// `VideoClient.leave(end?)`. `end` ends the session for everyone and
     /// needs the host.
     pub fn leave(&mut self, end: bool) -> OpId {
+        let was_joining = matches!(self.sim.conn, Conn::Joining(_));
         match self.sim.conn {
             Conn::Joining(join) => {
                 self.sim.finish(join, Err(failure::cancelled()));
@@ -1934,7 +1940,7 @@ impl SimClient<'_> {
         self.sim.cancel_session_ops();
         self.sim.epoch += 1;
         let latency = self.sim.config.latency.leave;
-        let op = self.sim.begin(OpKind::Leave { end }, latency);
+        let op = self.sim.begin(OpKind::Leave { end, was_joining }, latency);
         self.sim.conn = Conn::Leaving(op);
         op
     }

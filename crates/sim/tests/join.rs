@@ -232,6 +232,24 @@ fn leave_during_join_cancels_the_join_with_code_3() {
     let leave = sim.client().leave(false);
     assert_eq!(rejected(&mut sim, join), (3, "operation cancelled".into()));
     ok(&mut sim, leave);
+    // There was no session, so nothing is closed.
+    assert!(sim.drain_events().is_empty());
+}
+
+#[test]
+fn a_config_with_an_unknown_field_is_refused() {
+    let e = serde_json::from_value::<SimConfig>(json!({"seed": 1, "sedd": 2})).unwrap_err();
+    assert!(e.to_string().contains("unknown field `sedd`"), "{e}");
+    let c: SimConfig = serde_json::from_value(json!({
+        "seed": 3, "latency": {"join": {"min": 1, "max": 2}},
+        "participants": [{"name": "Ann", "video": true}],
+        "devices": [{"kind": "camera", "label": "Cam"}],
+        "cameraPermission": "denied"
+    }))
+    .unwrap();
+    assert_eq!(c.latency.join.max, 2);
+    assert_eq!(c.participants[0].name, "Ann");
+    assert_eq!(c.devices.len(), 1);
 }
 
 #[test]
