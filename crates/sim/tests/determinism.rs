@@ -57,7 +57,8 @@ fn run(seed: u64, script: &Script, calls: &[(u64, Call)]) -> Run {
     for &(at, c) in calls {
         sim.run_until(at);
         outputs.extend(std::iter::from_fn(|| sim.poll_output()));
-        if !sim.in_session() && sim.active_track_count() != 0 {
+        // A leave in progress still holds its tracks until it resolves.
+        if !sim.in_session() && sim.pending_ops() == 0 && sim.active_track_count() != 0 {
             tracks_outside_session.push((sim.now(), sim.active_track_count()));
         }
         let mut cl = sim.client();
@@ -77,7 +78,7 @@ fn run(seed: u64, script: &Script, calls: &[(u64, Call)]) -> Run {
     // Long enough for every failover, drop and ramp to finish.
     sim.advance(400_000);
     outputs.extend(std::iter::from_fn(|| sim.poll_output()));
-    if !sim.in_session() && sim.active_track_count() != 0 {
+    if !sim.in_session() && sim.pending_ops() == 0 && sim.active_track_count() != 0 {
         tracks_outside_session.push((sim.now(), sim.active_track_count()));
     }
     Run {
