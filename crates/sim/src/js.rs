@@ -76,6 +76,19 @@ export type SimStep = { at: number } & ({ fault: SimFaultName } | { action: SimA
 export interface SimEventRecord { at: number; name: string; payload: unknown }
 /** A step of a loaded script that could not apply at its time. */
 export interface SimStepError { at: number; message: string }
+/** `ExecutedFailure`: what every simulated SDK promise rejects with (a plain object, not an Error). */
+export interface ExecutedFailure { type: string; reason: string; errorCode: number }
+/** The SDK's `Participant`, as far as the simulator fills it. */
+export interface Participant {
+  userId: number; displayName: string; audio: "" | "computer" | "phone"; muted?: boolean;
+  isHost: boolean; isManager: boolean; bVideoOn: boolean; sharerOn: boolean; sharerPause: boolean;
+  isAllowIndividualRecording: boolean; isVideoConnect: boolean; userGuid?: string;
+  userIdentity?: string; userKey?: string; isInFailover?: boolean;
+}
+/** The SDK's `SessionInfo`. */
+export interface SessionInfo { topic: string; password: string; userName: string; userId: number; isInMeeting: boolean; sessionId: string }
+/** The SDK's `MediaDevice`. */
+export interface MediaDevice { label: string; deviceId: string }
 "#;
 
 #[wasm_bindgen(inline_js = r#"
@@ -514,8 +527,7 @@ impl SimController {
     pub fn fault(
         &self,
         #[wasm_bindgen(unchecked_param_type = "SimFaultName")] name: &str,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown> | undefined")]
-        params: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Record<string, unknown>")] params: JsValue,
     ) -> Result<(), JsValue> {
         let mut v = json_of(&params)?;
         let obj = v
@@ -538,8 +550,7 @@ impl SimController {
     pub fn act(
         &self,
         #[wasm_bindgen(unchecked_param_type = "SimActionName")] name: &str,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown> | undefined")]
-        params: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Record<string, unknown>")] params: JsValue,
     ) -> Result<JsValue, JsValue> {
         let mut v = json_of(&params)?;
         let obj = v
@@ -714,7 +725,10 @@ impl SimController {
     /// # Errors
     /// No such participant.
     #[wasm_bindgen(js_name = removeParticipant)]
-    pub fn remove_participant(&self, user_id: u32) -> Result<(), JsValue> {
+    pub fn remove_participant(
+        &self,
+        #[wasm_bindgen(js_name = userId)] user_id: u32,
+    ) -> Result<(), JsValue> {
         self.act_now(Action::RemoveParticipant {
             who: user_id.into(),
         })
@@ -839,7 +853,10 @@ impl ZoomVideo {
     }
 
     /// `ZoomVideo.checkSystemRequirements()`: `MediaCompatibility`.
-    #[wasm_bindgen(js_name = checkSystemRequirements)]
+    #[wasm_bindgen(
+        js_name = checkSystemRequirements,
+        unchecked_return_type = "{ audio: boolean; video: boolean; screen: boolean }"
+    )]
     pub fn check_system_requirements(&self) -> JsValue {
         to_js(
             &self
@@ -853,8 +870,15 @@ impl ZoomVideo {
 
     /// `ZoomVideo.getDevices(skipPermissionCheck?)`: resolves with
     /// `{ deviceId, kind, label, groupId }[]`.
-    #[wasm_bindgen(js_name = getDevices)]
-    pub fn get_devices(&self, _skip_permission_check: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(
+        js_name = getDevices,
+        unchecked_return_type = "Promise<{ deviceId: string; kind: \"videoinput\" | \"audioinput\" | \"audiooutput\"; label: string; groupId: string }[]>"
+    )]
+    pub fn get_devices(
+        &self,
+        #[wasm_bindgen(js_name = skipPermissionCheck, unchecked_optional_param_type = "boolean")]
+        _skip_permission_check: JsValue,
+    ) -> js_sys::Promise {
         self.shared.sync();
         let list = self.shared.sim.borrow_mut().client().get_devices();
         js_sys::Promise::resolve(&to_js(&list))
@@ -862,7 +886,7 @@ impl ZoomVideo {
 
     /// `ZoomVideo.destroyClient()`: leaves the session if in one, and
     /// resolves when that is done.
-    #[wasm_bindgen(js_name = destroyClient)]
+    #[wasm_bindgen(js_name = destroyClient, unchecked_return_type = "Promise<void>")]
     pub fn destroy_client(&self) -> js_sys::Promise {
         self.shared.sync();
         let in_session = self.shared.sim.borrow().in_session();
@@ -883,11 +907,13 @@ pub struct VideoClient {
 #[wasm_bindgen(js_class = VideoClient)]
 impl VideoClient {
     /// `init(language, dependentAssets, options?)`.
-    #[wasm_bindgen(js_name = init)]
+    #[wasm_bindgen(js_name = init, unchecked_return_type = "Promise<\"\">")]
     pub fn init(
         &self,
-        language: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] language: JsValue,
+        #[wasm_bindgen(js_name = dependentAssets, unchecked_param_type = "string")]
         dependent_assets: JsValue,
+        #[wasm_bindgen(js_name = options, unchecked_optional_param_type = "object")]
         _options: JsValue,
     ) -> js_sys::Promise {
         let language = language.as_string().unwrap_or_default();
@@ -897,13 +923,18 @@ impl VideoClient {
     }
 
     /// `join(topic, token, userName, sessionPassword?, sessionIdleTimeoutMins?)`.
-    #[wasm_bindgen(js_name = join)]
+    #[wasm_bindgen(js_name = join, unchecked_return_type = "Promise<\"\">")]
     pub fn join(
         &self,
-        topic: JsValue,
-        token: JsValue,
-        user_name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] topic: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+        #[wasm_bindgen(js_name = userName, unchecked_param_type = "string")] user_name: JsValue,
+        #[wasm_bindgen(js_name = sessionPassword, unchecked_optional_param_type = "string")]
         session_password: JsValue,
+        #[wasm_bindgen(
+            js_name = sessionIdleTimeoutMins,
+            unchecked_optional_param_type = "number"
+        )]
         _session_idle_timeout_mins: JsValue,
     ) -> js_sys::Promise {
         // Non-strings become empty, which the SDK's own check refuses (5013).
@@ -918,8 +949,11 @@ impl VideoClient {
     }
 
     /// `leave(end?)`.
-    #[wasm_bindgen(js_name = leave)]
-    pub fn leave(&self, end: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = leave, unchecked_return_type = "Promise<\"\">")]
+    pub fn leave(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "boolean")] end: JsValue,
+    ) -> js_sys::Promise {
         let end = end.as_bool().unwrap_or(false);
         self.shared.call(|sim| sim.client().leave(end))
     }
@@ -930,7 +964,11 @@ impl VideoClient {
     /// A `TypeError`-like `Error` when `event` is not a string or `callback`
     /// not a function.
     #[wasm_bindgen(js_name = on)]
-    pub fn on(&self, event: JsValue, callback: JsValue) -> Result<(), JsValue> {
+    pub fn on(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] event: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "(payload: any) => void")] callback: JsValue,
+    ) -> Result<(), JsValue> {
         let (Some(name), Some(f)) = (event.as_string(), callback.dyn_ref::<js_sys::Function>())
         else {
             return Err(error("on(event, callback) needs a string and a function"));
@@ -944,7 +982,11 @@ impl VideoClient {
     /// # Errors
     /// When `event` is not a string or `callback` not a function.
     #[wasm_bindgen(js_name = off)]
-    pub fn off(&self, event: JsValue, callback: JsValue) -> Result<(), JsValue> {
+    pub fn off(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] event: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "(payload: any) => void")] callback: JsValue,
+    ) -> Result<(), JsValue> {
         let Some(name) = event.as_string() else {
             return Err(error("off(event, callback) needs a string and a function"));
         };
@@ -968,7 +1010,10 @@ impl VideoClient {
     }
 
     /// `getCurrentUserInfo()`: a `Participant`, `undefined` outside a session.
-    #[wasm_bindgen(js_name = getCurrentUserInfo)]
+    #[wasm_bindgen(
+        js_name = getCurrentUserInfo,
+        unchecked_return_type = "Participant | undefined"
+    )]
     pub fn get_current_user_info(&self) -> JsValue {
         self.shared.sync();
         match self
@@ -984,14 +1029,14 @@ impl VideoClient {
     }
 
     /// `getAllUser()`: `Participant[]`.
-    #[wasm_bindgen(js_name = getAllUser)]
+    #[wasm_bindgen(js_name = getAllUser, unchecked_return_type = "Participant[]")]
     pub fn get_all_user(&self) -> JsValue {
         self.shared.sync();
         to_js(&self.shared.sim.borrow_mut().client().get_all_user())
     }
 
     /// `getSessionInfo()`: `SessionInfo`.
-    #[wasm_bindgen(js_name = getSessionInfo)]
+    #[wasm_bindgen(js_name = getSessionInfo, unchecked_return_type = "SessionInfo")]
     pub fn get_session_info(&self) -> JsValue {
         self.shared.sync();
         to_js(&self.shared.sim.borrow_mut().client().get_session_info())
@@ -1018,8 +1063,14 @@ impl Stream {
 #[wasm_bindgen(js_class = Stream)]
 impl Stream {
     /// `startAudio(options?)`: reads `mute`, `microphoneId`, `speakerId`.
-    #[wasm_bindgen(js_name = startAudio)]
-    pub fn start_audio(&self, options: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = startAudio, unchecked_return_type = "Promise<\"\">")]
+    pub fn start_audio(
+        &self,
+        #[wasm_bindgen(
+            unchecked_optional_param_type = "{ mute?: boolean; microphoneId?: string; speakerId?: string }"
+        )]
+        options: JsValue,
+    ) -> js_sys::Promise {
         match from_js::<AudioOption>(&options, "startAudio options") {
             Ok(o) => self.shared.call(|sim| sim.client().start_audio(o)),
             Err(e) => js_sys::Promise::reject(&e),
@@ -1027,42 +1078,58 @@ impl Stream {
     }
 
     /// `stopAudio()`.
-    #[wasm_bindgen(js_name = stopAudio)]
+    #[wasm_bindgen(js_name = stopAudio, unchecked_return_type = "Promise<\"\">")]
     pub fn stop_audio(&self) -> js_sys::Promise {
         self.shared.call(|sim| sim.client().stop_audio())
     }
 
     /// `muteAudio(userId?)`.
-    #[wasm_bindgen(js_name = muteAudio)]
-    pub fn mute_audio(&self, user: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = muteAudio, unchecked_return_type = "Promise<\"\">")]
+    pub fn mute_audio(
+        &self,
+        #[wasm_bindgen(js_name = userId, unchecked_optional_param_type = "number")] user: JsValue,
+    ) -> js_sys::Promise {
         let id = user_id(&user);
         self.shared.call(|sim| sim.client().mute_audio(id))
     }
 
     /// `unmuteAudio(userId?)`.
-    #[wasm_bindgen(js_name = unmuteAudio)]
-    pub fn unmute_audio(&self, user: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = unmuteAudio, unchecked_return_type = "Promise<\"\">")]
+    pub fn unmute_audio(
+        &self,
+        #[wasm_bindgen(js_name = userId, unchecked_optional_param_type = "number")] user: JsValue,
+    ) -> js_sys::Promise {
         let id = user_id(&user);
         self.shared.call(|sim| sim.client().unmute_audio(id))
     }
 
     /// `switchMicrophone(microphoneId)`.
-    #[wasm_bindgen(js_name = switchMicrophone)]
-    pub fn switch_microphone(&self, microphone_id: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = switchMicrophone, unchecked_return_type = "Promise<\"\">")]
+    pub fn switch_microphone(
+        &self,
+        #[wasm_bindgen(js_name = microphoneId, unchecked_param_type = "string")]
+        microphone_id: JsValue,
+    ) -> js_sys::Promise {
         let id = microphone_id.as_string().unwrap_or_default();
         self.shared.call(|sim| sim.client().switch_microphone(&id))
     }
 
     /// `switchSpeaker(speakerId)`.
-    #[wasm_bindgen(js_name = switchSpeaker)]
-    pub fn switch_speaker(&self, speaker_id: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = switchSpeaker, unchecked_return_type = "Promise<\"\">")]
+    pub fn switch_speaker(
+        &self,
+        #[wasm_bindgen(js_name = speakerId, unchecked_param_type = "string")] speaker_id: JsValue,
+    ) -> js_sys::Promise {
         let id = speaker_id.as_string().unwrap_or_default();
         self.shared.call(|sim| sim.client().switch_speaker(&id))
     }
 
     /// `isAudioMuted(userId?)`.
     #[wasm_bindgen(js_name = isAudioMuted)]
-    pub fn is_audio_muted(&self, user: JsValue) -> bool {
+    pub fn is_audio_muted(
+        &self,
+        #[wasm_bindgen(js_name = userId, unchecked_optional_param_type = "number")] user: JsValue,
+    ) -> bool {
         self.shared.sync();
         self.shared
             .sim
@@ -1072,13 +1139,13 @@ impl Stream {
     }
 
     /// `getMicList()`: `MediaDevice[]`.
-    #[wasm_bindgen(js_name = getMicList)]
+    #[wasm_bindgen(js_name = getMicList, unchecked_return_type = "MediaDevice[]")]
     pub fn get_mic_list(&self) -> JsValue {
         self.read(|sim| sim.client().get_mic_list())
     }
 
     /// `getSpeakerList()`: `MediaDevice[]`.
-    #[wasm_bindgen(js_name = getSpeakerList)]
+    #[wasm_bindgen(js_name = getSpeakerList, unchecked_return_type = "MediaDevice[]")]
     pub fn get_speaker_list(&self) -> JsValue {
         self.read(|sim| sim.client().get_speaker_list())
     }
@@ -1102,8 +1169,12 @@ impl Stream {
     }
 
     /// `startVideo(option?)`: reads `cameraId`, `hd`.
-    #[wasm_bindgen(js_name = startVideo)]
-    pub fn start_video(&self, option: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = startVideo, unchecked_return_type = "Promise<\"\">")]
+    pub fn start_video(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ cameraId?: string; hd?: boolean }")]
+        option: JsValue,
+    ) -> js_sys::Promise {
         match from_js::<CaptureVideoOption>(&option, "startVideo option") {
             Ok(o) => self.shared.call(|sim| sim.client().start_video(o)),
             Err(e) => js_sys::Promise::reject(&e),
@@ -1111,14 +1182,17 @@ impl Stream {
     }
 
     /// `stopVideo()`.
-    #[wasm_bindgen(js_name = stopVideo)]
+    #[wasm_bindgen(js_name = stopVideo, unchecked_return_type = "Promise<\"\">")]
     pub fn stop_video(&self) -> js_sys::Promise {
         self.shared.call(|sim| sim.client().stop_video())
     }
 
     /// `switchCamera(cameraDeviceId)`.
-    #[wasm_bindgen(js_name = switchCamera)]
-    pub fn switch_camera(&self, camera_device_id: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = switchCamera, unchecked_return_type = "Promise<\"\">")]
+    pub fn switch_camera(
+        &self,
+        #[wasm_bindgen(js_name = cameraDeviceId, unchecked_param_type = "string")] camera_device_id: JsValue,
+    ) -> js_sys::Promise {
         let id = camera_device_id.as_string().unwrap_or_default();
         self.shared.call(|sim| sim.client().switch_camera(&id))
     }
@@ -1131,7 +1205,7 @@ impl Stream {
     }
 
     /// `getCameraList()`: `MediaDevice[]`.
-    #[wasm_bindgen(js_name = getCameraList)]
+    #[wasm_bindgen(js_name = getCameraList, unchecked_return_type = "MediaDevice[]")]
     pub fn get_camera_list(&self) -> JsValue {
         self.read(|sim| sim.client().get_camera_list())
     }
@@ -1171,8 +1245,13 @@ impl Stream {
 
     /// `startShareScreen(canvas, options?)`: `canvas` must be an element
     /// (any object), else 6003.
-    #[wasm_bindgen(js_name = startShareScreen)]
-    pub fn start_share_screen(&self, canvas: JsValue, _options: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = startShareScreen, unchecked_return_type = "Promise<\"\">")]
+    pub fn start_share_screen(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "object")] canvas: JsValue,
+        #[wasm_bindgen(js_name = options, unchecked_optional_param_type = "object")]
+        _options: JsValue,
+    ) -> js_sys::Promise {
         if !canvas.is_object() {
             let f = failure::render_element();
             return self.shared.call(|sim| sim.reject_now(f));
@@ -1181,7 +1260,7 @@ impl Stream {
     }
 
     /// `stopShareScreen()`.
-    #[wasm_bindgen(js_name = stopShareScreen)]
+    #[wasm_bindgen(js_name = stopShareScreen, unchecked_return_type = "Promise<\"\">")]
     pub fn stop_share_screen(&self) -> js_sys::Promise {
         self.shared.call(|sim| sim.client().stop_share_screen())
     }
