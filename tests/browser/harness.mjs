@@ -101,3 +101,13 @@ export async function unauthorisedToken(topic) {
   const sig = createHmac("sha256", "not-the-real-secret").update(`${head}.${body}`).digest("base64url");
   return `${head}.${body}.${sig}`;
 }
+
+/** An unsigned-for-Zoom but well-formed Video SDK token for the simulator. */
+export function validToken(topic, { expired = false } = {}) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const iat = expired ? now - 7200 : now - 30;
+  const head = b64({ alg: "HS256", typ: "JWT" });
+  const body = b64({ app_key: "zoomkit-test", role_type: 0, tpc: topic, version: 1, iat, exp: iat + 3600 });
+  return `${head}.${body}.c2lnbmF0dXJl`;
+}

@@ -159,6 +159,16 @@ fn add_declarations(surface: &mut Surface, json: &serde_json::Value) {
         let Some(ty) = decl["type"].as_str() else {
             continue;
         };
+        // An event whose payload is an object literal, e.g.
+        // `{ action: AudioChangeAction; type?: 'phone' | 'computer'; }`:
+        // its fields are the interface named by the event declaration.
+        if let Some(fields) = decl["payloadType"].as_str().and_then(object_literal_fields) {
+            surface
+                .interfaces
+                .entry(ty.to_owned())
+                .or_default()
+                .extend(fields);
+        }
         if let Some(props) = decl["properties"].as_array() {
             let names = props
                 .iter()
@@ -197,6 +207,39 @@ fn add_declarations(surface: &mut Surface, json: &serde_json::Value) {
             }
         }
     }
+}
+
+/// The top-level field names of a TypeScript object literal type.
+fn object_literal_fields(ty: &str) -> Option<Vec<String>> {
+    let body = ty.trim().strip_prefix('{')?.strip_suffix('}')?;
+    let mut fields = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    let bytes = body.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'{' | b'(' | b'[' | b'<' => depth += 1,
+            b'}' | b')' | b']' | b'>' => depth -= 1,
+            b';' | b',' if depth == 0 => {
+                fields.extend(field_name(&body[start..i]));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    fields.extend(field_name(&body[start..]));
+    Some(fields)
+}
+
+fn field_name(member: &str) -> Option<String> {
+    let name = member
+        .split(':')
+        .next()?
+        .trim()
+        .trim_end_matches('?')
+        .trim();
+    (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .then(|| name.to_owned())
 }
 
 fn wasm_bindgen_args(attrs: &[syn::Attribute]) -> Option<String> {
@@ -608,6 +651,16 @@ mod tests {
         let problems = check_payloads(&s, &payloads);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("`ConnectionChangePayload.mood`"));
+    }
+
+    #[test]
+    fn inline_event_payloads_are_read() {
+        let fields = object_literal_fields(
+            "{ action: AudioChangeAction; type?: 'phone' | 'computer'; source?: { a: 1; b: 2 }; }",
+        );
+        assert_eq!(fields.unwrap(), vec!["action", "type", "source"]);
+        let s = surface();
+        assert!(s.interfaces["event_current_audio_change"].contains(&"action".to_owned()));
     }
 
     #[test]

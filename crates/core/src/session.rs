@@ -1392,17 +1392,30 @@ impl Session {
         matches!(self.name(), StateName::Connected | StateName::Reconnecting)
     }
 
+    /// The SDK announces who is there (`user-added` with the local user and
+    /// everyone present) before `join` resolves, so the roster listens while
+    /// joining and rejoining too.
+    fn roster_open(&self) -> bool {
+        matches!(
+            self.name(),
+            StateName::Connected
+                | StateName::Reconnecting
+                | StateName::Joining
+                | StateName::Rejoining
+        )
+    }
+
     fn on_sdk(&mut self, ev: SdkEvent) {
         match ev {
             SdkEvent::ConnectionChange(c) => self.on_connection_change(c),
-            SdkEvent::UserAdded(list) | SdkEvent::UserUpdated(list) if self.in_session() => {
+            SdkEvent::UserAdded(list) | SdkEvent::UserUpdated(list) if self.roster_open() => {
                 let mut events = Vec::new();
                 for p in &list {
                     self.roster.upsert(p, &mut events);
                 }
                 events.into_iter().for_each(|e| self.emit(e));
             }
-            SdkEvent::UserRemoved(list) if self.in_session() => {
+            SdkEvent::UserRemoved(list) if self.roster_open() => {
                 let mut events = Vec::new();
                 for p in &list {
                     self.roster.remove(p, &mut events);

@@ -115,3 +115,21 @@ fn init_runs_once_per_session_object() {
     assert_eq!(h.state(), StateName::Joining, "no second init");
     assert_eq!(h.count_issued("init"), 1);
 }
+
+/// The SDK sends `user-added` (the local user and everyone present) before
+/// `join` resolves; those participants must not be lost. (Found by the
+/// browser test against zoomkit-sim, which orders events like the SDK.)
+#[test]
+fn participants_announced_before_join_resolves_are_kept() {
+    let mut h = Harness::new();
+    h.input(Input::Join(JoinOptions::new("standup", "Ada"))).unwrap();
+    h.ok("fetchToken");
+    h.ok("init");
+    assert_eq!(h.state(), StateName::Joining);
+    h.sdk(zoomkit_core::SdkEvent::UserAdded(vec![user(1, "Ada"), user(2, "Ann")]));
+    h.ok("join");
+    assert_eq!(h.state(), StateName::Connected);
+    let mut names: Vec<_> = h.s.participants().map(|p| p.display_name.clone()).collect();
+    names.sort();
+    assert_eq!(names, vec!["Ada", "Ann"]);
+}

@@ -1,0 +1,212 @@
+// Whole sessions against zoomkit/sim through the real glue (wasm driver +
+// core), in headless Chromium: join, failover, rejoin with restored media,
+// device unplug and fallback, leave, and proof that everything is released.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launchBrowser, openPage, validToken } from "./harness.mjs";
+
+let server, browser, tab;
+const TOPIC = "zoomkit-sim";
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  tab = await openPage(browser, `${server.origin}/pages/blank.html`);
+  await tab.page.addScriptTag({ type: "module", url: "/pages/sim-session.js" });
+  await tab.page.waitForFunction(() => window.zkReady === true);
+});
+
+after(async () => {
+  await tab?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+async function run(fn, arg) {
+  try {
+    return await tab.page.evaluate(fn, arg);
+  } catch (e) {
+    throw new Error(`${e.message}\npage log:\n${tab.logs.slice(-30).join("\n")}`);
+  }
+}
+
+test("join, media, leave: every listener, timer and track is released", async () => {
+  const token = validToken(TOPIC);
+  const r = await run(async ({ token, TOPIC }) => {
+    const { sim, session, log, off } = zk.start({ participants: [{ name: "Ann", video: true }] }, {}, token);
+    const states = [];
+    session.on("stateChanged", (e) => states.push(e.to));
+    await session.join({ topic: TOPIC, userName: "Ada", audio: true, video: true });
+    await zk.until(() => session.videoOn() && session.audio().connected, "audio and video on");
+    const during = {
+      tracks: sim.activeTrackCount(),
+      listeners: sim.listenerCount(),
+      participants: session.participants().map((p) => p.displayName).sort(),
+      resources: session.resources(),
+    };
+    const final = await session.leave();
+    const after = {
+      state: session.state,
+      resources: session.resources(),
+      listeners: sim.listenerCount(),
+      tracks: sim.activeTrackCount(),
+      timers: sim.activeTimerCount(),
+    };
+    off();
+    const appListenersAfterOff = session.listenerCount();
+    session.free();
+    sim.destroy();
+    return { states, during, final, after, appListenersAfterOff, kinds: [...new Set(log.map((e) => e.event))] };
+  }, { token, TOPIC });
+  assert.deepEqual(r.states.slice(0, 4), ["fetching_token", "initialising", "joining", "connected"]);
+  assert.equal(r.states.at(-1), "left");
+  assert.ok(r.during.tracks >= 2, `camera and microphone tracks while in session: ${JSON.stringify(r.during)}`);
+  assert.ok(r.during.listeners >= 13, `the driver listens to the SDK: ${JSON.stringify(r.during)}`);
+  assert.deepEqual(r.during.participants, ["Ada", "Ann"]);
+  assert.equal(r.final, "left");
+  assert.deepEqual(r.after.resources, { sdkListeners: 0, browserListeners: 0, timers: 0, pendingCommands: 0, waiters: 0 });
+  assert.equal(r.after.listeners, 0, "no listener left on the client");
+  assert.equal(r.after.tracks, 0, "every media track stopped");
+  assert.equal(r.after.timers, 0, "no timer running");
+  assert.equal(r.appListenersAfterOff, 1, "the unsubscribe function removed the `*` listener");
+  assert.ok(r.kinds.includes("participantJoined"), r.kinds.join());
+});
+
+test("Zoom's failover keeps the session: reconnecting, then connected, nothing rejoined", async () => {
+  const token = validToken(TOPIC);
+  const r = await run(async ({ token, TOPIC }) => {
+    const { sim, session, tokens } = zk.start({}, {}, token);
+    const states = [];
+    session.on("stateChanged", (e) => states.push(e.to));
+    await session.join({ topic: TOPIC, userName: "Ada" });
+    sim.failover(200);
+    await zk.until(() => states.includes("reconnecting"), "reconnecting");
+    await zk.until(() => session.state === "connected" && states.at(-1) === "connected", "back to connected");
+    await session.leave();
+    const out = { states, tokenRequests: tokens.length };
+    session.free();
+    sim.destroy();
+    return out;
+  }, { token, TOPIC });
+  assert.deepEqual(r.states, ["fetching_token", "initialising", "joining", "connected", "reconnecting", "connected", "leaving", "left"]);
+  assert.equal(r.tokenRequests, 1, "failover needs no new token");
+});
+
+test("after Fail, zoomkit rejoins by policy and restores muted audio and video", async () => {
+  const token = validToken(TOPIC);
+  const r = await run(async ({ token, TOPIC }) => {
+    const { sim, session } = zk.start({}, {}, token);
+    const states = [];
+    session.on("stateChanged", (e) => states.push(e.to));
+    await session.join({ topic: TOPIC, userName: "Ada", audio: true, muted: true, video: true });
+    await zk.until(() => session.videoOn() && session.audio().connected, "media on");
+    sim.fail();
+    await zk.until(() => states.includes("rejoining"), "rejoining", 5000);
+    await zk.until(() => states.at(-1) === "connected" && session.videoOn() && session.audio().connected, "rejoined with media", 15000);
+    const out = { states, audio: session.audio(), video: session.videoOn(), tracks: sim.activeTrackCount() };
+    await session.leave();
+    out.tracksAfter = sim.activeTrackCount();
+    session.free();
+    sim.destroy();
+    return out;
+  }, { token, TOPIC });
+  assert.ok(r.states.includes("rejoining"), r.states.join());
+  assert.equal(r.states.filter((s) => s === "connected").length, 2, r.states.join());
+  assert.deepEqual(r.audio, { connected: true, muted: true }, "audio restored, still muted");
+  assert.equal(r.video, true, "video restored");
+  assert.equal(r.tracksAfter, 0);
+});
+
+test("unplugging the active camera falls back to another; replugging switches back", async () => {
+  const token = validToken(TOPIC);
+  const r = await run(async ({ token, TOPIC }) => {
+    const { sim, session, log } = zk.start({
+      devices: [
+        { kind: "camera", label: "Desk Cam" },
+        { kind: "camera", label: "Laptop Cam" },
+        { kind: "microphone", label: "Mic" },
+        { kind: "speaker", label: "Speaker" },
+      ],
+    }, {}, token);
+    await session.join({ topic: TOPIC, userName: "Ada", video: true });
+    await zk.until(() => session.devices()?.cameras?.length === 2 && session.videoOn(), "devices and video");
+    const desk = session.devices().cameras.find((c) => c.label === "Desk Cam");
+    session.selectDevice("camera", desk.deviceId);
+    const active = () => log.filter((e) => e.event === "activeDeviceChanged" && e.kind === "camera").map((e) => e.device?.label ?? null);
+    await zk.until(() => active().at(-1) === "Desk Cam", "Desk Cam selected");
+    sim.unplug("camera", "Desk Cam");
+    await zk.until(() => active().at(-1) === "Laptop Cam", "fallback to Laptop Cam");
+    sim.replug("camera", "Desk Cam");
+    await zk.until(() => active().at(-1) === "Desk Cam", "switch back to Desk Cam");
+    const out = { active: active(), video: session.videoOn() };
+    await session.leave();
+    session.free();
+    sim.destroy();
+    return out;
+  }, { token, TOPIC });
+  assert.deepEqual(r.active.slice(-3), ["Desk Cam", "Laptop Cam", "Desk Cam"]);
+  assert.equal(r.video, true);
+});
+
+test("free() without leave() still leaves and releases everything", async () => {
+  const token = validToken(TOPIC);
+  const r = await run(async ({ token, TOPIC }) => {
+    const { sim, session } = zk.start({}, {}, token);
+    await session.join({ topic: TOPIC, userName: "Ada", audio: true, video: true });
+    await zk.until(() => session.videoOn(), "video on");
+    const before = sim.listenerCount();
+    session.free();
+    await zk.until(() => sim.activeTrackCount() === 0, "tracks stopped after free()");
+    const out = { before, listeners: sim.listenerCount(), tracks: sim.activeTrackCount(), timers: sim.activeTimerCount() };
+    sim.destroy();
+    return out;
+  }, { token, TOPIC });
+  assert.ok(r.before > 0);
+  assert.equal(r.listeners, 0);
+  assert.equal(r.tracks, 0);
+  assert.equal(r.timers, 0);
+});
+
+test("an expired token is refused up front, as a typed error with what to do", async () => {
+  const token = validToken(TOPIC, { expired: true });
+  const r = await run(async ({ token, TOPIC }) => {
+    const { sim, session } = zk.start({}, {}, token);
+    let err = null;
+    try {
+      await session.join({ topic: TOPIC, userName: "Ada" });
+    } catch (e) {
+      err = { name: e.name, kind: e.kind, state: e.state, message: e.message };
+    }
+    const out = { err, state: session.state, resources: session.resources(), listeners: sim.listenerCount() };
+    session.free();
+    sim.destroy();
+    return out;
+  }, { token, TOPIC });
+  assert.ok(r.err, "join rejects");
+  assert.equal(r.err.name, "ZoomkitError");
+  assert.equal(r.err.kind, "session");
+  assert.equal(r.err.state, "failed");
+  assert.match(r.err.message, /expired/);
+  assert.equal(r.state, "failed");
+  assert.equal(r.listeners, 0);
+});
+
+test("bad options are typed errors naming the field", async () => {
+  const r = await run(async () => {
+    const { init, Session } = await import("/pkg/index.js");
+    await init();
+    const errors = [];
+    for (const opts of [{}, { zoomVideo: {} }, { zoomVideo: {}, tokenProvider: () => "", joinTimeoutMs: "soon" }]) {
+      try { new Session(opts); errors.push(null); } catch (e) { errors.push({ name: e.name, kind: e.kind, message: e.message }); }
+    }
+    const s = new Session({ zoomVideo: {}, tokenProvider: () => "" });
+    try { await s.join({ topic: "", userName: "Ada" }); errors.push(null); } catch (e) { errors.push({ name: e.name, kind: e.kind, message: e.message }); }
+    s.free();
+    return errors;
+  });
+  assert.match(r[0].message, /zoomVideo/);
+  assert.match(r[1].message, /tokenProvider/);
+  assert.match(r[2].message, /joinTimeoutMs|invalid type/);
+  assert.match(r[3].message, /topic/);
+  for (const e of r) assert.equal(e.kind, "usage");
+});
