@@ -98,6 +98,35 @@ impl ZoomSdk {
         })
     }
 
+    /// Starts a local camera preview in `element` (a `<video>` or
+    /// `<canvas>`) before joining. Resolves with a `Preview` whose `stop()`
+    /// releases the camera; freeing the `Preview` stops it too.
+    #[wasm_bindgen(js_name = startPreview, unchecked_return_type = "Promise<Preview>")]
+    pub fn start_preview(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "HTMLVideoElement | HTMLCanvasElement")]
+        element: JsValue,
+        device_id: Option<String>,
+    ) -> Result<js_sys::Promise, JsValue> {
+        const OP: &str = "ZoomVideo.createLocalVideoTrack";
+        let track = self
+            .zoom
+            .create_local_video_track(device_id)
+            .map_err(|e| Error::from_js(OP, e))?;
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            let started = track
+                .start(&element)
+                .map_err(|e| Error::from_js("LocalVideoTrack.start", e))?;
+            crate::driver::settle(started)
+                .await
+                .map_err(|error| Error::Zoom {
+                    op: "LocalVideoTrack.start",
+                    error: Box::new(error),
+                })?;
+            Ok(Preview { track: Some(track) }.into())
+        }))
+    }
+
     /// Joins a session. Rejects with a `ZoomkitError` carrying Zoom's `type`,
     /// `errorCode` and `reason` when Zoom refuses.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
@@ -121,3 +150,47 @@ impl ZoomSdk {
 
 mod session;
 pub use session::Session;
+
+/// A running local camera preview. `stop()` (or `free()`) releases the camera.
+#[wasm_bindgen]
+pub struct Preview {
+    track: Option<crate::sdk::LocalVideoTrack>,
+}
+
+#[wasm_bindgen]
+impl Preview {
+    /// Stops the preview and releases the camera. Idempotent.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn stop(&mut self) -> js_sys::Promise {
+        let track = self.track.take();
+        wasm_bindgen_futures::future_to_promise(async move {
+            if let Some(track) = track {
+                let p = track
+                    .stop()
+                    .map_err(|e| Error::from_js("LocalVideoTrack.stop", e))?;
+                crate::driver::settle(p)
+                    .await
+                    .map_err(|error| Error::Zoom {
+                        op: "LocalVideoTrack.stop",
+                        error: Box::new(error),
+                    })?;
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Whether the preview is running.
+    #[wasm_bindgen(getter)]
+    pub fn running(&self) -> bool {
+        self.track.is_some()
+    }
+}
+
+impl Drop for Preview {
+    fn drop(&mut self) {
+        // Freed without stop(): release the camera anyway.
+        if let Some(track) = self.track.take() {
+            let _ = track.stop();
+        }
+    }
+}

@@ -203,7 +203,7 @@ impl Session {
             return Err(usage("new Session(options): options must be an object"));
         }
         let zoom = get(&options, "zoomVideo");
-        if !zoom.is_object() {
+        if !(zoom.is_object() || zoom.is_function()) {
             return Err(usage(
                 "new Session(options): `zoomVideo` is required (ZoomVideo from @zoom/videosdk, or zoomkit/sim's)",
             ));

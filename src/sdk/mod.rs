@@ -38,6 +38,26 @@ extern "C" {
     #[wasm_bindgen(method, structural, catch, js_name = destroyClient)]
     pub fn destroy_client(this: &ZoomVideo) -> Result<js_sys::Promise, JsValue>;
 
+    /// `ZoomVideo.createLocalVideoTrack(deviceId?): LocalVideoTrack`, for a
+    /// preview before joining.
+    #[wasm_bindgen(method, structural, catch, js_name = createLocalVideoTrack)]
+    pub fn create_local_video_track(
+        this: &ZoomVideo,
+        device_id: Option<String>,
+    ) -> Result<LocalVideoTrack, JsValue>;
+
+    /// A local camera track for previews.
+    #[derive(Clone, Debug)]
+    pub type LocalVideoTrack;
+
+    /// `LocalVideoTrack.start(previewDOMElement): Promise<void | Error>`.
+    #[wasm_bindgen(method, structural, catch, js_name = start)]
+    pub fn start(this: &LocalVideoTrack, element: &JsValue) -> Result<js_sys::Promise, JsValue>;
+
+    /// `LocalVideoTrack.stop(): Promise<void | Error>`.
+    #[wasm_bindgen(method, structural, catch, js_name = stop)]
+    pub fn stop(this: &LocalVideoTrack) -> Result<js_sys::Promise, JsValue>;
+
     /// The object `createClient()` returns.
     #[derive(Clone, Debug)]
     pub type VideoClient;

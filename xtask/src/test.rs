@@ -95,6 +95,15 @@ pub fn run(_args: &[String]) -> Result<(), String> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.to_str().is_some_and(|s| s.ends_with(".test.mjs")))
         .collect();
+    // The simulator's own JS tests run against the built zoomkit/sim entry.
+    let sim_js = util::root().join("crates/sim/tests/js");
+    if let Ok(entries) = std::fs::read_dir(&sim_js) {
+        tests.extend(
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.to_str().is_some_and(|s| s.ends_with(".test.mjs"))),
+        );
+    }
     tests.sort();
     if tests.is_empty() {
         return Err("no browser tests found in tests/browser/*.test.mjs".into());
@@ -112,6 +121,7 @@ pub fn run(_args: &[String]) -> Result<(), String> {
             .current_dir(util::root())
             .env("CHROMIUM", chromium)
             .env("XTASK_BIN", xtask)
-            .env("ZOOMKIT_ROOT", util::root()),
+            .env("ZOOMKIT_ROOT", util::root())
+            .env("ZOOMKIT_SIM_PKG", util::root().join("pkg/sim")),
     )
 }
