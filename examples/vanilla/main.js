@@ -1,20 +1,34 @@
-// The demo page: zoomkit's npm package (served at /pkg/) driving the real
-// @zoom/videosdk (served at /sdk/, its dist/lib used as local assets).
-import { init, ZoomSdk } from "/pkg/index.js";
+// The demo page. zoomkit's npm package is served at /pkg/, the real
+// @zoom/videosdk at /sdk/ (its dist/lib is the local dependent-assets
+// folder), and tokens come from zoomkit-server's endpoint. The simulator
+// (zoomkit/sim) is the default; with ZOOM_VIDEO_SDK_KEY/SECRET set on the
+// server, the session runs on the real SDK.
+import { init, Session, ZoomSdk } from "/pkg/index.js";
 import ZoomVideo from "/sdk/index.esm.js";
 
 const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
+const assets = new URL("/sdk/lib", location.href).href;
 
 function log(text) {
   const li = document.createElement("li");
   li.textContent = `${new Date().toISOString().slice(11, 23)} ${text}`;
-  $("event-log").append(li);
+  $("event-log").prepend(li);
 }
 
-async function main() {
-  await init();
-  const sdk = new ZoomSdk(ZoomVideo);
+async function tokenProvider({ topic }) {
+  const res = await fetch("/api/zoom/video-token", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ sessionName: topic, role: 0 }),
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`token endpoint: ${res.status} ${body.message ?? ""}`);
+  return body.signature;
+}
 
+/** Pre-join checks on the real SDK: browser support and devices. */
+async function checkBrowser() {
+  const sdk = new ZoomSdk(ZoomVideo);
   const compat = sdk.checkSystemRequirements();
   for (const [feature, ok] of Object.entries(compat)) {
     const dt = document.createElement("dt");
@@ -23,12 +37,8 @@ async function main() {
     dd.textContent = ok ? "supported" : "not supported";
     $("compat").append(dt, dd);
   }
-  log(`browser: ${JSON.stringify(compat)}`);
-
-  await sdk.init("en-US", new URL("/sdk/lib", location.href).href);
+  await sdk.init("en-US", assets);
   $("sdk-status").textContent = "initialised";
-  log("sdk: initialised with local assets");
-
   const devices = await sdk.getDevices();
   for (const d of devices) {
     const li = document.createElement("li");
@@ -36,7 +46,158 @@ async function main() {
     li.textContent = `${d.kind}: ${d.label || "(no label until permission is granted)"}`;
     $("devices").append(li);
   }
-  log(`devices: ${devices.length} found`);
+  log(`browser: ${JSON.stringify(compat)}, ${devices.length} devices`);
+}
+
+async function main() {
+  await init();
+  const browserChecked = checkBrowser().catch((e) => {
+    $("sdk-status").textContent = `error: ${e.message}`;
+    log(`browser check failed: ${e.kind ?? ""} ${e.message}`);
+  });
+  const { mode } = await (await fetch("/api/demo-config")).json();
+  $("mode").textContent = mode === "sim" ? "simulator" : "real Zoom SDK";
+
+  let zoomVideo = ZoomVideo;
+  let sim = null;
+  if (mode === "sim") {
+    const simModule = await import("/pkg/sim/index.js");
+    await simModule.init();
+    sim = simModule.createSim({
+      seed: 1,
+      participants: [{ name: "Ann", video: true, audio: true }, { name: "Bo", audio: true }],
+      devices: [
+        { kind: "camera", label: "Desk Camera" },
+        { kind: "camera", label: "Laptop Camera" },
+        { kind: "microphone", label: "Headset Microphone" },
+        { kind: "microphone", label: "Laptop Microphone" },
+        { kind: "speaker", label: "Headset" },
+        { kind: "speaker", label: "Laptop Speakers" },
+      ],
+    });
+    zoomVideo = sim.zoomVideo;
+  } else {
+    document.querySelector('[data-testid="faults-panel"]').hidden = true;
+  }
+  window.demo = { sim }; // for the browser test and the curious
+
+  const session = new Session({ zoomVideo, tokenProvider, dependentAssets: assets });
+  window.demo.session = session;
+
+  const render = () => {
+    const state = session.state;
+    $("state").textContent = state;
+    const inSession = ["connected", "reconnecting", "rejoining"].includes(state);
+    const busy = !["idle", "left", "ended", "failed"].includes(state);
+    $("join").disabled = busy;
+    $("leave").disabled = !busy;
+    const audio = session.audio();
+    $("mute").disabled = !inSession;
+    $("mute").textContent = audio.muted ? "Unmute" : "Mute";
+    $("camera").disabled = !inSession;
+    $("camera").textContent = session.videoOn() ? "Camera off" : "Camera on";
+    $("media").textContent = `audio ${audio.connected ? (audio.muted ? "muted" : "on") : "off"}, camera ${session.videoOn() ? "on" : "off"}`;
+    const ul = $("participants");
+    ul.replaceChildren(
+      ...session.participants().map((p) => {
+        const li = document.createElement("li");
+        li.dataset.userId = p.userId;
+        li.dataset.reconnecting = p.reconnecting;
+        li.textContent = `${p.displayName}${p.isHost ? " (host)" : ""}${p.videoOn ? " 📷" : ""}${p.muted ? " 🔇" : ""}${p.reconnecting ? " — reconnecting…" : ""}`;
+        return li;
+      }),
+    );
+    const lists = session.devices();
+    for (const [kind, key] of [["camera", "cameras"], ["microphone", "microphones"], ["speaker", "speakers"]]) {
+      const select = $(`${kind}-select`);
+      const list = lists?.[key] ?? [];
+      const current = select.value;
+      select.replaceChildren(
+        ...list.map((d) => {
+          const o = document.createElement("option");
+          o.value = d.deviceId;
+          o.textContent = d.label || d.deviceId.slice(0, 8);
+          return o;
+        }),
+      );
+      if (list.some((d) => d.deviceId === current)) select.value = current;
+    }
+  };
+
+  session.on("*", (e) => {
+    const { event, ...rest } = e;
+    log(`${event} ${JSON.stringify(rest)}`);
+    if (event === "activeDeviceChanged" && e.device) {
+      const select = $(`${e.kind}-select`);
+      render();
+      select.value = e.device.deviceId;
+    }
+    render();
+  });
+
+  document.getElementById("join-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const form = new FormData(ev.target);
+    $("error").textContent = "";
+    try {
+      await session.join({
+        topic: form.get("topic"),
+        userName: form.get("userName"),
+        audio: form.get("audio") === "on",
+        video: form.get("video") === "on",
+      });
+    } catch (e) {
+      $("error").textContent = e.hint ? `${e.message}` : e.message;
+      log(`join failed: ${e.kind} ${e.message}`);
+    }
+    render();
+  });
+  $("leave").addEventListener("click", async () => {
+    const final = await session.leave();
+    log(`left: ${final}`);
+    render();
+  });
+  $("mute").addEventListener("click", () => (session.audio().muted ? session.unmute() : session.mute()));
+  $("camera").addEventListener("click", () => (session.videoOn() ? session.stopVideo() : session.startVideo()));
+  for (const kind of ["camera", "microphone", "speaker"]) {
+    $(`${kind}-select`).addEventListener("change", (e) => session.selectDevice(kind, e.target.value));
+  }
+
+  const faults = {
+    failover: () => sim.failover(3000),
+    drop: () => sim.dropConnection(5000),
+    fail: () => sim.fail(),
+    ended: () => sim.close("ended by host"),
+    removed: () => sim.close("kicked by host"),
+    "expire-token": () => sim.expireToken(),
+    "unplug-camera": () => sim.unplug("camera", activeLabel("camera") ?? "Desk Camera"),
+    "replug-camera": () => sim.replug("camera", unplugged.camera ?? "Desk Camera"),
+    "revoke-camera": () => sim.revokePermission("camera"),
+    "media-failed": () => sim.mediaFailed(101),
+    "quality-ramp": () => sim.qualityRamp({ direction: "uplink", from: 5, to: 1, stepMs: 1000 }),
+    "add-participants": () => sim.addParticipants(3),
+    "participant-failover": () => sim.act("participantFailover", { who: "Ann", ms: 4000 }),
+  };
+  const unplugged = {};
+  const activeLabel = (kind) => {
+    const select = $(`${kind}-select`);
+    const label = select.selectedOptions[0]?.textContent;
+    if (label) unplugged[kind] = label;
+    return label;
+  };
+  for (const button of document.querySelectorAll("[data-fault]")) {
+    button.addEventListener("click", () => {
+      try {
+        faults[button.dataset.fault]();
+        log(`fault: ${button.dataset.fault}`);
+      } catch (e) {
+        log(`fault ${button.dataset.fault} refused: ${e.message}`);
+      }
+      render();
+    });
+  }
+  render();
+  await browserChecked;
 }
 
 main().catch((e) => {

@@ -33,8 +33,10 @@ function startDemo() {
   });
 }
 
+let url;
+
 test("the demo page initialises the real SDK and lists the fake devices", async () => {
-  const url = await startDemo();
+  url = await startDemo();
   browser = await launchBrowser();
   const tab = await openPage(browser, url);
   try {
@@ -47,6 +49,73 @@ test("the demo page initialises the real SDK and lists the fake devices", async 
     assert.equal(isolated, true, "the demo is served cross-origin isolated");
   } catch (e) {
     throw new Error(`${e.message}\npage log:\n${tab.logs.join("\n")}`);
+  } finally {
+    await tab.close();
+  }
+});
+
+test("the demo runs a simulated session: join, mute, camera, faults, reconnecting marks, leave", async () => {
+  assert.ok(url && browser, "the first test started the demo");
+  const tab = await openPage(browser, url);
+  const { page } = tab;
+  const state = () => page.textContent('[data-testid="state"]');
+  const waitState = (s) => page.waitForFunction((s) => document.querySelector('[data-testid="state"]').textContent === s, s, { timeout: 15_000 });
+  try {
+    await page.waitForFunction(() => document.querySelector('[data-testid="mode"]').textContent === "simulator");
+    for (const f of ["failover", "drop", "fail", "ended", "removed", "expire-token", "unplug-camera", "replug-camera",
+      "revoke-camera", "media-failed", "quality-ramp", "add-participants", "participant-failover"]) {
+      assert.ok(await page.$(`[data-testid="fault-${f}"]`), `fault-${f} button`);
+    }
+    assert.equal(await state(), "idle");
+    await page.click('[data-testid="join"]');
+    await waitState("connected");
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="participants"] li').length === 3);
+    const names = await page.$$eval('[data-testid="participants"] li', (lis) => lis.map((li) => li.textContent));
+    assert.ok(names.some((n) => n.startsWith("Ann")) && names.some((n) => n.startsWith("Ada")), names.join());
+
+    await page.waitForFunction(() => document.querySelector('[data-testid="media"]').textContent.includes("audio on"));
+    await page.click('[data-testid="mute"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="media"]').textContent.includes("audio muted"));
+    await page.click('[data-testid="camera"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="media"]').textContent.includes("camera off"));
+    await page.click('[data-testid="camera"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="media"]').textContent.includes("camera on"));
+
+    await page.click('[data-testid="fault-participant-failover"]');
+    await page.waitForSelector('[data-testid="participants"] li[data-reconnecting="true"]', { timeout: 5_000 });
+    assert.equal(await page.$$eval('[data-testid="participants"] li', (l) => l.length), 3, "a reconnecting participant is not counted twice");
+
+    await page.click('[data-testid="fault-failover"]');
+    await waitState("reconnecting");
+    await waitState("connected");
+
+    await page.click('[data-testid="fault-unplug-camera"]');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="event-log"] li')].some((li) => li.textContent.includes("activeDeviceChanged") && li.textContent.includes("fallback")), null, { timeout: 5_000 });
+
+    await page.click('[data-testid="fault-fail"]');
+    await waitState("rejoining");
+    await waitState("connected");
+    await page.waitForFunction(() => document.querySelector('[data-testid="media"]').textContent.includes("audio muted, camera on"), null, { timeout: 10_000 });
+
+    await page.click('[data-testid="leave"]');
+    await waitState("left");
+    const released = await page.evaluate(() => ({
+      listeners: window.demo.sim.listenerCount(),
+      tracks: window.demo.sim.activeTrackCount(),
+      resources: window.demo.session.resources(),
+    }));
+    assert.equal(released.listeners, 0);
+    assert.equal(released.tracks, 0);
+    assert.deepEqual(released.resources, { sdkListeners: 0, browserListeners: 0, timers: 0, pendingCommands: 0, waiters: 0 });
+
+    await page.click('[data-testid="join"]');
+    await waitState("connected");
+    await page.click('[data-testid="fault-ended"]');
+    await waitState("ended");
+    assert.ok((await page.$$eval('[data-testid="event-log"] li', (l) => l.length)) > 10);
+  } catch (e) {
+    const events = await page.$$eval('[data-testid="event-log"] li', (l) => l.slice(0, 15).map((li) => li.textContent).join("\n")).catch(() => "");
+    throw new Error(`${e.message}\nstate: ${await state().catch(() => "?")}\nlatest events:\n${events}\npage log:\n${tab.logs.join("\n")}`);
   } finally {
     await tab.close();
   }
