@@ -28,3 +28,28 @@ test("importing the package under SSR touches no browser global", async () => {
   assert.equal(typeof mod.init, "function");
   assert.equal(typeof mod.ZoomSdk, "function");
 });
+
+// The TypeScript types are part of the API: a change to them must be a
+// reviewed change to this stored copy. Bless with ZOOMKIT_BLESS=1.
+for (const [generated, golden] of [["zoomkit.d.ts", "zoomkit.d.ts"], ["sim/zoomkit_sim.d.ts", "zoomkit_sim.d.ts"]]) {
+  test(`generated ${generated} matches tests/browser/golden/${golden}`, (t) => {
+    const genPath = path.join(pkg, generated);
+    const goldenPath = path.join(root, "tests/browser/golden", golden);
+    if (!fs.existsSync(genPath) && generated.startsWith("sim/")) {
+      assert.fail(`${genPath} is missing: the simulator entry zoomkit/sim was not built`);
+    }
+    const actual = fs.readFileSync(genPath, "utf8");
+    if (process.env.ZOOMKIT_BLESS === "1") {
+      fs.mkdirSync(path.dirname(goldenPath), { recursive: true });
+      fs.writeFileSync(goldenPath, actual);
+      t.diagnostic(`blessed ${goldenPath}`);
+    }
+    assert.ok(fs.existsSync(goldenPath), `${goldenPath} is missing; run with ZOOMKIT_BLESS=1 to create it`);
+    const expected = fs.readFileSync(goldenPath, "utf8");
+    assert.equal(
+      actual,
+      expected,
+      `the public TypeScript types changed; if intended, rerun with ZOOMKIT_BLESS=1 and commit ${goldenPath}`,
+    );
+  });
+}

@@ -1,0 +1,357 @@
+/* tslint:disable */
+/* eslint-disable */
+
+/** What `Session` needs from the app. */
+export interface SessionOptions {
+    /** `ZoomVideo` from `@zoom/videosdk`, or `createSim().zoomVideo` from `zoomkit/sim`. */
+    zoomVideo: unknown;
+    /** Returns a Video SDK JWT for the topic, usually from your back end's token endpoint. */
+    tokenProvider: (request: { topic: string; reason: "join" | "refresh" }) => Promise<string> | string;
+    /** `init`'s language. Default `"en-US"`. */
+    language?: string;
+    /** `init`'s dependent assets: `"CDN"`, `"Global"`, `"CN"` or the URL of a self-hosted `dist/lib`. Default `"Global"`. */
+    dependentAssets?: string;
+    /** The `<video>` or `<canvas>` screen share renders into. */
+    shareElement?: HTMLVideoElement | HTMLCanvasElement;
+    /** Write the resume snapshot and device preferences (zoomkit's own keys only). Default `true`. */
+    storage?: boolean;
+    /** Seed for rejoin jitter. Default: random. */
+    seed?: number;
+    /** Give up on a join that has not settled after this long. Default 30000. */
+    joinTimeoutMs?: number;
+    /** Rejoin ourselves when Zoom's failover lasts longer than this; `null`: wait for Zoom. Default 120000. */
+    failoverTimeoutMs?: number | null;
+    /** End the session this long after it first connected. */
+    maxDurationMs?: number;
+    /** End the session after the user has been alone this long. */
+    idleTimeoutMs?: number;
+    /** How long a resume snapshot stays valid; `null`: never write one. Default 120000. */
+    resumeTtlMs?: number | null;
+    /** Switch back to the preferred device when it returns. Default `true`. */
+    switchBackToPreferred?: boolean;
+}
+/** What `Session.join` takes. */
+export interface JoinOptions {
+    /** The session name; must equal the token's `tpc`. */
+    topic: string;
+    userName: string;
+    /** The session passcode, if it has one. */
+    password?: string;
+    sessionIdleTimeoutMins?: number;
+    /** Connect computer audio once joined. */
+    audio?: boolean;
+    /** Join with the microphone muted. */
+    muted?: boolean;
+    /** Start the camera once joined. */
+    video?: boolean;
+}
+/** The state names of a session, as `Session.state` reports them. */
+export type SessionState =
+| "idle" | "fetching_token" | "initialising" | "joining" | "connected" | "reconnecting"
+| "rejoining" | "leaving" | "left" | "ended" | "failed";
+/** What the driver holds, for tests that prove cleanup. */
+export interface Resources {
+    sdkListeners: number;
+    browserListeners: number;
+    timers: number;
+    pendingCommands: number;
+    waiters: number;
+}
+
+
+
+/** What the browser supports, from `ZoomVideo.checkSystemRequirements()`. */
+export interface Compatibility { audio: boolean; video: boolean; screen: boolean }
+/** One camera, microphone or speaker. `deviceId` rotates between origins; `label` is stabler. */
+export interface Device { deviceId: string; kind: "camera" | "microphone" | "speaker"; label: string; groupId: string }
+/**
+ * Every error zoomkit throws or rejects with. `kind` is `zoom` when the SDK
+ * itself failed, and then `type`, `errorCode` and `reason` are Zoom's own.
+ */
+export interface ZoomkitError extends Error {
+    name: "ZoomkitError";
+    kind: "zoom" | "thrown" | "decode" | "usage";
+    op?: string;
+    type?: string;
+    errorCode?: number;
+    reason?: string;
+}
+
+
+
+/**
+ * A running local camera preview. `stop()` (or `free()`) releases the camera.
+ */
+export class Preview {
+    private constructor();
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Stops the preview and releases the camera. Idempotent.
+     */
+    stop(): Promise<void>;
+    /**
+     * Whether the preview is running.
+     */
+    readonly running: boolean;
+}
+
+/**
+ * A Zoom Video SDK session with zoomkit's behaviour: rejoin after a drop,
+ * devices that survive unplugging, media that restores, typed errors.
+ *
+ * ```js
+ * import ZoomVideo from "@zoom/videosdk";
+ * import { init, Session } from "zoomkit";
+ * await init();
+ * const session = new Session({
+ *   zoomVideo: ZoomVideo,
+ *   tokenProvider: async ({ topic }) => (await (await fetch("/api/zoom/video-token", {
+ *     method: "POST", headers: { "content-type": "application/json" },
+ *     body: JSON.stringify({ sessionName: topic, role: 0 }),
+ *   })).json()).signature,
+ * });
+ * const off = session.on("stateChanged", (e) => console.log(e.from, "->", e.to, e.cause));
+ * await session.join({ topic: "standup", userName: "Ada", audio: true, video: true });
+ * session.mute();
+ * await session.leave();
+ * off();
+ * session.free();
+ * ```
+ */
+export class Session {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * The local audio: `{ connected, muted }`.
+     */
+    audio(): any;
+    /**
+     * The device lists, once known: `{ cameras, microphones, speakers }`.
+     */
+    devices(): any;
+    /**
+     * Joins a session: token, init, join. Resolves with `"connected"`;
+     * rejects with a `ZoomkitError` (kind `session`, with Zoom's `type`,
+     * `errorCode`, `reason` and the remedy) if it ends anywhere else.
+     */
+    join(options: JoinOptions): Promise<"connected">;
+    /**
+     * Leaves (from any state: joining, reconnecting, twice). `end: true` ends
+     * the session for everyone (host only). Resolves with the final state
+     * name once nothing is pending.
+     */
+    leave(end?: boolean | null): Promise<SessionState>;
+    /**
+     * Number of listeners registered with `on`.
+     */
+    listenerCount(): number;
+    /**
+     * Mutes the microphone. Idempotent; a second click while the first is
+     * in flight makes no second SDK call.
+     */
+    mute(): void;
+    /**
+     * Creates a session. Calls nothing on the SDK until `join` or `resume`.
+     */
+    constructor(options: SessionOptions);
+    /**
+     * Subscribes to an event by name (`stateChanged`, `participantJoined`,
+     * ..., or `*` for all). Returns the function that unsubscribes.
+     */
+    on(name: string, callback: (event: any) => void): () => void;
+    /**
+     * The participants, the local user included.
+     */
+    participants(): any;
+    /**
+     * Reads the device lists again (the SDK's `device-change` does this by itself).
+     */
+    refreshDevices(): void;
+    /**
+     * What zoomkit holds right now: SDK and window listeners, timers,
+     * pending calls. All zero after `leave()` resolves.
+     */
+    resources(): Resources;
+    /**
+     * After a page refresh: rejoins the session this tab was in, if its
+     * snapshot (written by zoomkit under `zoomkit:resume` in sessionStorage)
+     * is fresh. Resolves `true` when connected, `false` when there was
+     * nothing to resume (a `resumeIgnored` event says why).
+     */
+    resume(password?: string | null): Promise<boolean>;
+    /**
+     * Picks a device by `deviceId`; remembered by label and group so it is
+     * found again when ids rotate.
+     */
+    selectDevice(kind: "camera" | "microphone" | "speaker", device_id: string): void;
+    /**
+     * Connects computer audio.
+     */
+    startAudio(): void;
+    /**
+     * Starts sharing the screen into `shareElement`.
+     */
+    startShare(): void;
+    /**
+     * Starts the camera.
+     */
+    startVideo(): void;
+    /**
+     * The full state, with the data it carries (attempt numbers, errors).
+     */
+    stateDetail(): any;
+    /**
+     * Disconnects computer audio.
+     */
+    stopAudio(): void;
+    /**
+     * Stops sharing the screen.
+     */
+    stopShare(): void;
+    /**
+     * Stops the camera.
+     */
+    stopVideo(): void;
+    /**
+     * The core's transition table: `{ from, to, cause }[]`.
+     */
+    static transitions(): any;
+    /**
+     * Unmutes the microphone.
+     */
+    unmute(): void;
+    /**
+     * Whether the local camera is on.
+     */
+    videoOn(): boolean;
+    /**
+     * The state's name, as in the core's transition table.
+     */
+    readonly state: SessionState;
+}
+
+/**
+ * A thin typed handle on the SDK: the first contact with `ZoomVideo`,
+ * useful on its own for pre-join checks (browser support, device lists).
+ *
+ * ```js
+ * import ZoomVideo from "@zoom/videosdk";
+ * import { init, ZoomSdk } from "zoomkit";
+ * await init();
+ * const sdk = new ZoomSdk(ZoomVideo);
+ * sdk.checkSystemRequirements(); // { audio, video, screen }
+ * await sdk.init("en-US", "CDN");
+ * await sdk.getDevices();        // Device[]
+ * ```
+ */
+export class ZoomSdk {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Whether audio, video and screen sharing work in this browser.
+     */
+    checkSystemRequirements(): Compatibility;
+    /**
+     * The cameras, microphones and speakers the SDK sees.
+     */
+    getDevices(): Promise<Device[]>;
+    /**
+     * Creates the client and initialises it. `dependentAssets` is `"CDN"`,
+     * `"Global"`, `"CN"` or the URL of a self-hosted copy of the SDK's `dist/lib`.
+     */
+    init(language: string, dependent_assets: string): Promise<void>;
+    /**
+     * Joins a session. Rejects with a `ZoomkitError` carrying Zoom's `type`,
+     * `errorCode` and `reason` when Zoom refuses.
+     */
+    join(topic: string, token: string, user_name: string, password?: string | null): Promise<void>;
+    /**
+     * Wraps `ZoomVideo` (or the simulator). Calls nothing yet.
+     */
+    constructor(zoom_video: typeof import('@zoom/videosdk').default);
+    /**
+     * Starts a local camera preview in `element` (a `<video>` or
+     * `<canvas>`) before joining. Resolves with a `Preview` whose `stop()`
+     * releases the camera; freeing the `Preview` stops it too.
+     */
+    startPreview(element: HTMLVideoElement | HTMLCanvasElement, device_id?: string | null): Promise<Preview>;
+}
+
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+export interface InitOutput {
+    readonly memory: WebAssembly.Memory;
+    readonly __wbg_preview_free: (a: number, b: number) => void;
+    readonly __wbg_session_free: (a: number, b: number) => void;
+    readonly __wbg_zoomsdk_free: (a: number, b: number) => void;
+    readonly preview_running: (a: number) => number;
+    readonly preview_stop: (a: number) => any;
+    readonly session_audio: (a: number) => [number, number, number];
+    readonly session_devices: (a: number) => [number, number, number];
+    readonly session_join: (a: number, b: any) => [number, number, number];
+    readonly session_leave: (a: number, b: number) => [number, number, number];
+    readonly session_listenerCount: (a: number) => number;
+    readonly session_mute: (a: number) => [number, number];
+    readonly session_new: (a: any) => [number, number, number];
+    readonly session_on: (a: number, b: number, c: number, d: any) => any;
+    readonly session_participants: (a: number) => [number, number, number];
+    readonly session_refreshDevices: (a: number) => [number, number];
+    readonly session_resources: (a: number) => [number, number, number];
+    readonly session_resume: (a: number, b: number, c: number) => [number, number, number];
+    readonly session_selectDevice: (a: number, b: number, c: number, d: number, e: number) => [number, number];
+    readonly session_startAudio: (a: number) => [number, number];
+    readonly session_startShare: (a: number) => [number, number];
+    readonly session_startVideo: (a: number) => [number, number];
+    readonly session_state: (a: number) => [number, number];
+    readonly session_stateDetail: (a: number) => [number, number, number];
+    readonly session_stopAudio: (a: number) => [number, number];
+    readonly session_stopShare: (a: number) => [number, number];
+    readonly session_stopVideo: (a: number) => [number, number];
+    readonly session_transitions: () => [number, number, number];
+    readonly session_unmute: (a: number) => [number, number];
+    readonly session_videoOn: (a: number) => number;
+    readonly zoomsdk_checkSystemRequirements: (a: number) => [number, number, number];
+    readonly zoomsdk_getDevices: (a: number) => any;
+    readonly zoomsdk_init: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
+    readonly zoomsdk_join: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => [number, number, number];
+    readonly zoomsdk_new: (a: any) => number;
+    readonly zoomsdk_startPreview: (a: number, b: any, c: number, d: number) => [number, number, number];
+    readonly wasm_bindgen__convert__closures_____invoke__h30f85844643c7907: (a: number, b: number, c: any, d: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h565dfc453799534b: (a: number, b: number, c: any) => [number, number];
+    readonly wasm_bindgen__convert__closures________invoke__h45634609bb00584b: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h8619d8319e264fc0: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__ha5e66dae317245c8: (a: number, b: number, c: number) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__he1187d73e83a22b7: (a: number, b: number) => void;
+    readonly __wbindgen_malloc: (a: number, b: number) => number;
+    readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
+    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
+    readonly __wbindgen_exn_store: (a: number) => void;
+    readonly __externref_table_alloc: () => number;
+    readonly __wbindgen_externrefs: WebAssembly.Table;
+    readonly __wbindgen_destroy_closure: (a: number, b: number) => void;
+    readonly __externref_table_dealloc: (a: number) => void;
+    readonly __wbindgen_start: () => void;
+}
+
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+
+/**
+ * Instantiates the given `module`, which can either be bytes or
+ * a precompiled `WebAssembly.Module`.
+ *
+ * @param {{ module: SyncInitInput }} module - Passing `SyncInitInput` directly is deprecated.
+ *
+ * @returns {InitOutput}
+ */
+export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
+
+/**
+ * If `module_or_path` is {RequestInfo} or {URL}, makes a request and
+ * for everything else, calls `WebAssembly.instantiate` directly.
+ *
+ * @param {{ module_or_path: InitInput | Promise<InitInput> }} module_or_path - Passing `InitInput` directly is deprecated.
+ *
+ * @returns {Promise<InitOutput>}
+ */
+export default function __wbg_init (module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<InitOutput>;
