@@ -122,11 +122,15 @@ fn init_runs_once_per_session_object() {
 #[test]
 fn participants_announced_before_join_resolves_are_kept() {
     let mut h = Harness::new();
-    h.input(Input::Join(JoinOptions::new("standup", "Ada"))).unwrap();
+    h.input(Input::Join(JoinOptions::new("standup", "Ada")))
+        .unwrap();
     h.ok("fetchToken");
     h.ok("init");
     assert_eq!(h.state(), StateName::Joining);
-    h.sdk(zoomkit_core::SdkEvent::UserAdded(vec![user(1, "Ada"), user(2, "Ann")]));
+    h.sdk(zoomkit_core::SdkEvent::UserAdded(vec![
+        user(1, "Ada"),
+        user(2, "Ann"),
+    ]));
     h.ok("join");
     assert_eq!(h.state(), StateName::Connected);
     let mut names: Vec<_> = h.s.participants().map(|p| p.display_name.clone()).collect();
