@@ -3,7 +3,7 @@
 
 use crate::util::{self, step};
 
-const ALL: &[&str] = &["tokens", "size"];
+const ALL: &[&str] = &["tokens", "size", "events"];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let names: Vec<&str> = if args.is_empty() {
@@ -15,6 +15,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         match name {
             "tokens" => tokens()?,
             "size" => size()?,
+            "events" => events()?,
             other => {
                 return Err(format!(
                     "unknown bench `{other}`; known: {}",
@@ -84,4 +85,19 @@ fn size() -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// SDK events per second through the glue and the core, in Chromium, against
+/// a bare JS listener on the same page in the same run.
+fn events() -> Result<(), String> {
+    crate::pkg::ensure_npm_deps()?;
+    crate::pkg::run_pkg(false)?;
+    let chromium = crate::test::chromium()?;
+    step(
+        "bench events (Chromium)",
+        std::process::Command::new("node")
+            .arg(util::root().join("tests/browser/bench/events.mjs"))
+            .env("CHROMIUM", chromium)
+            .env("ZOOMKIT_ROOT", util::root()),
+    )
 }

@@ -113,7 +113,7 @@ pub fn run(_args: &[String]) -> Result<(), String> {
         "\n(all steps before the browser tests took {:.0}s)",
         started.elapsed().as_secs_f64()
     );
-    step(
+    util::last_step(
         "browser tests (headless Chromium)",
         Command::new("node")
             .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])

@@ -30,13 +30,25 @@ pub fn cargo() -> Command {
 /// Prints a step header, runs the command, and fails with the command line
 /// when it does not exit zero.
 pub fn step(step: &str, cmd: &mut Command) -> Result<(), String> {
+    step_timed(step, cmd, true)
+}
+
+/// [`step`] for the last step of a run: nothing is printed after the
+/// command's own output, so a test runner's summary stays the last lines.
+pub fn last_step(step: &str, cmd: &mut Command) -> Result<(), String> {
+    step_timed(step, cmd, false)
+}
+
+fn step_timed(step: &str, cmd: &mut Command, timing: bool) -> Result<(), String> {
     eprintln!("\n==> {step}");
     let shown = format!("{cmd:?}");
     let started = Instant::now();
     let status = cmd
         .status()
         .map_err(|e| format!("{step}: cannot start {shown}: {e}"))?;
-    eprintln!("    ({step}: {:.1}s)", started.elapsed().as_secs_f64());
+    if timing {
+        eprintln!("    ({step}: {:.1}s)", started.elapsed().as_secs_f64());
+    }
     if status.success() {
         Ok(())
     } else {
