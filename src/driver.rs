@@ -316,13 +316,10 @@ impl Driver {
     }
 
     fn dispatch(&self, event: &Event) {
-        let ser = serde_wasm_bindgen::Serializer::json_compatible();
-        let value = match event.serialize(&ser) {
+        let value = match crate::json::to_js(event) {
             Ok(v) => v,
             Err(e) => {
-                web_sys::console::error_1(&JsValue::from_str(&format!(
-                    "zoomkit: cannot convert event {event:?}: {e}"
-                )));
+                web_sys::console::error_1(&JsValue::from_str(&format!("zoomkit: {e}")));
                 return;
             }
         };
@@ -435,10 +432,11 @@ impl Driver {
     }
 
     fn on_sdk_event(&self, event: &'static str, payload: JsValue) {
-        match SdkEvent::decode(
-            event,
-            serde_wasm_bindgen::Deserializer::from(payload.clone()),
-        ) {
+        let decoded = crate::json::text(&payload).and_then(|text| {
+            SdkEvent::decode(event, &mut serde_json::Deserializer::from_str(&text))
+                .map_err(|e| e.to_string())
+        });
+        match decoded {
             Ok(ev) => {
                 if let Err(e) = self.handle(Input::Sdk(ev)) {
                     self.report("sdkEventRejected", event, &e.to_string(), &payload);
@@ -555,7 +553,7 @@ impl Driver {
             Op::FetchToken { topic, reason } => {
                 let request = js_sys::Object::new();
                 let _ = js_sys::Reflect::set(&request, &"topic".into(), &JsValue::from_str(topic));
-                let reason = serde_wasm_bindgen::to_value(reason).unwrap_or(JsValue::UNDEFINED);
+                let reason = crate::json::to_js(reason).unwrap_or(JsValue::UNDEFINED);
                 let _ = js_sys::Reflect::set(&request, &"reason".into(), &reason);
                 let provider = self.inner.borrow().opts.token_provider.clone();
                 let value = provider
@@ -774,9 +772,7 @@ enum Answer {
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, ZoomError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| ZoomError::driver(format!("cannot convert options: {e}")))
+    crate::json::to_js(value).map_err(ZoomError::driver)
 }
 
 fn devices(
@@ -784,7 +780,7 @@ fn devices(
     op: &str,
 ) -> Result<Vec<zoomkit_core::Device>, ZoomError> {
     let list = list.map_err(|e| ZoomError::driver(format!("{op} threw: {}", js_message(&e))))?;
-    serde_wasm_bindgen::from_value(list)
+    crate::json::from_js(&list)
         .map_err(|e| ZoomError::driver(format!("{op} returned an unexpected value: {e}")))
 }
 
@@ -812,5 +808,5 @@ pub fn zoom_error(value: &JsValue) -> Option<ZoomError> {
     if !(has("errorCode") || has("type")) || !has("reason") {
         return None;
     }
-    serde_wasm_bindgen::from_value(value.clone()).ok()
+    crate::json::from_js(value).ok()
 }

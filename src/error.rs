@@ -132,10 +132,10 @@ impl From<Error> for JsValue {
             set("reason", JsValue::from_str(&zoom.reason));
             let class = zoom.classify();
             set("retryable", JsValue::from_bool(class.retryable));
-            if let Ok(v) = serde_wasm_bindgen::to_value(&class.category) {
+            if let Ok(v) = crate::json::to_js(&class.category) {
                 set("category", v);
             }
-            if let Ok(v) = serde_wasm_bindgen::to_value(&class.remedy) {
+            if let Ok(v) = crate::json::to_js(&class.remedy) {
                 set("remedy", v);
             }
             set("hint", JsValue::from_str(class.remedy.hint()));

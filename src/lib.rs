@@ -12,6 +12,7 @@ pub mod api;
 pub mod client;
 pub mod driver;
 pub mod error;
+pub mod json;
 pub mod sdk;
 
 pub use error::Error;

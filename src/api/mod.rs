@@ -27,10 +27,7 @@ export interface ZoomkitError extends Error {
 "#;
 
 fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let ser = serde_wasm_bindgen::Serializer::json_compatible();
-    value
-        .serialize(&ser)
-        .map_err(|e| JsValue::from(Error::Usage(format!("internal: cannot convert to JS: {e}"))))
+    crate::json::to_js(value).map_err(|e| JsValue::from(Error::Usage(format!("internal: {e}"))))
 }
 
 /// A thin typed handle on the SDK: the first contact with `ZoomVideo`,

@@ -115,14 +115,38 @@ struct ConfigJs {
     resume_ttl_ms: Option<Option<u64>>,
     #[serde(default)]
     switch_back_to_preferred: Option<bool>,
-    // Read separately (they are JS objects, not data).
-    #[serde(default, rename = "zoomVideo")]
-    _zoom_video: serde::de::IgnoredAny,
-    #[serde(default, rename = "tokenProvider")]
-    _token_provider: serde::de::IgnoredAny,
-    #[serde(default, rename = "shareElement")]
-    _share_element: serde::de::IgnoredAny,
 }
+
+/// The data options (the rest are JS objects, read separately).
+const CONFIG_KEYS: &[&str] = &[
+    "language",
+    "dependentAssets",
+    "storage",
+    "seed",
+    "joinTimeoutMs",
+    "failoverTimeoutMs",
+    "maxDurationMs",
+    "idleTimeoutMs",
+    "resumeTtlMs",
+    "switchBackToPreferred",
+];
+
+/// Every option `new Session` understands; anything else is a typo.
+const ALL_KEYS: &[&str] = &[
+    "zoomVideo",
+    "tokenProvider",
+    "shareElement",
+    "language",
+    "dependentAssets",
+    "storage",
+    "seed",
+    "joinTimeoutMs",
+    "failoverTimeoutMs",
+    "maxDurationMs",
+    "idleTimeoutMs",
+    "resumeTtlMs",
+    "switchBackToPreferred",
+];
 
 /// `null` is `Some(None)`; absent is `None`.
 fn nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<u64>>, D::Error> {
@@ -155,9 +179,7 @@ fn usage(msg: impl Into<String>) -> JsValue {
 }
 
 fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| usage(format!("internal: cannot convert to JS: {e}")))
+    crate::json::to_js(value).map_err(|e| usage(format!("internal: {e}")))
 }
 
 fn random_seed() -> u64 {
@@ -215,8 +237,18 @@ impl Session {
             ));
         };
         let share = get(&options, "shareElement");
-        let cfg: ConfigJs = serde_wasm_bindgen::from_value(options)
-            .map_err(|e| usage(format!("new Session(options): {e}")))?;
+        for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !ALL_KEYS.contains(&key.as_str()) {
+                return Err(usage(format!(
+                    "new Session(options): unknown option `{key}`; expected one of {}",
+                    ALL_KEYS.join(", ")
+                )));
+            }
+        }
+        let data = crate::json::pick(&options, CONFIG_KEYS);
+        let cfg: ConfigJs =
+            crate::json::from_js(&data).map_err(|e| usage(format!("new Session(options): {e}")))?;
         let mut config = Config::default();
         config.seed = cfg.seed.map(|s| s as u64).unwrap_or_else(random_seed);
         if let Some(ms) = cfg.join_timeout_ms {
@@ -266,7 +298,7 @@ impl Session {
         &self,
         #[wasm_bindgen(unchecked_param_type = "JoinOptions")] options: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
-        let o: JoinJs = serde_wasm_bindgen::from_value(options)
+        let o: JoinJs = crate::json::from_js(&options)
             .map_err(|e| usage(format!("session.join(options): {e}")))?;
         let mut opts = CoreJoinOptions::new(o.topic, o.user_name);
         opts.password = o.password;

@@ -38,7 +38,12 @@ for (const [generated, golden] of [["zoomkit.d.ts", "zoomkit.d.ts"], ["sim/zoomk
     if (!fs.existsSync(genPath) && generated.startsWith("sim/")) {
       assert.fail(`${genPath} is missing: the simulator entry zoomkit/sim was not built`);
     }
-    const actual = fs.readFileSync(genPath, "utf8");
+    // `InitOutput` lists the raw wasm exports, whose names carry build hashes:
+    // not public API, so not compared.
+    const actual = fs
+      .readFileSync(genPath, "utf8")
+      .replace(/export interface InitOutput \{[\s\S]*?\n\}\n/, "export interface InitOutput { /* raw wasm exports: not compared */ }\n");
+    assert.ok(actual.includes("/* raw wasm exports: not compared */"), "the generated .d.ts has an InitOutput interface");
     if (process.env.ZOOMKIT_BLESS === "1") {
       fs.mkdirSync(path.dirname(goldenPath), { recursive: true });
       fs.writeFileSync(goldenPath, actual);

@@ -280,59 +280,7 @@ export class ZoomSdk {
 
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
-export interface InitOutput {
-    readonly memory: WebAssembly.Memory;
-    readonly __wbg_preview_free: (a: number, b: number) => void;
-    readonly __wbg_session_free: (a: number, b: number) => void;
-    readonly __wbg_zoomsdk_free: (a: number, b: number) => void;
-    readonly preview_running: (a: number) => number;
-    readonly preview_stop: (a: number) => any;
-    readonly session_audio: (a: number) => [number, number, number];
-    readonly session_devices: (a: number) => [number, number, number];
-    readonly session_join: (a: number, b: any) => [number, number, number];
-    readonly session_leave: (a: number, b: number) => [number, number, number];
-    readonly session_listenerCount: (a: number) => number;
-    readonly session_mute: (a: number) => [number, number];
-    readonly session_new: (a: any) => [number, number, number];
-    readonly session_on: (a: number, b: number, c: number, d: any) => any;
-    readonly session_participants: (a: number) => [number, number, number];
-    readonly session_refreshDevices: (a: number) => [number, number];
-    readonly session_resources: (a: number) => [number, number, number];
-    readonly session_resume: (a: number, b: number, c: number) => [number, number, number];
-    readonly session_selectDevice: (a: number, b: number, c: number, d: number, e: number) => [number, number];
-    readonly session_startAudio: (a: number) => [number, number];
-    readonly session_startShare: (a: number) => [number, number];
-    readonly session_startVideo: (a: number) => [number, number];
-    readonly session_state: (a: number) => [number, number];
-    readonly session_stateDetail: (a: number) => [number, number, number];
-    readonly session_stopAudio: (a: number) => [number, number];
-    readonly session_stopShare: (a: number) => [number, number];
-    readonly session_stopVideo: (a: number) => [number, number];
-    readonly session_transitions: () => [number, number, number];
-    readonly session_unmute: (a: number) => [number, number];
-    readonly session_videoOn: (a: number) => number;
-    readonly zoomsdk_checkSystemRequirements: (a: number) => [number, number, number];
-    readonly zoomsdk_getDevices: (a: number) => any;
-    readonly zoomsdk_init: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
-    readonly zoomsdk_join: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => [number, number, number];
-    readonly zoomsdk_new: (a: any) => number;
-    readonly zoomsdk_startPreview: (a: number, b: any, c: number, d: number) => [number, number, number];
-    readonly wasm_bindgen__convert__closures_____invoke__h30f85844643c7907: (a: number, b: number, c: any, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h565dfc453799534b: (a: number, b: number, c: any) => [number, number];
-    readonly wasm_bindgen__convert__closures________invoke__h45634609bb00584b: (a: number, b: number, c: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h8619d8319e264fc0: (a: number, b: number, c: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__ha5e66dae317245c8: (a: number, b: number, c: number) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__he1187d73e83a22b7: (a: number, b: number) => void;
-    readonly __wbindgen_malloc: (a: number, b: number) => number;
-    readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
-    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
-    readonly __wbindgen_exn_store: (a: number) => void;
-    readonly __externref_table_alloc: () => number;
-    readonly __wbindgen_externrefs: WebAssembly.Table;
-    readonly __wbindgen_destroy_closure: (a: number, b: number) => void;
-    readonly __externref_table_dealloc: (a: number) => void;
-    readonly __wbindgen_start: () => void;
-}
+export interface InitOutput { /* raw wasm exports: not compared */ }
 
 export type SyncInitInput = BufferSource | WebAssembly.Module;
 
