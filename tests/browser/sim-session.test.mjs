@@ -210,3 +210,48 @@ test("bad options are typed errors naming the field", async () => {
   assert.match(r[3].message, /topic/);
   for (const e of r) assert.equal(e.kind, "usage");
 });
+
+test("refresh and resume: the snapshot in sessionStorage rejoins, and only zoomkit's own keys are touched", async () => {
+  const token = validToken(TOPIC);
+  const r = await run(async ({ token, TOPIC }) => {
+    sessionStorage.clear();
+    localStorage.removeItem("zoomkit:devices");
+    sessionStorage.setItem("app:cart", "3 items");
+    localStorage.setItem("app:theme", "dark");
+    const first = zk.start({}, { storage: true }, token);
+    await first.session.join({ topic: TOPIC, userName: "Ada", audio: true, muted: true });
+    await zk.until(() => sessionStorage.getItem("zoomkit:resume"), "snapshot written");
+    const snapshot = sessionStorage.getItem("zoomkit:resume");
+    // A refresh: the page's objects are gone, sessionStorage stays.
+    first.session.free();
+    first.sim.destroy();
+    const second = zk.start({}, { storage: true }, token);
+    const resumed = await second.session.resume();
+    const state = second.session.state;
+    await zk.until(() => second.session.audio().connected, "audio restored after resume");
+    const audio = second.session.audio();
+    await second.session.leave();
+    const afterLeave = sessionStorage.getItem("zoomkit:resume");
+    second.session.free();
+    second.sim.destroy();
+    // Nothing stored: resume says so and stays idle.
+    const third = zk.start({}, { storage: true }, token);
+    const ignored = await third.session.resume();
+    const thirdState = third.session.state;
+    third.session.free();
+    third.sim.destroy();
+    const foreign = { cart: sessionStorage.getItem("app:cart"), theme: localStorage.getItem("app:theme") };
+    const ours = [...Array(sessionStorage.length).keys(), ...Array(localStorage.length).keys()].length;
+    return { snapshot, resumed, state, audio, afterLeave, ignored, thirdState, foreign,
+             tokenInSnapshot: snapshot.includes(token.split(".")[1]) };
+  }, { token, TOPIC });
+  assert.ok(r.snapshot, "a snapshot was written after connecting");
+  assert.equal(r.tokenInSnapshot, false, "the token is not stored");
+  assert.equal(r.resumed, true);
+  assert.equal(r.state, "connected");
+  assert.deepEqual(r.audio, { connected: true, muted: true });
+  assert.equal(r.afterLeave, null, "leave clears the snapshot");
+  assert.equal(r.ignored, false);
+  assert.equal(r.thirdState, "idle");
+  assert.deepEqual(r.foreign, { cart: "3 items", theme: "dark" }, "the app's own keys are untouched");
+});
