@@ -109,6 +109,14 @@ pub(crate) fn join_required() -> SdkFailure {
 pub(crate) fn render_element() -> SdkFailure {
     f(ErrorType::InvalidParameters, 6003, "invalid render element")
 }
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn render_limit() -> SdkFailure {
+    f(
+        ErrorType::InvalidOperation,
+        6111,
+        "exceed max rendered video count",
+    )
+}
 pub(crate) fn audio_capture(reason: &str) -> SdkFailure {
     f(ErrorType::InvalidOperation, 6010, reason)
 }

@@ -167,6 +167,8 @@ struct Shared {
     destroyed: Cell<bool>,
     watch: RefCell<Option<TimerWatch>>,
     log: RefCell<Vec<SimEvent>>,
+    /// `attachVideo`'d users and the quality asked for (userId -> quality).
+    attached: RefCell<BTreeMap<u32, u32>>,
 }
 
 fn error(message: &str) -> JsValue {
@@ -456,6 +458,7 @@ pub fn create_sim(
         destroyed: Cell::new(false),
         watch: RefCell::new(watch),
         log: RefCell::new(Vec::new()),
+        attached: RefCell::new(BTreeMap::new()),
     });
     let weak: Weak<Shared> = Rc::downgrade(&shared);
     // One closure for every timer this simulator arms; it holds only a weak
@@ -833,7 +836,22 @@ impl SimController {
     /// Stops the simulator: clears its timer, restores watched timer
     /// functions, rejects calls still pending. Listener counts stay readable.
     pub fn destroy(&self) {
+        self.shared.attached.borrow_mut().clear();
         self.shared.destroy();
+    }
+
+    /// The videos attached with `attachVideo` and not detached:
+    /// `[{ userId, videoQuality }]`, by user id.
+    #[wasm_bindgen(js_name = attachedVideos, unchecked_return_type = "{ userId: number; videoQuality: number }[]")]
+    pub fn attached_videos(&self) -> JsValue {
+        let list = js_sys::Array::new();
+        for (user, quality) in self.shared.attached.borrow().iter() {
+            let o = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&o, &"userId".into(), &JsValue::from(*user));
+            let _ = js_sys::Reflect::set(&o, &"videoQuality".into(), &JsValue::from(*quality));
+            list.push(&o);
+        }
+        list.into()
     }
 }
 
@@ -955,6 +973,8 @@ impl VideoClient {
         #[wasm_bindgen(unchecked_optional_param_type = "boolean")] end: JsValue,
     ) -> js_sys::Promise {
         let end = end.as_bool().unwrap_or(false);
+        // Leaving detaches every rendered video.
+        self.shared.attached.borrow_mut().clear();
         self.shared.call(|sim| sim.client().leave(end))
     }
 
@@ -1257,6 +1277,67 @@ impl Stream {
             return self.shared.call(|sim| sim.reject_now(f));
         }
         self.shared.call(|sim| sim.client().start_share_screen())
+    }
+
+    /// `attachVideo(userId, videoQuality, element?)`: resolves with a
+    /// `VideoPlayer` stand-in `{ userId, videoQuality }`; rejects with 6002
+    /// outside a session, 6001 for an unknown user, 6111 past
+    /// `getMaxRenderableVideos()`.
+    #[wasm_bindgen(js_name = attachVideo, unchecked_return_type = "Promise<{ userId: number; videoQuality: number }>")]
+    pub fn attach_video(
+        &self,
+        #[wasm_bindgen(js_name = userId, unchecked_param_type = "number")] user_id: JsValue,
+        #[wasm_bindgen(js_name = videoQuality, unchecked_param_type = "number")]
+        video_quality: JsValue,
+        #[wasm_bindgen(js_name = element, unchecked_optional_param_type = "object")]
+        _element: JsValue,
+    ) -> js_sys::Promise {
+        self.shared.sync();
+        let (Some(user), Some(quality)) = (user_id.as_f64(), video_quality.as_f64()) else {
+            return js_sys::Promise::reject(&to_js(&failure::user_mismatch()));
+        };
+        let (user, quality) = (user as u32, quality as u32);
+        let failure = {
+            let mut sim = self.shared.sim.borrow_mut();
+            let max = sim.client().get_max_renderable_videos() as usize;
+            let attached = self.shared.attached.borrow();
+            if !sim.in_session() {
+                Some(failure::join_required())
+            } else if !sim
+                .client()
+                .get_all_user()
+                .iter()
+                .any(|p| p.user_id == user)
+            {
+                Some(failure::user_mismatch())
+            } else if !attached.contains_key(&user) && attached.len() >= max {
+                Some(failure::render_limit())
+            } else {
+                None
+            }
+        };
+        if let Some(f) = failure {
+            return js_sys::Promise::reject(&to_js(&f));
+        }
+        self.shared.attached.borrow_mut().insert(user, quality);
+        let player = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&player, &"userId".into(), &JsValue::from(user));
+        let _ = js_sys::Reflect::set(&player, &"videoQuality".into(), &JsValue::from(quality));
+        js_sys::Promise::resolve(&JsValue::from(player))
+    }
+
+    /// `detachVideo(userId, element?)`.
+    #[wasm_bindgen(js_name = detachVideo, unchecked_return_type = "Promise<unknown>")]
+    pub fn detach_video(
+        &self,
+        #[wasm_bindgen(js_name = userId, unchecked_param_type = "number")] user_id: JsValue,
+        #[wasm_bindgen(js_name = element, unchecked_optional_param_type = "object")]
+        _element: JsValue,
+    ) -> js_sys::Promise {
+        if let Some(user) = user_id.as_f64() {
+            self.shared.attached.borrow_mut().remove(&(user as u32));
+        }
+        js_sys::Promise::resolve(&JsValue::UNDEFINED)
     }
 
     /// `stopShareScreen()`.
