@@ -70,8 +70,10 @@ pub mod command;
 pub mod device;
 pub mod error;
 pub mod io;
+pub mod layout;
 pub mod participants;
 pub mod policy;
+pub mod quality;
 pub mod rng;
 pub mod sdk;
 pub mod session;
@@ -89,8 +91,13 @@ pub use io::{
     AudioStatus, BrowserSignal, Event, Input, MediaIntent, Output, ResumeIgnored, StorageArea,
     StorageKey, StorageWrite,
 };
+pub use layout::{
+    layout, ActiveSpeaker, ActiveSpeakerTracker, Layout, LayoutError, LayoutInput, LayoutMode,
+    LayoutParticipant, Layouter, Rect, ShareState, Tile, TileKind, TileRole, Viewport,
+};
 pub use participants::Participant;
 pub use policy::{Backoff, DelayTable, ReconnectContext, ReconnectPolicy};
+pub use quality::VideoQuality;
 pub use sdk::{SdkEvent, UserId};
 pub use session::{Config, JoinOptions, Session};
 pub use state::{

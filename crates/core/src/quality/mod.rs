@@ -1,0 +1,5 @@
+//! Quality adaptation.
+
+mod video_quality;
+
+pub use video_quality::VideoQuality;

@@ -1,0 +1,104 @@
+//! `VideoQuality`, with the SDK's own numbers.
+
+use std::fmt;
+
+use serde::de::{Deserializer, Error as _, Unexpected};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// The SDK's `VideoQuality` enum (`dist/types/common.d.ts`): what
+/// `stream.attachVideo(userId, videoQuality)` takes. Serialised as the SDK's
+/// number (`0` for `Video_90P` .. `4` for `Video_1080P`), so the glue can
+/// pass it straight to `attachVideo`.
+///
+/// Ordered from lowest to highest, so `min`/`max` cap qualities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum VideoQuality {
+    /// `Video_90P` = 0.
+    Video90P = 0,
+    /// `Video_180P` = 1.
+    Video180P = 1,
+    /// `Video_360P` = 2.
+    Video360P = 2,
+    /// `Video_720P` = 3.
+    Video720P = 3,
+    /// `Video_1080P` = 4.
+    Video1080P = 4,
+}
+
+impl VideoQuality {
+    /// Every value with the SDK's member name, lowest first.
+    pub const ALL: [(&'static str, VideoQuality); 5] = [
+        ("Video_90P", VideoQuality::Video90P),
+        ("Video_180P", VideoQuality::Video180P),
+        ("Video_360P", VideoQuality::Video360P),
+        ("Video_720P", VideoQuality::Video720P),
+        ("Video_1080P", VideoQuality::Video1080P),
+    ];
+
+    /// The SDK's number for this quality.
+    #[must_use]
+    pub const fn as_number(self) -> u8 {
+        self as u8
+    }
+
+    /// The quality the SDK numbers `n`, if any.
+    #[must_use]
+    pub const fn from_number(n: u8) -> Option<Self> {
+        Some(match n {
+            0 => VideoQuality::Video90P,
+            1 => VideoQuality::Video180P,
+            2 => VideoQuality::Video360P,
+            3 => VideoQuality::Video720P,
+            4 => VideoQuality::Video1080P,
+            _ => return None,
+        })
+    }
+
+    /// The SDK's member name (`Video_720P`).
+    #[must_use]
+    pub const fn sdk_name(self) -> &'static str {
+        Self::ALL[self as usize].0
+    }
+
+    /// Lines of the picture: 90, 180, 360, 720 or 1080.
+    #[must_use]
+    pub const fn height(self) -> u32 {
+        match self {
+            VideoQuality::Video90P => 90,
+            VideoQuality::Video180P => 180,
+            VideoQuality::Video360P => 360,
+            VideoQuality::Video720P => 720,
+            VideoQuality::Video1080P => 1080,
+        }
+    }
+}
+
+impl fmt::Display for VideoQuality {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}p", self.height())
+    }
+}
+
+impl Serialize for VideoQuality {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(self.as_number())
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoQuality {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // JS numbers may arrive as floats (serde-wasm-bindgen): accept 3.0.
+        let n = f64::deserialize(d)?;
+        let small = n.fract() == 0.0 && (0.0..=4.0).contains(&n);
+        small
+            .then(|| VideoQuality::from_number(n as u8))
+            .flatten()
+            .ok_or_else(|| {
+                D::Error::invalid_value(
+                    Unexpected::Float(n),
+                    &"a VideoQuality number: 0 (90P), 1 (180P), 2 (360P), 3 (720P) or 4 (1080P)",
+                )
+            })
+    }
+}
