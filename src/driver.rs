@@ -148,6 +148,11 @@ impl Driver {
         }
     }
 
+    /// A handle that does not keep the session alive.
+    pub(crate) fn downgrade(&self) -> WeakDriver {
+        WeakDriver(self.weak())
+    }
+
     fn weak(&self) -> Weak<RefCell<Inner>> {
         Rc::downgrade(&self.inner)
     }
@@ -498,7 +503,7 @@ impl Driver {
             .ok_or_else(|| ZoomError::driver("the SDK client is not created yet"))
     }
 
-    fn stream(&self) -> Result<Stream, ZoomError> {
+    pub(crate) fn stream(&self) -> Result<Stream, ZoomError> {
         self.client()?.get_media_stream().map_err(|e| {
             ZoomError::driver(format!("client.getMediaStream threw: {}", js_message(&e)))
         })
@@ -760,6 +765,17 @@ fn describe(state: &zoomkit_core::State) -> (Option<ZoomError>, String) {
         }
         State::Left { .. } => (None, "left before it connected".to_owned()),
         other => (None, other.name().as_str().to_owned()),
+    }
+}
+
+/// A [`Driver`] that does not keep the session alive (for the `Stage`).
+#[derive(Clone)]
+pub(crate) struct WeakDriver(Weak<RefCell<Inner>>);
+
+impl WeakDriver {
+    /// The driver, if the session still exists.
+    pub(crate) fn upgrade(&self) -> Option<Driver> {
+        Driver::from_weak(&self.0)
     }
 }
 

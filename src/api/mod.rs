@@ -191,3 +191,9 @@ impl Drop for Preview {
         }
     }
 }
+
+mod layout;
+pub use layout::{layout_js, Layouter};
+
+mod stage;
+pub use stage::Stage;

@@ -214,6 +214,12 @@ pub struct Session {
     off: Closure<dyn FnMut(u32)>,
 }
 
+impl Session {
+    pub(crate) fn driver(&self) -> &Driver {
+        &self.driver
+    }
+}
+
 #[wasm_bindgen]
 impl Session {
     /// Creates a session. Calls nothing on the SDK until `join` or `resume`.
@@ -516,6 +522,12 @@ impl Session {
     #[wasm_bindgen(js_name = listenerCount)]
     pub fn listener_count(&self) -> usize {
         self.driver.app_listener_count()
+    }
+
+    /// Your own `userId`, once joined.
+    #[wasm_bindgen(js_name = selfId)]
+    pub fn self_id(&self) -> Option<f64> {
+        self.driver.with_core(|c| c.self_user().map(|u| u.0 as f64))
     }
 
     /// The core's transition table: `{ from, to, cause }[]`.

@@ -155,6 +155,22 @@ extern "C" {
     #[wasm_bindgen(method, structural, catch, js_name = stopShareScreen)]
     pub fn stop_share_screen(this: &Stream) -> Result<js_sys::Promise, JsValue>;
 
+    /// `Stream.attachVideo(userId, videoQuality, element?): Promise<VideoPlayer | ExecutedFailure>`.
+    #[wasm_bindgen(method, structural, catch, js_name = attachVideo)]
+    pub fn attach_video(
+        this: &Stream,
+        user_id: f64,
+        video_quality: u32,
+    ) -> Result<js_sys::Promise, JsValue>;
+
+    /// `Stream.detachVideo(userId, element?)`.
+    #[wasm_bindgen(method, structural, catch, js_name = detachVideo)]
+    pub fn detach_video(this: &Stream, user_id: f64) -> Result<js_sys::Promise, JsValue>;
+
+    /// `Stream.getMaxRenderableVideos(): number`.
+    #[wasm_bindgen(method, structural, catch, js_name = getMaxRenderableVideos)]
+    pub fn get_max_renderable_videos(this: &Stream) -> Result<JsValue, JsValue>;
+
     /// `Stream.getCameraList(): MediaDevice[]`.
     #[wasm_bindgen(method, structural, catch, js_name = getCameraList)]
     pub fn get_camera_list(this: &Stream) -> Result<JsValue, JsValue>;

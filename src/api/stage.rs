@@ -1,0 +1,429 @@
+//! `Stage`: lays out a session's videos and attaches exactly the visible ones.
+//!
+//! The layout is the core's decision (`zoomkit_core::layout`); the stage
+//! only feeds it the session's participants and the viewport, then makes the
+//! SDK match: `attachVideo` for tiles that carry a quality, `detachVideo` for
+//! everyone else. It re-lays out when participants change, on `resize`, and
+//! on `visibilitychange` (a hidden page detaches everything). Its window and
+//! document listeners and its session subscription are released by `free()`.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::{Rc, Weak};
+
+use gloo::events::EventListener;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use zoomkit_core::layout::{
+    Layout, LayoutInput, LayoutMode, LayoutParticipant, Layouter, Viewport,
+};
+use zoomkit_core::UserId;
+
+use crate::api::Session;
+use crate::driver::WeakDriver;
+use crate::error::Error;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** `Stage` options. */
+export interface StageOptions {
+  /** Called with every new layout. */
+  onLayout?: (layout: Layout) => void;
+  /** The area to lay out; default: the window's inner size. */
+  viewport?: { width: number; height: number; devicePixelRatio?: number };
+  mode?: LayoutMode;
+  pageSize?: number;
+  gap?: number;
+  hideSelfView?: boolean;
+  /** The render budget; default: the SDK's `getMaxRenderableVideos()` (or 9 before joining). */
+  maxRenderableVideos?: number;
+}
+"#;
+
+struct Inner {
+    /// Weak: a stage must not keep a freed session alive.
+    driver: WeakDriver,
+    layouter: Layouter,
+    input: LayoutInput,
+    fixed_viewport: bool,
+    fixed_budget: bool,
+    join_seq: HashMap<UserId, u64>,
+    next_seq: u64,
+    attached: BTreeMap<u64, u32>,
+    hidden: bool,
+    on_layout: Option<js_sys::Function>,
+    listeners: Vec<EventListener>,
+    session_listener: Option<u32>,
+    session_callback: Option<Closure<dyn FnMut(JsValue)>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        let Some(driver) = self.driver.upgrade() else {
+            return;
+        };
+        if let Some(id) = self.session_listener.take() {
+            driver.off(id);
+        }
+        // Detach what we attached; the SDK may already be gone.
+        if let Ok(stream) = driver.stream() {
+            for user in self.attached.keys() {
+                let _ = stream.detach_video(*user as f64);
+            }
+        }
+    }
+}
+
+/// Lays out a session's videos and attaches exactly the visible ones.
+///
+/// ```js
+/// const stage = new Stage(session, { onLayout: (l) => render(l.tiles) });
+/// stage.setMode({ kind: "speaker" });
+/// stage.pin(userId);
+/// // ... later
+/// stage.free(); // releases its listeners and detaches its videos
+/// ```
+#[wasm_bindgen]
+pub struct Stage {
+    inner: Rc<RefCell<Inner>>,
+}
+
+fn usage(msg: impl Into<String>) -> JsValue {
+    Error::Usage(msg.into()).into()
+}
+
+fn window_viewport() -> Viewport {
+    let Some(w) = web_sys::window() else {
+        return Viewport::new(1280.0, 720.0);
+    };
+    let num = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).filter(|v| *v > 0.0);
+    Viewport {
+        width: num(w.inner_width()).unwrap_or(1280.0),
+        height: num(w.inner_height()).unwrap_or(720.0),
+        device_pixel_ratio: w.device_pixel_ratio().max(0.5),
+    }
+}
+
+#[wasm_bindgen]
+impl Stage {
+    /// A stage for `session`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        session: &Session,
+        #[wasm_bindgen(unchecked_param_type = "StageOptions | undefined")] options: JsValue,
+    ) -> Result<Stage, JsValue> {
+        let driver = session.driver().downgrade();
+        let get = |k: &str| {
+            if options.is_object() {
+                js_sys::Reflect::get(&options, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+            } else {
+                JsValue::UNDEFINED
+            }
+        };
+        let on_layout = get("onLayout");
+        let on_layout = match on_layout.dyn_ref::<js_sys::Function>() {
+            Some(f) => Some(f.clone()),
+            None if on_layout.is_undefined() => None,
+            None => return Err(usage("new Stage: `onLayout` must be a function")),
+        };
+        let viewport = get("viewport");
+        let fixed_viewport = !viewport.is_undefined();
+        let mut input = LayoutInput::new(
+            if fixed_viewport {
+                crate::json::from_js(&viewport)
+                    .map_err(|e| usage(format!("new Stage: viewport: {e}")))?
+            } else {
+                window_viewport()
+            },
+            9,
+        );
+        let mode = get("mode");
+        if !mode.is_undefined() {
+            input.mode =
+                crate::json::from_js(&mode).map_err(|e| usage(format!("new Stage: mode: {e}")))?;
+        }
+        if let Some(n) = get("pageSize").as_f64() {
+            input.page_size = n as u32;
+        }
+        if let Some(g) = get("gap").as_f64() {
+            input.gap = g;
+        }
+        input.hide_self_view = get("hideSelfView").as_bool().unwrap_or(false);
+        let budget = get("maxRenderableVideos").as_f64();
+        if let Some(b) = budget {
+            input.max_renderable_videos = b as u32;
+        }
+        let stage = Stage {
+            inner: Rc::new(RefCell::new(Inner {
+                driver,
+                layouter: Layouter::new(),
+                input,
+                fixed_viewport,
+                fixed_budget: budget.is_some(),
+                join_seq: HashMap::new(),
+                next_seq: 0,
+                attached: BTreeMap::new(),
+                hidden: false,
+                on_layout,
+                listeners: Vec::new(),
+                session_listener: None,
+                session_callback: None,
+            })),
+        };
+        stage.listen();
+        Ok(stage)
+    }
+
+    fn listen(&self) {
+        let weak = Rc::downgrade(&self.inner);
+        let relayout = move |weak: &Weak<RefCell<Inner>>| {
+            if let Some(inner) = weak.upgrade() {
+                if let Err(e) = update(&inner) {
+                    web_sys::console::error_1(&format!("zoomkit: stage layout failed: {e}").into());
+                }
+            }
+        };
+        let mut listeners = Vec::new();
+        if let Some(window) = web_sys::window() {
+            let w = weak.clone();
+            listeners.push(EventListener::new(&window, "resize", move |_| {
+                if let Some(inner) = w.upgrade() {
+                    let fixed = inner.borrow().fixed_viewport;
+                    if !fixed {
+                        inner.borrow_mut().input.viewport = window_viewport();
+                    }
+                }
+                relayout(&w);
+            }));
+            if let Some(document) = window.document() {
+                let w = weak.clone();
+                let doc = document.clone();
+                listeners.push(EventListener::new(
+                    &document,
+                    "visibilitychange",
+                    move |_| {
+                        if let Some(inner) = w.upgrade() {
+                            inner.borrow_mut().hidden = doc.hidden();
+                        }
+                        relayout(&w);
+                    },
+                ));
+            }
+        }
+        let w = weak.clone();
+        let callback = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let name = js_sys::Reflect::get(&event, &"event".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            if name.starts_with("participant") || name == "stateChanged" || name == "videoChanged" {
+                relayout(&w);
+            }
+        });
+        let mut inner = self.inner.borrow_mut();
+        let f = callback
+            .as_ref()
+            .unchecked_ref::<js_sys::Function>()
+            .clone();
+        inner.session_listener = inner.driver.upgrade().map(|d| d.on("*".to_owned(), f));
+        inner.session_callback = Some(callback);
+        inner.listeners = listeners;
+    }
+
+    /// Lays out now and makes the attached videos match. Returns the layout.
+    #[wasm_bindgen(unchecked_return_type = "Layout")]
+    pub fn update(&self) -> Result<JsValue, JsValue> {
+        let layout = update(&self.inner).map_err(usage)?;
+        crate::json::to_js(&layout).map_err(usage)
+    }
+
+    /// Sets the mode (`{ kind: "gallery" | "speaker" | "share" | "pip" }` or
+    /// `{ kind: "fullscreen", userId }`) and lays out.
+    #[wasm_bindgen(js_name = setMode, unchecked_return_type = "Layout")]
+    pub fn set_mode(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LayoutMode")] mode: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let mode: LayoutMode =
+            crate::json::from_js(&mode).map_err(|e| usage(format!("setMode: {e}")))?;
+        self.inner.borrow_mut().input.mode = mode;
+        self.update()
+    }
+
+    /// Shows gallery or filmstrip page `page` (0-based) and lays out.
+    #[wasm_bindgen(js_name = setPage, unchecked_return_type = "Layout")]
+    pub fn set_page(&self, page: u32) -> Result<JsValue, JsValue> {
+        self.inner.borrow_mut().input.page = page;
+        self.update()
+    }
+
+    /// Sets the area to lay out (stops following the window) and lays out.
+    #[wasm_bindgen(js_name = setViewport, unchecked_return_type = "Layout")]
+    pub fn set_viewport(&self, width: f64, height: f64) -> Result<JsValue, JsValue> {
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.fixed_viewport = true;
+            let dpr = inner.input.viewport.device_pixel_ratio;
+            inner.input.viewport = Viewport {
+                width,
+                height,
+                device_pixel_ratio: dpr,
+            };
+        }
+        self.update()
+    }
+
+    /// Pins a participant (always visible) and lays out.
+    #[wasm_bindgen(unchecked_return_type = "Layout")]
+    pub fn pin(&self, user_id: f64) -> Result<JsValue, JsValue> {
+        let id = UserId(user_id as u64);
+        {
+            let mut inner = self.inner.borrow_mut();
+            if !inner.input.pins.contains(&id) {
+                inner.input.pins.push(id);
+            }
+        }
+        self.update()
+    }
+
+    /// Unpins a participant and lays out.
+    #[wasm_bindgen(unchecked_return_type = "Layout")]
+    pub fn unpin(&self, user_id: f64) -> Result<JsValue, JsValue> {
+        let id = UserId(user_id as u64);
+        self.inner.borrow_mut().input.pins.retain(|p| *p != id);
+        self.update()
+    }
+
+    /// Sets the active speaker (from the SDK's `active-speaker`) and lays out.
+    #[wasm_bindgen(js_name = setActiveSpeaker, unchecked_return_type = "Layout")]
+    pub fn set_active_speaker(&self, user_id: Option<f64>) -> Result<JsValue, JsValue> {
+        self.inner.borrow_mut().input.active_speaker = user_id.map(|u| UserId(u as u64));
+        self.update()
+    }
+
+    /// The videos this stage has attached: `[userId, videoQuality][]`.
+    #[wasm_bindgen(unchecked_return_type = "[number, number][]")]
+    pub fn attached(&self) -> Result<JsValue, JsValue> {
+        let list: Vec<(u64, u32)> = self
+            .inner
+            .borrow()
+            .attached
+            .iter()
+            .map(|(u, q)| (*u, *q))
+            .collect();
+        crate::json::to_js(&list).map_err(usage)
+    }
+
+    /// Window/document listeners and session subscriptions this stage holds.
+    #[wasm_bindgen(js_name = listenerCount)]
+    pub fn listener_count(&self) -> usize {
+        let inner = self.inner.borrow();
+        inner.listeners.len() + usize::from(inner.session_listener.is_some())
+    }
+}
+
+/// Builds the input from the session, lays out, and reconciles attachments.
+fn update(inner: &Rc<RefCell<Inner>>) -> Result<Layout, String> {
+    let (layout, to_attach, to_detach, on_layout, stream) = {
+        let mut guard = inner.borrow_mut();
+        let st = &mut *guard;
+        let driver = st.driver.upgrade().ok_or("the session was freed")?;
+        let (participants, self_id, in_session) = driver.with_core(|c| {
+            let list: Vec<(UserId, bool)> =
+                c.participants().map(|p| (p.user_id, p.video_on)).collect();
+            let in_session = matches!(
+                c.state().name(),
+                zoomkit_core::StateName::Connected | zoomkit_core::StateName::Reconnecting
+            );
+            (list, c.self_user(), in_session)
+        });
+        let stream = if in_session {
+            driver.stream().ok()
+        } else {
+            None
+        };
+        if !st.fixed_budget {
+            if let Some(n) = stream
+                .as_ref()
+                .and_then(|s| s.get_max_renderable_videos().ok())
+                .and_then(|v| v.as_f64())
+            {
+                st.input.max_renderable_videos = n as u32;
+            }
+        }
+        st.input.participants.clear();
+        for (user_id, video_on) in participants {
+            let seq = match st.join_seq.get(&user_id) {
+                Some(s) => *s,
+                None => {
+                    st.next_seq += 1;
+                    st.join_seq.insert(user_id, st.next_seq);
+                    st.next_seq
+                }
+            };
+            st.input.participants.push(LayoutParticipant {
+                user_id,
+                join_seq: seq,
+                video_on,
+            });
+        }
+        st.input.self_id = self_id;
+        let layout = st
+            .layouter
+            .layout(&st.input)
+            .map_err(|e| e.to_string())?
+            .clone();
+        // What should be attached: tiles with a quality, unless the page is
+        // hidden or we are not in a session.
+        let mut want: BTreeMap<u64, u32> = BTreeMap::new();
+        if !st.hidden && stream.is_some() {
+            for t in &layout.tiles {
+                if let Some(q) = t.quality {
+                    if !t.is_self {
+                        want.insert(t.user_id.0, q as u32);
+                    }
+                }
+            }
+        }
+        let to_detach: Vec<u64> = st
+            .attached
+            .keys()
+            .filter(|u| !want.contains_key(u))
+            .copied()
+            .collect();
+        let to_attach: Vec<(u64, u32)> = want
+            .iter()
+            .filter(|(u, q)| st.attached.get(u) != Some(q))
+            .map(|(u, q)| (*u, *q))
+            .collect();
+        st.attached = want;
+        (layout, to_attach, to_detach, st.on_layout.clone(), stream)
+    };
+    if let Some(stream) = stream {
+        for user in to_detach {
+            let _ = stream.detach_video(user as f64);
+        }
+        for (user, quality) in to_attach {
+            // A failed attach (render limit, user gone) shows as no video in
+            // that tile; the next layout tries again.
+            if let Ok(p) = stream.attach_video(user as f64, quality) {
+                let weak = Rc::downgrade(inner);
+                wasm_bindgen_futures::spawn_local(async move {
+                    if crate::driver::settle(p).await.is_err() {
+                        if let Some(inner) = weak.upgrade() {
+                            inner.borrow_mut().attached.remove(&user);
+                        }
+                    }
+                });
+            }
+        }
+    }
+    if let Some(cb) = on_layout {
+        if let Ok(v) = crate::json::to_js(&layout) {
+            if let Err(e) = cb.call1(&JsValue::NULL, &v) {
+                web_sys::console::error_2(&"zoomkit: onLayout threw:".into(), &e);
+            }
+        }
+    }
+    Ok(layout)
+}
