@@ -419,9 +419,18 @@ fn paginate(sticky: usize, rest: usize, capacity: usize, page: u32) -> Page {
             capacity,
         };
     }
-    let shown = if total <= capacity {
-        sticky
-    } else if rest == 0 {
+    if total <= capacity {
+        return Page {
+            sticky_shown: sticky,
+            start: 0,
+            end: rest,
+            page: 0,
+            count: 1,
+            capacity,
+        };
+    }
+    // More than a page: keep a slot for the others, unless there are none.
+    let shown = if rest == 0 {
         0
     } else {
         sticky.min(capacity - 1)
@@ -554,9 +563,15 @@ impl Layouter {
                             None => stage,
                         };
                         out.tiles.push(Tile {
+                            user_id: s.user_id,
                             kind: TileKind::Share,
+                            role: TileRole::Main,
+                            rect,
+                            z: 0,
                             quality: None,
-                            ..ctx.tile(s.user_id, TileRole::Main, rect)
+                            is_self: false,
+                            pinned: false,
+                            speaking: false,
                         });
                     }
                     let n = lists.shown.len();
@@ -823,6 +838,7 @@ mod tests {
         assert_eq!((p.sticky_shown, p.count), (3, 5));
         // Everything fits.
         assert_eq!(paginate(3, 1, 4, 9).count, 1);
+        assert_eq!(paginate(4, 0, 4, 0).sticky_shown, 4);
         // Nobody.
         assert_eq!(paginate(0, 0, 4, 2).count, 1);
         // Only sticky, more than fit.
