@@ -3,7 +3,7 @@
 // folder), and tokens come from zoomkit-server's endpoint. The simulator
 // (zoomkit/sim) is the default; with ZOOM_VIDEO_SDK_KEY/SECRET set on the
 // server, the session runs on the real SDK.
-import { init, Session, ZoomSdk } from "/pkg/index.js";
+import { init, Session, Stage, ZoomSdk } from "/pkg/index.js";
 import ZoomVideo from "/sdk/index.esm.js";
 
 const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
@@ -194,6 +194,73 @@ async function main() {
         log(`fault ${button.dataset.fault} refused: ${e.message}`);
       }
       render();
+    });
+  }
+  // ---- Stage: the core's layout, applied by zoomkit's Stage ----
+  const stageEl = $("stage");
+  const names = new Map();
+  let lastLayout = null;
+  const renderStage = (layout) => {
+    lastLayout = layout;
+    for (const p of session.participants()) names.set(p.userId, p.displayName);
+    stageEl.replaceChildren(
+      ...layout.tiles.map((t) => {
+        const div = document.createElement("div");
+        div.className = "tile";
+        div.dataset.testid = "tile";
+        div.dataset.userId = t.userId;
+        div.dataset.role = t.role;
+        div.dataset.self = t.isSelf;
+        div.dataset.speaking = t.speaking;
+        Object.assign(div.style, {
+          left: `${t.rect.x}px`, top: `${t.rect.y}px`, width: `${t.rect.width}px`, height: `${t.rect.height}px`, zIndex: t.z,
+        });
+        const q = t.quality === null ? "no video" : ["90p", "180p", "360p", "720p", "1080p"][t.quality];
+        div.textContent = `${names.get(t.userId) ?? t.userId}${t.kind === "share" ? " (screen)" : ""} · ${q}`;
+        return div;
+      }),
+    );
+    $("page").textContent = `${layout.page + 1}/${layout.pageCount}`;
+    const byQuality = {};
+    for (const t of layout.tiles) if (t.quality !== null) byQuality[t.quality] = (byQuality[t.quality] ?? 0) + 1;
+    const attached = stage.attached().length;
+    $("quality").textContent = `${layout.mode.kind}: ${layout.tiles.length} tiles, ${attached} videos attached, receive ` +
+      (Object.entries(byQuality).map(([q, n]) => `${n}×${["90p", "180p", "360p", "720p", "1080p"][q]}`).join(", ") || "none");
+  };
+  const stage = new Stage(session, {
+    viewport: { width: stageEl.clientWidth || 800, height: stageEl.clientHeight || 420 },
+    gap: 4,
+    onLayout: renderStage,
+  });
+  window.demo.stage = stage;
+  new ResizeObserver(() => stage.setViewport(stageEl.clientWidth || 800, stageEl.clientHeight || 420)).observe(stageEl);
+  let page = 0;
+  $("layout-mode").addEventListener("change", (e) => {
+    const kind = e.target.value;
+    const others = session.participants().filter((p) => p.userId !== session.selfId());
+    const mode = kind === "fullscreen" ? { kind, userId: (others[0] ?? session.participants()[0])?.userId ?? 0 } : { kind };
+    page = 0;
+    stage.setPage(0);
+    stage.setMode(mode);
+  });
+  $("page-prev").addEventListener("click", () => stage.setPage((page = Math.max(0, page - 1))));
+  $("page-next").addEventListener("click", () => {
+    page = Math.min((lastLayout?.pageCount ?? 1) - 1, page + 1);
+    stage.setPage(page);
+  });
+  for (const button of document.querySelectorAll("[data-count]")) {
+    button.addEventListener("click", () => {
+      if (!sim) return;
+      const want = Number(button.dataset.count);
+      const me = session.selfId();
+      const others = session.participants().filter((p) => p.userId !== me);
+      const have = others.length + 1;
+      // Simulated people join with their cameras on, every third one muted.
+      for (let i = have; i < want; i++) {
+        sim.act("addParticipant", { name: `Guest ${i}`, video: true, audio: i % 3 !== 0 });
+      }
+      for (const p of others.slice(Math.max(0, want - 1)).reverse()) sim.removeParticipant(p.userId);
+      log(`participants: ${want}`);
     });
   }
   render();

@@ -120,3 +120,66 @@ test("the demo runs a simulated session: join, mute, camera, faults, reconnectin
     await tab.close();
   }
 });
+
+test("the demo lays out 1, 4, 9, 25 and 100 simulated participants in every mode, attaching only visible videos", async () => {
+  assert.ok(url && browser, "the first test started the demo");
+  const tab = await openPage(browser, url);
+  const { page } = tab;
+  const tiles = () => page.$$eval('[data-testid="tile"]', (l) => l.length);
+  const waitTiles = (n) => page.waitForFunction((n) => document.querySelectorAll('[data-testid="tile"]').length === n, n, { timeout: 10_000 });
+  try {
+    await page.waitForFunction(() => document.querySelector('[data-testid="mode"]').textContent === "simulator");
+    await page.click('[data-testid="join"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="state"]').textContent === "connected");
+    const counts = {};
+    for (const n of [1, 4, 9, 25, 100]) {
+      await page.click(`[data-testid="participants-${n}"]`);
+      await page.waitForFunction((n) => window.demo.session.participants().length === n, n, { timeout: 10_000 });
+      await waitTiles(Math.min(n, 25));
+      const sim = await page.evaluate(() => ({
+        attached: window.demo.sim.attachedVideos().length,
+        stage: window.demo.stage.attached().length,
+        max: window.demo.sim.zoomVideo.createClient().getMediaStream().getMaxRenderableVideos(),
+      }));
+      counts[n] = { tiles: await tiles(), page: await page.textContent('[data-testid="page"]'), ...sim };
+      assert.ok(sim.attached <= sim.max, `never more videos than the SDK can render: ${JSON.stringify(counts[n])}`);
+      assert.equal(sim.attached, sim.stage, "the SDK's attached videos are the stage's");
+    }
+    assert.equal(counts[100].page, "1/4", JSON.stringify(counts));
+    await page.click('[data-testid="page-next"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="page"]').textContent === "2/4");
+    for (const mode of ["speaker", "pip", "fullscreen", "share", "gallery"]) {
+      await page.selectOption('[data-testid="layout-mode"]', mode);
+      await page.waitForFunction((mode) => document.querySelector('[data-testid="quality"]').textContent.startsWith(mode === "share" ? "" : mode), mode);
+      const n = await tiles();
+      counts[mode] = n;
+      assert.ok(n >= 1, `${mode} shows tiles`);
+    }
+    assert.equal(counts.fullscreen, 1, JSON.stringify(counts));
+    assert.ok(counts.speaker > 1, "speaker: the stage and a filmstrip");
+    assert.ok((await page.textContent('[data-testid="quality"]')).includes("videos attached"));
+    // A hidden page attaches nothing; visible again, the videos come back.
+    await page.click('[data-testid="page-prev"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="page"]').textContent === "1/4");
+    const before = await page.evaluate(() => window.demo.sim.attachedVideos().length);
+    assert.ok(before > 0, "page 1 of the gallery has videos attached (Ann's camera is on)");
+    await page.evaluate(() => {
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    assert.equal(await page.evaluate(() => window.demo.sim.attachedVideos().length), 0, "hidden: nothing attached");
+    await page.evaluate(() => {
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => false });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    assert.equal(await page.evaluate(() => window.demo.sim.attachedVideos().length), before, "visible: videos attached again");
+    await page.screenshot({ path: "/tmp/zoomkit-demo-stage.png", fullPage: true });
+    await page.click('[data-testid="leave"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="state"]').textContent === "left");
+    assert.equal(await page.evaluate(() => window.demo.sim.attachedVideos().length), 0, "leave detaches everything");
+  } catch (e) {
+    throw new Error(`${e.message}\npage log:\n${tab.logs.join("\n")}`);
+  } finally {
+    await tab.close();
+  }
+});
