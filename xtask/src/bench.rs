@@ -3,7 +3,7 @@
 
 use crate::util::{self, step};
 
-const ALL: &[&str] = &["tokens", "size", "events"];
+const ALL: &[&str] = &["tokens", "size", "events", "layout"];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let names: Vec<&str> = if args.is_empty() {
@@ -16,6 +16,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "tokens" => tokens()?,
             "size" => size()?,
             "events" => events()?,
+            "layout" => browser_bench("layout")?,
             other => {
                 return Err(format!(
                     "unknown bench `{other}`; known: {}",
@@ -85,6 +86,20 @@ fn size() -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// A bench that runs in Chromium: `tests/browser/bench/<name>.mjs`.
+fn browser_bench(name: &str) -> Result<(), String> {
+    crate::pkg::ensure_npm_deps()?;
+    crate::pkg::run_pkg(false)?;
+    let chromium = crate::test::chromium()?;
+    step(
+        &format!("bench {name} (Chromium)"),
+        std::process::Command::new("node")
+            .arg(util::root().join(format!("tests/browser/bench/{name}.mjs")))
+            .env("CHROMIUM", chromium)
+            .env("ZOOMKIT_ROOT", util::root()),
+    )
 }
 
 /// SDK events per second through the glue and the core, in Chromium, against
