@@ -97,7 +97,10 @@ pub use layout::{
 };
 pub use participants::Participant;
 pub use policy::{Backoff, DelayTable, ReconnectContext, ReconnectPolicy};
-pub use quality::VideoQuality;
+pub use quality::{
+    Capabilities, Diagnostic, QualityConfig, QualityController, QualityError, QualityInput,
+    QualityOutput, TileDemand, VideoQuality,
+};
 pub use sdk::{SdkEvent, UserId};
 pub use session::{Config, JoinOptions, Session};
 pub use state::{
