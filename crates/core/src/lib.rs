@@ -63,6 +63,25 @@
 //! [`Actor`] who must act. Every code in `@zoom/videosdk`'s
 //! `exception-code.json` is in [`ErrorCode`]; a test fails when Zoom adds one.
 //! Misuse of the machine (leave before join, a second join) is a [`CoreError`].
+//!
+//! ## Layout and quality
+//!
+//! Two more decisions the glue only applies, outside the [`Session`]:
+//!
+//! - [`layout()`] (or a [`Layouter`] that keeps its buffers) is a pure
+//!   function from a [`LayoutInput`] to a [`Layout`]: tiles with a rectangle,
+//!   z-order and the [`VideoQuality`] to `attachVideo` at, for gallery
+//!   (paginated), speaker, share, picture-in-picture and full-screen modes.
+//!   Pins stay on every page, joins move nobody else; see [`layout`](mod@layout).
+//!   An [`ActiveSpeakerTracker`] holds the active speaker so it does not flicker.
+//! - [`QualityController`] is a sans-IO machine (`handle(now, input)`, then
+//!   `poll()`) that turns `network-quality-change`, audio and video
+//!   statistics, `system-resource-usage-change` and the browser's
+//!   [`Capabilities`] into [`QualityOutput`]s: capture quality, receive
+//!   quality per tile, how many videos render, audio-only, and a
+//!   [`Diagnostic`] naming the headers (or token flag) a page without
+//!   cross-origin isolation is missing. Hysteresis bounds switches per
+//!   minute; see [`quality`].
 
 #![forbid(unsafe_code)]
 
@@ -108,3 +127,8 @@ pub use state::{
     RejoinPhase, RejoinReason, SessionError, State, StateName, Transition, TRANSITIONS,
 };
 pub use time::Instant;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

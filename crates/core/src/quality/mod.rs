@@ -19,7 +19,7 @@
 //! downlink), `audio-statistic-data-change` and `video-statistic-data-change`
 //! (packet loss, both directions), `system-resource-usage-change` (CPU
 //! pressure), the browser's [`Capabilities`], and the tiles the
-//! [layout](crate::layout) wants video for, with the quality their size
+//! [layout](mod@crate::layout) wants video for, with the quality their size
 //! deserves.
 //!
 //! # Decisions
