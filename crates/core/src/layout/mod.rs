@@ -55,12 +55,16 @@
 //!
 //! A join never moves anyone else: someone joining with a `join_seq` above
 //! everyone's lands at the end of the order, so every other participant
-//! keeps their position in the order and therefore their page; on a page,
-//! tiles keep their relative order; and when the page's grid keeps its shape
-//! (columns and rows), every tile outside the last row keeps its exact
-//! rectangle. A leave keeps the relative order of everyone else, and moves
-//! each of them back by at most one position. The property tests check these
-//! statements as written.
+//! keeps their position in the order and therefore their page; on the page
+//! shown, tiles keep their relative order; and when the page's grid keeps its
+//! shape (columns and rows), every tile outside the last row keeps its exact
+//! rectangle. A leave keeps the order of everyone else, each moving back by
+//! at most one position. Three cases are outside these promises, by design:
+//! the first person to join you when you were alone on the speaker stage
+//! takes it; a page asked for past the last one shows the last one, which a
+//! join can change; and pins beyond a page's worth page with the others. The
+//! property tests (`tests/layout_properties.rs`) check the statements as
+//! written.
 //!
 //! # Receive quality
 //!
