@@ -48,10 +48,26 @@ pub struct Options {
 }
 
 /// One SDK subscription; `Drop` calls `client.off` with the same callback.
-struct SdkListener {
+pub(crate) struct SdkListener {
     client: VideoClient,
     event: &'static str,
     callback: Closure<dyn FnMut(JsValue)>,
+}
+
+impl SdkListener {
+    /// Subscribes `callback` to `event` on `client`.
+    pub(crate) fn new(
+        client: &VideoClient,
+        event: &'static str,
+        callback: Closure<dyn FnMut(JsValue)>,
+    ) -> Result<SdkListener, JsValue> {
+        client.on(event, callback.as_ref().unchecked_ref())?;
+        Ok(SdkListener {
+            client: client.clone(),
+            event,
+            callback,
+        })
+    }
 }
 
 impl Drop for SdkListener {
@@ -495,7 +511,7 @@ impl Driver {
         });
     }
 
-    fn client(&self) -> Result<VideoClient, ZoomError> {
+    pub(crate) fn client(&self) -> Result<VideoClient, ZoomError> {
         self.inner
             .borrow()
             .client

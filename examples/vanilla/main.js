@@ -174,7 +174,7 @@ async function main() {
     "replug-camera": () => sim.replug("camera", unplugged.camera ?? "Desk Camera"),
     "revoke-camera": () => sim.revokePermission("camera"),
     "media-failed": () => sim.mediaFailed(101),
-    "quality-ramp": () => sim.qualityRamp({ direction: "uplink", from: 5, to: 1, stepMs: 1000 }),
+    "quality-ramp": () => sim.qualityRamp({ direction: "downlink", from: 5, to: 1, stepMs: 500 }),
     "add-participants": () => sim.addParticipants(3),
     "participant-failover": () => sim.act("participantFailover", { who: "Ann", ms: 4000 }),
   };
@@ -224,13 +224,21 @@ async function main() {
     const byQuality = {};
     for (const t of layout.tiles) if (t.quality !== null) byQuality[t.quality] = (byQuality[t.quality] ?? 0) + 1;
     const attached = stage.attached().length;
-    $("quality").textContent = `${layout.mode.kind}: ${layout.tiles.length} tiles, ${attached} videos attached, receive ` +
+    $("layout-summary").textContent = `${layout.mode.kind}: ${layout.tiles.length} tiles, ${attached} videos attached, receive ` +
       (Object.entries(byQuality).map(([q, n]) => `${n}×${["90p", "180p", "360p", "720p", "1080p"][q]}`).join(", ") || "none");
   };
   const stage = new Stage(session, {
     viewport: { width: stageEl.clientWidth || 800, height: stageEl.clientHeight || 420 },
     gap: 4,
     onLayout: renderStage,
+    onQuality: (q) => {
+      const name = (n) => (n === null ? "undecided" : ["90p", "180p", "360p", "720p", "1080p"][n]);
+      $("quality").textContent =
+        `capture ${name(q.capture)}, max videos ${q.maxVideos ?? "undecided"}, audio-only ${q.audioOnly ? "yes" : "no"}` +
+        (q.receive.length ? `, receive caps ${q.receive.map(([u, n]) => `${names.get(u) ?? u}:${name(n)}`).slice(0, 4).join(" ")}` : "");
+      $("diagnostics").textContent = q.diagnostics.map((d) => d.message).join(" ");
+      log(`quality: ${$("quality").textContent}`);
+    },
   });
   window.demo.stage = stage;
   new ResizeObserver(() => stage.setViewport(stageEl.clientWidth || 800, stageEl.clientHeight || 420)).observe(stageEl);
@@ -264,6 +272,8 @@ async function main() {
     });
   }
   render();
+  // Everything is wired: the join button is live (tests wait for this).
+  document.body.dataset.ready = "true";
   await browserChecked;
 }
 

@@ -42,7 +42,7 @@ export interface Tile {
   pinned: boolean;
   speaking: boolean;
 }
-export interface Layout { mode: LayoutMode; page: number; pageCount: number; tiles: Tile[] }
+export interface Layout { mode: LayoutMode; page: number; pageCount: number; perPage: number; tiles: Tile[] }
 "#;
 
 fn input(value: &JsValue) -> Result<LayoutInput, JsValue> {

@@ -197,3 +197,6 @@ pub use layout::{layout_js, Layouter};
 
 mod stage;
 pub use stage::Stage;
+
+mod quality;
+pub use quality::QualityController;

@@ -12,16 +12,21 @@ use std::collections::{BTreeMap, HashMap};
 use std::rc::{Rc, Weak};
 
 use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use zoomkit_core::layout::{
     Layout, LayoutInput, LayoutMode, LayoutParticipant, Layouter, Viewport,
 };
+use zoomkit_core::quality::{
+    Capabilities, Diagnostic, QualityController, QualityInput, QualityOutput, VideoQuality,
+};
 use zoomkit_core::UserId;
 
 use crate::api::Session;
-use crate::driver::WeakDriver;
+use crate::driver::{now, SdkListener, WeakDriver};
 use crate::error::Error;
+use crate::sdk::events;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -37,6 +42,23 @@ export interface StageOptions {
   hideSelfView?: boolean;
   /** The render budget; default: the SDK's `getMaxRenderableVideos()` (or 9 before joining). */
   maxRenderableVideos?: number;
+  /** Called when the quality decisions change (see `Stage.quality()`). */
+  onQuality?: (quality: StageQuality) => void;
+  /** The token was signed with `video_webrtc_mode: 1`. */
+  videoWebrtcMode?: boolean;
+}
+/** The quality controller's current decisions, as the stage applies them. */
+export interface StageQuality {
+  /** What to capture at (the SDK's `VideoQuality` number), once decided. */
+  capture: number | null;
+  /** The most videos to render. */
+  maxVideos: number | null;
+  /** Video is off for the network's sake. */
+  audioOnly: boolean;
+  /** Per-user receive caps: `[userId, quality][]`. */
+  receive: [number, number][];
+  /** Why quality is limited and what would unlock more. */
+  diagnostics: { kind: string; message: string }[];
 }
 "#;
 
@@ -55,6 +77,41 @@ struct Inner {
     listeners: Vec<EventListener>,
     session_listener: Option<u32>,
     session_callback: Option<Closure<dyn FnMut(JsValue)>>,
+    quality: QualityController,
+    quality_listeners: Vec<SdkListener>,
+    quality_timer: Option<Timeout>,
+    quality_ready: bool,
+    video_webrtc_mode: bool,
+    sdk_max_videos: u32,
+    capture: Option<VideoQuality>,
+    max_videos: Option<u32>,
+    audio_only: bool,
+    receive: BTreeMap<u64, VideoQuality>,
+    diagnostics: Vec<Diagnostic>,
+    on_quality: Option<js_sys::Function>,
+}
+
+/// What `Stage.quality()` returns.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StageQuality<'a> {
+    capture: Option<VideoQuality>,
+    max_videos: Option<u32>,
+    audio_only: bool,
+    receive: Vec<(u64, VideoQuality)>,
+    diagnostics: &'a [Diagnostic],
+}
+
+impl Inner {
+    fn quality_view(&self) -> StageQuality<'_> {
+        StageQuality {
+            capture: self.capture,
+            max_videos: self.max_videos,
+            audio_only: self.audio_only,
+            receive: self.receive.iter().map(|(u, q)| (*u, *q)).collect(),
+            diagnostics: &self.diagnostics,
+        }
+    }
 }
 
 impl Drop for Inner {
@@ -120,12 +177,16 @@ impl Stage {
                 JsValue::UNDEFINED
             }
         };
-        let on_layout = get("onLayout");
-        let on_layout = match on_layout.dyn_ref::<js_sys::Function>() {
-            Some(f) => Some(f.clone()),
-            None if on_layout.is_undefined() => None,
-            None => return Err(usage("new Stage: `onLayout` must be a function")),
+        let callback = |name: &str| -> Result<Option<js_sys::Function>, JsValue> {
+            let v = get(name);
+            match v.dyn_ref::<js_sys::Function>() {
+                Some(f) => Ok(Some(f.clone())),
+                None if v.is_undefined() => Ok(None),
+                None => Err(usage(format!("new Stage: `{name}` must be a function"))),
+            }
         };
+        let on_layout = callback("onLayout")?;
+        let on_quality = callback("onQuality")?;
         let viewport = get("viewport");
         let fixed_viewport = !viewport.is_undefined();
         let mut input = LayoutInput::new(
@@ -168,6 +229,18 @@ impl Stage {
                 listeners: Vec::new(),
                 session_listener: None,
                 session_callback: None,
+                quality: QualityController::new(Default::default()),
+                quality_listeners: Vec::new(),
+                quality_timer: None,
+                quality_ready: false,
+                video_webrtc_mode: get("videoWebrtcMode").as_bool().unwrap_or(false),
+                sdk_max_videos: 9,
+                capture: None,
+                max_videos: None,
+                audio_only: false,
+                receive: BTreeMap::new(),
+                diagnostics: Vec::new(),
+                on_quality,
             })),
         };
         stage.listen();
@@ -314,17 +387,28 @@ impl Stage {
         crate::json::to_js(&list).map_err(usage)
     }
 
-    /// Window/document listeners and session subscriptions this stage holds.
+    /// Window/document listeners, SDK listeners, timers and session
+    /// subscriptions this stage holds.
     #[wasm_bindgen(js_name = listenerCount)]
     pub fn listener_count(&self) -> usize {
         let inner = self.inner.borrow();
-        inner.listeners.len() + usize::from(inner.session_listener.is_some())
+        inner.listeners.len()
+            + inner.quality_listeners.len()
+            + usize::from(inner.quality_timer.is_some())
+            + usize::from(inner.session_listener.is_some())
+    }
+
+    /// The quality controller's current decisions.
+    #[wasm_bindgen(unchecked_return_type = "StageQuality")]
+    pub fn quality(&self) -> Result<JsValue, JsValue> {
+        let inner = self.inner.borrow();
+        crate::json::to_js(&inner.quality_view()).map_err(usage)
     }
 }
 
 /// Builds the input from the session, lays out, and reconciles attachments.
 fn update(inner: &Rc<RefCell<Inner>>) -> Result<Layout, String> {
-    let (layout, to_attach, to_detach, on_layout, stream) = {
+    let (layout, to_attach, to_detach, on_layout, stream, quality_note) = {
         let mut guard = inner.borrow_mut();
         let st = &mut *guard;
         let driver = st.driver.upgrade().ok_or("the session was freed")?;
@@ -342,14 +426,45 @@ fn update(inner: &Rc<RefCell<Inner>>) -> Result<Layout, String> {
         } else {
             None
         };
-        if !st.fixed_budget {
+        if let Some(stream) = &stream {
             if let Some(n) = stream
-                .as_ref()
-                .and_then(|s| s.get_max_renderable_videos().ok())
+                .get_max_renderable_videos()
+                .ok()
                 .and_then(|v| v.as_f64())
             {
-                st.input.max_renderable_videos = n as u32;
+                st.sdk_max_videos = n as u32;
             }
+            if !st.quality_ready {
+                st.quality_ready = true;
+                let flag =
+                    |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_bool()).unwrap_or(false);
+                let caps = Capabilities {
+                    cross_origin_isolated: web_sys::window()
+                        .and_then(|w| js_sys::Reflect::get(&w, &"crossOriginIsolated".into()).ok())
+                        .and_then(|v| v.as_bool())
+                        .unwrap_or(false),
+                    supports_multiple_videos: flag(stream.is_support_multiple_videos()),
+                    max_renderable_videos: st.sdk_max_videos,
+                    supports_hd_video: flag(stream.is_support_hd_video()),
+                    video_webrtc_mode: st.video_webrtc_mode,
+                };
+                let t = now();
+                let _ = st.quality.handle(t, QualityInput::Capabilities(caps));
+                if let Some(me) = self_id {
+                    let _ = st.quality.handle(t, QualityInput::SelfUser(me));
+                }
+            }
+        } else {
+            // Out of a session: release the SDK listeners and the timer.
+            st.quality_listeners.clear();
+            st.quality_timer = None;
+            st.quality_ready = false;
+        }
+        if !st.fixed_budget {
+            st.input.max_renderable_videos = match st.max_videos {
+                Some(cap) => cap.min(st.sdk_max_videos),
+                None => st.sdk_max_videos,
+            };
         }
         st.input.participants.clear();
         for (user_id, video_on) in participants {
@@ -368,18 +483,53 @@ fn update(inner: &Rc<RefCell<Inner>>) -> Result<Layout, String> {
             });
         }
         st.input.self_id = self_id;
-        let layout = st
+        let mut layout = st
             .layouter
             .layout(&st.input)
             .map_err(|e| e.to_string())?
             .clone();
-        // What should be attached: tiles with a quality, unless the page is
-        // hidden or we are not in a session.
+        let mut quality_changed = false;
+        if stream.is_some() {
+            st.quality.set_layout(now(), &layout);
+            quality_changed = drain_quality(st);
+            // A new video budget from the controller changes the layout
+            // itself: lay out once more with it.
+            let budget = match st.max_videos {
+                Some(cap) => cap.min(st.sdk_max_videos),
+                None => st.sdk_max_videos,
+            };
+            if !st.fixed_budget && budget != st.input.max_renderable_videos {
+                st.input.max_renderable_videos = budget;
+                layout = st
+                    .layouter
+                    .layout(&st.input)
+                    .map_err(|e| e.to_string())?
+                    .clone();
+                st.quality.set_layout(now(), &layout);
+                quality_changed |= drain_quality(st);
+            }
+        }
+        // The app hears of new decisions after the borrow is released, so
+        // its callback may call back into the stage.
+        let quality_note = if quality_changed {
+            st.on_quality
+                .clone()
+                .zip(crate::json::to_js(&st.quality_view()).ok())
+        } else {
+            None
+        };
+        // What should be attached: tiles with a quality (capped by the
+        // quality controller), unless the page is hidden, the network is
+        // audio-only, or we are not in a session.
         let mut want: BTreeMap<u64, u32> = BTreeMap::new();
-        if !st.hidden && stream.is_some() {
+        if !st.hidden && !st.audio_only && stream.is_some() {
             for t in &layout.tiles {
                 if let Some(q) = t.quality {
                     if !t.is_self {
+                        let q = match st.receive.get(&t.user_id.0) {
+                            Some(cap) => q.min(*cap),
+                            None => q,
+                        };
                         want.insert(t.user_id.0, q as u32);
                     }
                 }
@@ -397,8 +547,28 @@ fn update(inner: &Rc<RefCell<Inner>>) -> Result<Layout, String> {
             .map(|(u, q)| (*u, *q))
             .collect();
         st.attached = want;
-        (layout, to_attach, to_detach, st.on_layout.clone(), stream)
+        (
+            layout,
+            to_attach,
+            to_detach,
+            st.on_layout.clone(),
+            stream,
+            quality_note,
+        )
     };
+    if let Some((cb, value)) = quality_note {
+        if let Err(e) = cb.call1(&JsValue::NULL, &value) {
+            web_sys::console::error_2(&"zoomkit: onQuality threw:".into(), &e);
+        }
+    }
+    if stream.is_some() {
+        subscribe_quality(inner, &driver_of(inner));
+        arm_quality_timer(inner);
+    }
+    if stream.is_some() {
+        subscribe_quality(inner, &driver_of(inner));
+        arm_quality_timer(inner);
+    }
     if let Some(stream) = stream {
         for user in to_detach {
             let _ = stream.detach_video(user as f64);
@@ -426,4 +596,104 @@ fn update(inner: &Rc<RefCell<Inner>>) -> Result<Layout, String> {
         }
     }
     Ok(layout)
+}
+
+fn driver_of(inner: &Rc<RefCell<Inner>>) -> Option<crate::driver::Driver> {
+    inner.borrow().driver.upgrade()
+}
+
+/// Applies the controller's decisions to the stage's state; returns whether
+/// they changed.
+fn drain_quality(st: &mut Inner) -> bool {
+    let mut changed = false;
+    while let Some(out) = st.quality.poll() {
+        match out {
+            QualityOutput::SetCaptureQuality { quality } => st.capture = Some(quality),
+            QualityOutput::SetReceiveQuality { user_id, quality } => {
+                st.receive.insert(user_id.0, quality);
+            }
+            QualityOutput::SetMaxVideos { count } => st.max_videos = Some(count),
+            QualityOutput::AudioOnly { on } => st.audio_only = on,
+            QualityOutput::Diagnostic { diagnostic } => {
+                web_sys::console::warn_1(&format!("zoomkit: {}", diagnostic.message()).into());
+                st.diagnostics.push(diagnostic);
+            }
+            // `poll` answers `Timeout` for as long as a timer is needed: it
+            // ends the drain (the timer is armed from `poll_timeout`).
+            _ => break,
+        }
+        changed = true;
+    }
+    changed
+}
+
+/// Subscribes to the SDK's quality events once per session.
+fn subscribe_quality(inner: &Rc<RefCell<Inner>>, driver: &Option<crate::driver::Driver>) {
+    if !inner.borrow().quality_listeners.is_empty() {
+        return;
+    }
+    let Some(client) = driver.as_ref().and_then(|d| d.client().ok()) else {
+        return;
+    };
+    let mut listeners = Vec::new();
+    for &event in events::QUALITY {
+        let weak = Rc::downgrade(inner);
+        let callback = Closure::<dyn FnMut(JsValue)>::new(move |payload: JsValue| {
+            let Some(inner) = weak.upgrade() else { return };
+            let input = crate::json::text(&payload).and_then(|text| {
+                let json = format!("{{\"kind\":\"{event}\",\"payload\":{text}}}");
+                serde_json::from_str::<QualityInput>(&json).map_err(|e| e.to_string())
+            });
+            let result = match input {
+                Ok(input) => inner
+                    .borrow_mut()
+                    .quality
+                    .handle(now(), input)
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = result {
+                // A payload that does not match the SDK's documented shape is
+                // reported, never silently dropped.
+                web_sys::console::warn_1(
+                    &format!("zoomkit: `{event}` payload not understood: {e}").into(),
+                );
+                return;
+            }
+            if let Err(e) = update(&inner) {
+                web_sys::console::error_1(&format!("zoomkit: stage layout failed: {e}").into());
+            }
+        });
+        match SdkListener::new(&client, event, callback) {
+            Ok(l) => listeners.push(l),
+            Err(e) => web_sys::console::warn_2(
+                &format!("zoomkit: cannot listen to `{event}`:").into(),
+                &e,
+            ),
+        }
+    }
+    inner.borrow_mut().quality_listeners = listeners;
+}
+
+/// One timer for the controller's hysteresis holds.
+fn arm_quality_timer(inner: &Rc<RefCell<Inner>>) {
+    let at = inner.borrow().quality.poll_timeout();
+    let Some(at) = at else {
+        inner.borrow_mut().quality_timer = None;
+        return;
+    };
+    let delay = u32::try_from(at.as_millis().saturating_sub(now().as_millis())).unwrap_or(u32::MAX);
+    let weak = Rc::downgrade(inner);
+    let timer = Timeout::new(delay, move || {
+        let Some(inner) = weak.upgrade() else { return };
+        inner.borrow_mut().quality_timer = None;
+        let _ = inner
+            .borrow_mut()
+            .quality
+            .handle(now(), QualityInput::Timeout);
+        if let Err(e) = update(&inner) {
+            web_sys::console::error_1(&format!("zoomkit: stage layout failed: {e}").into());
+        }
+    });
+    inner.borrow_mut().quality_timer = Some(timer);
 }

@@ -31,6 +31,24 @@ pub const PASSIVELY_STOP_SHARE: &str = "passively-stop-share";
 /// `host-ask-unmute-audio`: the host asks the user to unmute.
 pub const HOST_ASK_UNMUTE_AUDIO: &str = "host-ask-unmute-audio";
 
+/// `network-quality-change`: a user's uplink or downlink level (0-5).
+pub const NETWORK_QUALITY_CHANGE: &str = "network-quality-change";
+/// `audio-statistic-data-change`: audio QoS (after `subscribeAudioStatisticData`).
+pub const AUDIO_STATISTIC_DATA_CHANGE: &str = "audio-statistic-data-change";
+/// `video-statistic-data-change`: video QoS (after `subscribeVideoStatisticData`).
+pub const VIDEO_STATISTIC_DATA_CHANGE: &str = "video-statistic-data-change";
+/// `system-resource-usage-change`: CPU pressure.
+pub const SYSTEM_RESOURCE_USAGE_CHANGE: &str = "system-resource-usage-change";
+
+/// Every event the `Stage` subscribes to for quality adaptation; a test
+/// checks it is what the core's quality controller decodes.
+pub const QUALITY: &[&str] = &[
+    NETWORK_QUALITY_CHANGE,
+    AUDIO_STATISTIC_DATA_CHANGE,
+    VIDEO_STATISTIC_DATA_CHANGE,
+    SYSTEM_RESOURCE_USAGE_CHANGE,
+];
+
 /// Every event the driver subscribes to.
 pub const ALL: &[&str] = &[
     CONNECTION_CHANGE,
@@ -54,6 +72,15 @@ mod tests {
     fn the_driver_subscribes_to_exactly_what_the_core_decodes() {
         let mut ours = super::ALL.to_vec();
         let mut core = zoomkit_core::SdkEvent::NAMES.to_vec();
+        ours.sort_unstable();
+        core.sort_unstable();
+        assert_eq!(ours, core);
+    }
+
+    #[test]
+    fn the_stage_subscribes_to_exactly_what_the_quality_controller_decodes() {
+        let mut ours = super::QUALITY.to_vec();
+        let mut core = zoomkit_core::quality::QualityInput::SDK_EVENTS.to_vec();
         ours.sort_unstable();
         core.sort_unstable();
         assert_eq!(ours, core);

@@ -171,6 +171,14 @@ extern "C" {
     #[wasm_bindgen(method, structural, catch, js_name = getMaxRenderableVideos)]
     pub fn get_max_renderable_videos(this: &Stream) -> Result<JsValue, JsValue>;
 
+    /// `Stream.isSupportMultipleVideos(): boolean`.
+    #[wasm_bindgen(method, structural, catch, js_name = isSupportMultipleVideos)]
+    pub fn is_support_multiple_videos(this: &Stream) -> Result<JsValue, JsValue>;
+
+    /// `Stream.isSupportHDVideo(): boolean`.
+    #[wasm_bindgen(method, structural, catch, js_name = isSupportHDVideo)]
+    pub fn is_support_hd_video(this: &Stream) -> Result<JsValue, JsValue>;
+
     /// `Stream.getCameraList(): MediaDevice[]`.
     #[wasm_bindgen(method, structural, catch, js_name = getCameraList)]
     pub fn get_camera_list(this: &Stream) -> Result<JsValue, JsValue>;

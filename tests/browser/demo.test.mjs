@@ -61,7 +61,8 @@ test("the demo runs a simulated session: join, mute, camera, faults, reconnectin
   const state = () => page.textContent('[data-testid="state"]');
   const waitState = (s) => page.waitForFunction((s) => document.querySelector('[data-testid="state"]').textContent === s, s, { timeout: 15_000 });
   try {
-    await page.waitForFunction(() => document.querySelector('[data-testid="mode"]').textContent === "simulator");
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.equal(await page.textContent('[data-testid="mode"]'), "simulator");
     for (const f of ["failover", "drop", "fail", "ended", "removed", "expire-token", "unplug-camera", "replug-camera",
       "revoke-camera", "media-failed", "quality-ramp", "add-participants", "participant-failover"]) {
       assert.ok(await page.$(`[data-testid="fault-${f}"]`), `fault-${f} button`);
@@ -128,7 +129,8 @@ test("the demo lays out 1, 4, 9, 25 and 100 simulated participants in every mode
   const tiles = () => page.$$eval('[data-testid="tile"]', (l) => l.length);
   const waitTiles = (n) => page.waitForFunction((n) => document.querySelectorAll('[data-testid="tile"]').length === n, n, { timeout: 10_000 });
   try {
-    await page.waitForFunction(() => document.querySelector('[data-testid="mode"]').textContent === "simulator");
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.equal(await page.textContent('[data-testid="mode"]'), "simulator");
     await page.click('[data-testid="join"]');
     await page.waitForFunction(() => document.querySelector('[data-testid="state"]').textContent === "connected");
     const counts = {};
@@ -150,14 +152,24 @@ test("the demo lays out 1, 4, 9, 25 and 100 simulated participants in every mode
     await page.waitForFunction(() => document.querySelector('[data-testid="page"]').textContent === "2/4");
     for (const mode of ["speaker", "pip", "fullscreen", "share", "gallery"]) {
       await page.selectOption('[data-testid="layout-mode"]', mode);
-      await page.waitForFunction((mode) => document.querySelector('[data-testid="quality"]').textContent.startsWith(mode === "share" ? "" : mode), mode);
+      await page.waitForFunction((mode) => document.querySelector('[data-testid="layout-summary"]').textContent.startsWith(mode === "share" ? "" : mode), mode);
       const n = await tiles();
       counts[mode] = n;
       assert.ok(n >= 1, `${mode} shows tiles`);
     }
     assert.equal(counts.fullscreen, 1, JSON.stringify(counts));
     assert.ok(counts.speaker > 1, "speaker: the stage and a filmstrip");
-    assert.ok((await page.textContent('[data-testid="quality"]')).includes("videos attached"));
+    assert.ok((await page.textContent('[data-testid="layout-summary"]')).includes("videos attached"));
+    // The network degrades: the quality controller lowers what is received,
+    // and the stage attaches fewer videos (after the hysteresis holds).
+    await page.selectOption('[data-testid="layout-mode"]', "gallery");
+    await page.click('[data-testid="page-prev"]');
+    const attachedBefore = await page.evaluate(() => window.demo.sim.attachedVideos().length);
+    await page.click('[data-testid="fault-quality-ramp"]');
+    await page.waitForFunction(() => /max videos 1\b/.test(document.querySelector('[data-testid="quality"]').textContent), null, { timeout: 20_000 });
+    const attachedLow = await page.evaluate(() => window.demo.sim.attachedVideos());
+    assert.ok(attachedLow.length <= 1 && attachedLow.length < attachedBefore, `fewer videos on a bad network: ${attachedBefore} -> ${JSON.stringify(attachedLow)}`);
+    assert.ok(attachedLow.every((v) => v.videoQuality <= 0), `at 90p: ${JSON.stringify(attachedLow)}`);
     // A hidden page attaches nothing; visible again, the videos come back.
     await page.click('[data-testid="page-prev"]');
     await page.waitForFunction(() => document.querySelector('[data-testid="page"]').textContent === "1/4");
@@ -178,7 +190,8 @@ test("the demo lays out 1, 4, 9, 25 and 100 simulated participants in every mode
     await page.waitForFunction(() => document.querySelector('[data-testid="state"]').textContent === "left");
     assert.equal(await page.evaluate(() => window.demo.sim.attachedVideos().length), 0, "leave detaches everything");
   } catch (e) {
-    throw new Error(`${e.message}\npage log:\n${tab.logs.join("\n")}`);
+    const texts = await page.evaluate(() => ["layout-summary", "quality", "page", "state"].map((id) => `${id}: ${document.querySelector(`[data-testid="${id}"]`)?.textContent}`).join("\n")).catch(() => "");
+    throw new Error(`${e.message}\n${texts}\npage log:\n${tab.logs.join("\n")}`);
   } finally {
     await tab.close();
   }
