@@ -3,7 +3,7 @@
 
 use crate::util::{self, step};
 
-const ALL: &[&str] = &["tokens", "size", "events", "layout"];
+const ALL: &[&str] = &["tokens", "size", "events", "layout", "quality"];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let names: Vec<&str> = if args.is_empty() {
@@ -17,6 +17,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "size" => size()?,
             "events" => events()?,
             "layout" => browser_bench("layout")?,
+            "quality" => browser_bench("quality")?,
             other => {
                 return Err(format!(
                     "unknown bench `{other}`; known: {}",
