@@ -115,6 +115,11 @@ export class SimController {
      */
     advance(ms: number): void;
     /**
+     * The videos attached with `attachVideo` and not detached:
+     * `[{ userId, videoQuality }]`, by user id.
+     */
+    attachedVideos(): { userId: number; videoQuality: number }[];
+    /**
      * `connection-change` `Closed` with `reason`: `kicked by host`,
      * `ended by host` or `expeled by host`.
      *
@@ -265,6 +270,17 @@ export class Stream {
     private constructor();
     free(): void;
     [Symbol.dispose](): void;
+    /**
+     * `attachVideo(userId, videoQuality, element?)`: resolves with a
+     * `VideoPlayer` stand-in `{ userId, videoQuality }`; rejects with 6002
+     * outside a session, 6001 for an unknown user, 6111 past
+     * `getMaxRenderableVideos()`.
+     */
+    attachVideo(userId: number, videoQuality: number, element?: object): Promise<{ userId: number; videoQuality: number }>;
+    /**
+     * `detachVideo(userId, element?)`.
+     */
+    detachVideo(userId: number, element?: object): Promise<unknown>;
     /**
      * `getActiveCamera()`.
      */
