@@ -83,10 +83,7 @@ struct Inner {
     quality_ready: bool,
     video_webrtc_mode: bool,
     sdk_max_videos: u32,
-    capture: Option<VideoQuality>,
-    max_videos: Option<u32>,
-    audio_only: bool,
-    receive: BTreeMap<u64, VideoQuality>,
+    /// Diagnostics are events, not state: the controller tells each once.
     diagnostics: Vec<Diagnostic>,
     on_quality: Option<js_sys::Function>,
 }
@@ -105,10 +102,16 @@ struct StageQuality<'a> {
 impl Inner {
     fn quality_view(&self) -> StageQuality<'_> {
         StageQuality {
-            capture: self.capture,
-            max_videos: self.max_videos,
-            audio_only: self.audio_only,
-            receive: self.receive.iter().map(|(u, q)| (*u, *q)).collect(),
+            capture: self.quality.capture_quality(),
+            max_videos: self.quality.max_videos(),
+            audio_only: self.quality.audio_only(),
+            receive: self
+                .layouter
+                .last()
+                .tiles
+                .iter()
+                .filter_map(|t| Some((t.user_id.0, self.quality.receive_quality(t.user_id)?)))
+                .collect(),
             diagnostics: &self.diagnostics,
         }
     }
@@ -235,10 +238,6 @@ impl Stage {
                 quality_ready: false,
                 video_webrtc_mode: get("videoWebrtcMode").as_bool().unwrap_or(false),
                 sdk_max_videos: 9,
-                capture: None,
-                max_videos: None,
-                audio_only: false,
-                receive: BTreeMap::new(),
                 diagnostics: Vec::new(),
                 on_quality,
             })),
@@ -461,10 +460,7 @@ fn update(inner: &Rc<RefCell<Inner>>) -> Result<Layout, String> {
             st.quality_ready = false;
         }
         if !st.fixed_budget {
-            st.input.max_renderable_videos = match st.max_videos {
-                Some(cap) => cap.min(st.sdk_max_videos),
-                None => st.sdk_max_videos,
-            };
+            st.input.max_renderable_videos = st.quality.video_budget(st.sdk_max_videos);
         }
         st.input.participants.clear();
         for (user_id, video_on) in participants {
@@ -494,10 +490,7 @@ fn update(inner: &Rc<RefCell<Inner>>) -> Result<Layout, String> {
             quality_changed = drain_quality(st);
             // A new video budget from the controller changes the layout
             // itself: lay out once more with it.
-            let budget = match st.max_videos {
-                Some(cap) => cap.min(st.sdk_max_videos),
-                None => st.sdk_max_videos,
-            };
+            let budget = st.quality.video_budget(st.sdk_max_videos);
             if !st.fixed_budget && budget != st.input.max_renderable_videos {
                 st.input.max_renderable_videos = budget;
                 layout = st
@@ -521,20 +514,14 @@ fn update(inner: &Rc<RefCell<Inner>>) -> Result<Layout, String> {
         // What should be attached: tiles with a quality (capped by the
         // quality controller), unless the page is hidden, the network is
         // audio-only, or we are not in a session.
-        let mut want: BTreeMap<u64, u32> = BTreeMap::new();
-        if !st.hidden && !st.audio_only && stream.is_some() {
-            for t in &layout.tiles {
-                if let Some(q) = t.quality {
-                    if !t.is_self {
-                        let q = match st.receive.get(&t.user_id.0) {
-                            Some(cap) => q.min(*cap),
-                            None => q,
-                        };
-                        want.insert(t.user_id.0, q as u32);
-                    }
-                }
-            }
-        }
+        let want: BTreeMap<u64, u32> = if stream.is_some() {
+            st.quality
+                .attachments(&layout, !st.hidden)
+                .map(|(user, q)| (user.0, q as u32))
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
         let to_detach: Vec<u64> = st
             .attached
             .keys()
@@ -608,12 +595,11 @@ fn drain_quality(st: &mut Inner) -> bool {
     let mut changed = false;
     while let Some(out) = st.quality.poll() {
         match out {
-            QualityOutput::SetCaptureQuality { quality } => st.capture = Some(quality),
-            QualityOutput::SetReceiveQuality { user_id, quality } => {
-                st.receive.insert(user_id.0, quality);
-            }
-            QualityOutput::SetMaxVideos { count } => st.max_videos = Some(count),
-            QualityOutput::AudioOnly { on } => st.audio_only = on,
+            // The controller keeps these; the stage reads them back.
+            QualityOutput::SetCaptureQuality { .. }
+            | QualityOutput::SetReceiveQuality { .. }
+            | QualityOutput::SetMaxVideos { .. }
+            | QualityOutput::AudioOnly { .. } => {}
             QualityOutput::Diagnostic { diagnostic } => {
                 web_sys::console::warn_1(&format!("zoomkit: {}", diagnostic.message()).into());
                 st.diagnostics.push(diagnostic);

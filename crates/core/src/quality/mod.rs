@@ -685,6 +685,31 @@ impl QualityController {
         self.told.audio_only
     }
 
+    /// The video budget to lay out with: the controller's count once it has
+    /// decided one, never more than the SDK can render (`sdk_max`).
+    #[must_use]
+    pub fn video_budget(&self, sdk_max: u32) -> u32 {
+        self.max_videos()
+            .map_or(sdk_max, |count| count.min(sdk_max))
+    }
+
+    /// The videos to attach for `layout`: every remote video tile that has a
+    /// quality, at that quality capped by the receive quality decided for it;
+    /// none while audio-only, or when the page is not `visible`.
+    pub fn attachments<'a>(
+        &'a self,
+        layout: &'a Layout,
+        visible: bool,
+    ) -> impl Iterator<Item = (UserId, VideoQuality)> + 'a {
+        let on = visible && !self.audio_only();
+        TileDemand::from_layout(layout)
+            .filter(move |_| on)
+            .map(move |t| match self.receive_quality(t.user_id) {
+                Some(cap) => (t.user_id, t.quality.min(cap)),
+                None => (t.user_id, t.quality),
+            })
+    }
+
     fn stat(
         &mut self,
         now: Instant,
