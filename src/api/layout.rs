@@ -4,7 +4,7 @@
 use wasm_bindgen::prelude::*;
 use zoomkit_core::layout::{LayoutInput, Layouter as CoreLayouter};
 
-use crate::error::Error;
+use crate::api::{to_js, usage};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -46,8 +46,7 @@ export interface Layout { mode: LayoutMode; page: number; pageCount: number; per
 "#;
 
 fn input(value: &JsValue) -> Result<LayoutInput, JsValue> {
-    crate::json::from_js(value)
-        .map_err(|e| JsValue::from(Error::Usage(format!("layout input: {e}"))))
+    crate::json::from_js(value).map_err(|e| usage(format!("layout input: {e}")))
 }
 
 /// Lays out tiles: a pure function of its input. Throws a `ZoomkitError`
@@ -57,9 +56,8 @@ pub fn layout_js(
     #[wasm_bindgen(unchecked_param_type = "LayoutInput")] input_value: JsValue,
 ) -> Result<JsValue, JsValue> {
     let input = input(&input_value)?;
-    let layout = zoomkit_core::layout::layout(&input)
-        .map_err(|e| JsValue::from(Error::Usage(format!("layout: {e}"))))?;
-    crate::json::to_js(&layout).map_err(|e| JsValue::from(Error::Usage(e)))
+    let layout = zoomkit_core::layout::layout(&input).map_err(|e| usage(format!("layout: {e}")))?;
+    to_js(&layout)
 }
 
 /// A layouter that keeps its buffers and its input between calls.
@@ -91,8 +89,8 @@ impl Layouter {
         let layout = self
             .inner
             .layout(&input)
-            .map_err(|e| JsValue::from(Error::Usage(format!("layout: {e}"))))?;
-        let out = crate::json::to_js(layout).map_err(|e| JsValue::from(Error::Usage(e)))?;
+            .map_err(|e| usage(format!("layout: {e}")))?;
+        let out = to_js(layout)?;
         self.input = Some(input);
         Ok(out)
     }
@@ -100,15 +98,16 @@ impl Layouter {
     /// Lays out the stored input `times` times without crossing into JS:
     /// what `cargo xtask bench layout` times. Returns the tile count.
     pub fn repeat(&mut self, times: u32) -> Result<usize, JsValue> {
-        let input = self.input.as_ref().ok_or_else(|| {
-            JsValue::from(Error::Usage("call layout(input) before repeat".into()))
-        })?;
+        let input = self
+            .input
+            .as_ref()
+            .ok_or_else(|| usage("call layout(input) before repeat"))?;
         let mut tiles = 0;
         for _ in 0..times {
             tiles = self
                 .inner
                 .layout(input)
-                .map_err(|e| JsValue::from(Error::Usage(format!("layout: {e}"))))?
+                .map_err(|e| usage(format!("layout: {e}")))?
                 .tiles
                 .len();
         }

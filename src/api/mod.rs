@@ -26,8 +26,14 @@ export interface ZoomkitError extends Error {
 }
 "#;
 
-fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    crate::json::to_js(value).map_err(|e| JsValue::from(Error::Usage(format!("internal: {e}"))))
+/// A Rust value as a JS value; a conversion failure is a `ZoomkitError`.
+pub(crate) fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    crate::json::to_js(value).map_err(|e| usage(format!("internal: {e}")))
+}
+
+/// A `ZoomkitError` of kind `usage`.
+pub(crate) fn usage(msg: impl Into<String>) -> JsValue {
+    Error::Usage(msg.into()).into()
 }
 
 /// A thin typed handle on the SDK: the first contact with `ZoomVideo`,

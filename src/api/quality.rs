@@ -7,8 +7,8 @@ use zoomkit_core::quality::{
     QualityConfig, QualityController as Core, QualityInput, QualityOutput,
 };
 
+use crate::api::{to_js, usage};
 use crate::driver::now;
-use crate::error::Error;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -31,10 +31,6 @@ export type QualityOutput =
   | { type: "diagnostic"; diagnostic: { kind: string; message: string } & Record<string, unknown> }
   | { type: "timeout"; at: number };
 "#;
-
-fn usage(msg: impl Into<String>) -> JsValue {
-    Error::Usage(msg.into()).into()
-}
 
 /// Picks capture quality, receive quality per tile, how many videos to
 /// render and audio-only mode, with hysteresis.
@@ -90,7 +86,7 @@ impl QualityController {
                 break;
             }
         }
-        crate::json::to_js(&out).map_err(usage)
+        to_js(&out)
     }
 
     /// Feeds the last input again `times` times (time advancing 1 ms each

@@ -8,6 +8,7 @@ use zoomkit_core::{
     Config, DeviceKind, Input, JoinOptions as CoreJoinOptions, MediaIntent, StorageKey,
 };
 
+use crate::api::{to_js, usage};
 use crate::driver::{Driver, Options};
 use crate::error::Error;
 use crate::sdk::ZoomVideo;
@@ -131,22 +132,8 @@ const CONFIG_KEYS: &[&str] = &[
     "switchBackToPreferred",
 ];
 
-/// Every option `new Session` understands; anything else is a typo.
-const ALL_KEYS: &[&str] = &[
-    "zoomVideo",
-    "tokenProvider",
-    "shareElement",
-    "language",
-    "dependentAssets",
-    "storage",
-    "seed",
-    "joinTimeoutMs",
-    "failoverTimeoutMs",
-    "maxDurationMs",
-    "idleTimeoutMs",
-    "resumeTtlMs",
-    "switchBackToPreferred",
-];
+/// The options that are JS objects, read one by one.
+const OBJECT_KEYS: &[&str] = &["zoomVideo", "tokenProvider", "shareElement"];
 
 /// `null` is `Some(None)`; absent is `None`.
 fn nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<u64>>, D::Error> {
@@ -172,14 +159,6 @@ struct JoinJs {
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn usage(msg: impl Into<String>) -> JsValue {
-    Error::Usage(msg.into()).into()
-}
-
-fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    crate::json::to_js(value).map_err(|e| usage(format!("internal: {e}")))
 }
 
 fn random_seed() -> u64 {
@@ -245,10 +224,11 @@ impl Session {
         let share = get(&options, "shareElement");
         for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
             let key = key.as_string().unwrap_or_default();
-            if !ALL_KEYS.contains(&key.as_str()) {
+            if !OBJECT_KEYS.contains(&key.as_str()) && !CONFIG_KEYS.contains(&key.as_str()) {
                 return Err(usage(format!(
-                    "new Session(options): unknown option `{key}`; expected one of {}",
-                    ALL_KEYS.join(", ")
+                    "new Session(options): unknown option `{key}`; expected one of {}, {}",
+                    OBJECT_KEYS.join(", "),
+                    CONFIG_KEYS.join(", ")
                 )));
             }
         }

@@ -24,8 +24,8 @@ use zoomkit_core::quality::{
 use zoomkit_core::UserId;
 
 use crate::api::Session;
+use crate::api::{to_js, usage};
 use crate::driver::{now, SdkListener, WeakDriver};
-use crate::error::Error;
 use crate::sdk::events;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -146,10 +146,6 @@ impl Drop for Inner {
 #[wasm_bindgen]
 pub struct Stage {
     inner: Rc<RefCell<Inner>>,
-}
-
-fn usage(msg: impl Into<String>) -> JsValue {
-    Error::Usage(msg.into()).into()
 }
 
 fn window_viewport() -> Viewport {
@@ -306,7 +302,7 @@ impl Stage {
     #[wasm_bindgen(unchecked_return_type = "Layout")]
     pub fn update(&self) -> Result<JsValue, JsValue> {
         let layout = update(&self.inner).map_err(usage)?;
-        crate::json::to_js(&layout).map_err(usage)
+        to_js(&layout)
     }
 
     /// Sets the mode (`{ kind: "gallery" | "speaker" | "share" | "pip" }` or
@@ -383,7 +379,7 @@ impl Stage {
             .iter()
             .map(|(u, q)| (*u, *q))
             .collect();
-        crate::json::to_js(&list).map_err(usage)
+        to_js(&list)
     }
 
     /// Window/document listeners, SDK listeners, timers and session
@@ -401,7 +397,7 @@ impl Stage {
     #[wasm_bindgen(unchecked_return_type = "StageQuality")]
     pub fn quality(&self) -> Result<JsValue, JsValue> {
         let inner = self.inner.borrow();
-        crate::json::to_js(&inner.quality_view()).map_err(usage)
+        to_js(&inner.quality_view())
     }
 }
 

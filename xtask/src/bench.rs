@@ -15,7 +15,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         match name {
             "tokens" => tokens()?,
             "size" => size()?,
-            "events" => events()?,
+            "events" => browser_bench("events")?,
             "layout" => browser_bench("layout")?,
             "quality" => browser_bench("quality")?,
             other => {
@@ -98,21 +98,6 @@ fn browser_bench(name: &str) -> Result<(), String> {
         &format!("bench {name} (Chromium)"),
         std::process::Command::new("node")
             .arg(util::root().join(format!("tests/browser/bench/{name}.mjs")))
-            .env("CHROMIUM", chromium)
-            .env("ZOOMKIT_ROOT", util::root()),
-    )
-}
-
-/// SDK events per second through the glue and the core, in Chromium, against
-/// a bare JS listener on the same page in the same run.
-fn events() -> Result<(), String> {
-    crate::pkg::ensure_npm_deps()?;
-    crate::pkg::run_pkg(false)?;
-    let chromium = crate::test::chromium()?;
-    step(
-        "bench events (Chromium)",
-        std::process::Command::new("node")
-            .arg(util::root().join("tests/browser/bench/events.mjs"))
             .env("CHROMIUM", chromium)
             .env("ZOOMKIT_ROOT", util::root()),
     )

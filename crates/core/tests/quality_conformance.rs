@@ -8,7 +8,8 @@
 //! `<workspace>/tests/browser/node_modules/@zoom/videosdk`. Without it the
 //! tests fail (never skip): run `npm ci --prefix tests/browser`.
 
-use std::path::PathBuf;
+mod sdk_json;
+use sdk_json::{decl, sdk_dir, types_json};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -18,39 +19,6 @@ use zoomkit_core::quality::{
     VideoStatistics,
 };
 use zoomkit_core::{ActiveSpeaker, UserId, VideoQuality};
-
-fn sdk_dir() -> PathBuf {
-    let dir = std::env::var_os("ZOOMKIT_VIDEOSDK_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../tests/browser/node_modules/@zoom/videosdk")
-        });
-    assert!(
-        dir.join("dist/types-json/common.json").is_file(),
-        "@zoom/videosdk not found at {}: run `npm ci --prefix tests/browser` \
-         (or set ZOOMKIT_VIDEOSDK_DIR)",
-        dir.display()
-    );
-    dir
-}
-
-fn types_json(module: &str) -> Value {
-    let path = sdk_dir()
-        .join("dist/types-json")
-        .join(format!("{module}.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
-}
-
-fn decl<'a>(doc: &'a Value, name: &str) -> &'a Value {
-    doc["declarations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["type"] == name)
-        .unwrap_or_else(|| panic!("{name} not declared in {}", doc["module"]))
-}
 
 fn members(doc: &Value, name: &str) -> Vec<(String, u8)> {
     decl(doc, name)["members"]

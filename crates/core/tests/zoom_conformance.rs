@@ -6,7 +6,8 @@
 //! The SDK is read from `$ZOOMKIT_VIDEOSDK_DIR`, else
 //! `<workspace>/tests/browser/node_modules/@zoom/videosdk`.
 
-use std::path::PathBuf;
+mod sdk_json;
+use sdk_json::{decl, sdk_dir, types_json};
 
 use serde_json::Value;
 use zoomkit_core::error::ActiveMediaFailedCode;
@@ -19,39 +20,6 @@ use zoomkit_core::sdk::{
 use zoomkit_core::{
     CommandOutput, ErrorCode, ErrorType, Op, SdkEvent, TokenReason, UserId, ZoomError,
 };
-
-fn sdk_dir() -> PathBuf {
-    let dir = std::env::var_os("ZOOMKIT_VIDEOSDK_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../tests/browser/node_modules/@zoom/videosdk")
-        });
-    assert!(
-        dir.join("dist/types-json/exception-code.json").is_file(),
-        "@zoom/videosdk not found at {}: run `npm ci --prefix tests/browser` \
-         (or set ZOOMKIT_VIDEOSDK_DIR)",
-        dir.display()
-    );
-    dir
-}
-
-fn types_json(module: &str) -> Value {
-    let path = sdk_dir()
-        .join("dist/types-json")
-        .join(format!("{module}.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
-}
-
-fn decl<'a>(doc: &'a Value, name: &str) -> &'a Value {
-    doc["declarations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["type"] == name)
-        .unwrap_or_else(|| panic!("{name} not declared in {}", doc["module"]))
-}
 
 fn members(doc: &Value, name: &str) -> Vec<(String, String)> {
     decl(doc, name)["members"]
