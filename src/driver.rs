@@ -98,7 +98,8 @@ struct Waiter {
 pub struct Resources {
     /// SDK event listeners registered on the client.
     pub sdk_listeners: usize,
-    /// `window` listeners (online/offline).
+    /// `window` and `document` listeners (online, offline, pagehide,
+    /// pageshow, visibilitychange).
     pub browser_listeners: usize,
     /// Armed timers.
     pub timers: usize,
@@ -113,7 +114,8 @@ struct Inner {
     opts: Options,
     client: Option<VideoClient>,
     sdk_listeners: Vec<SdkListener>,
-    browser_listeners: Vec<EventListener>,
+    /// With the event each listens to.
+    browser_listeners: Vec<(&'static str, EventListener)>,
     timer: Option<Timeout>,
     app_listeners: Vec<AppListener>,
     next_listener_id: u32,
@@ -326,9 +328,16 @@ impl Driver {
         if terminal {
             let (sdk, browser, timer) = {
                 let mut inner = self.inner.borrow_mut();
+                let mut browser = std::mem::take(&mut inner.browser_listeners);
+                // Left on `pagehide`: only `pageshow` can bring it back.
+                if inner.core.awaiting_page_show() {
+                    let (keep, rest) = browser.into_iter().partition(|(n, _)| *n == "pageshow");
+                    inner.browser_listeners = keep;
+                    browser = rest;
+                }
                 (
                     std::mem::take(&mut inner.sdk_listeners),
-                    std::mem::take(&mut inner.browser_listeners),
+                    browser,
                     inner.timer.take(),
                 )
             };
@@ -406,8 +415,9 @@ impl Driver {
         storage.ok()??.get_item(key.as_str()).ok()?
     }
 
-    /// Subscribes to the SDK's events and the browser's online/offline
-    /// signals, once per client.
+    /// Subscribes to the SDK's events and the browser's signals (online,
+    /// offline, pagehide, pageshow from the page cache, visibilitychange),
+    /// once per client.
     fn subscribe(&self, client: &VideoClient) -> Result<(), ZoomError> {
         if !self.inner.borrow().sdk_listeners.is_empty() {
             return Ok(());
@@ -434,22 +444,61 @@ impl Driver {
         }
         let mut browser = Vec::new();
         if let Some(window) = web_sys::window() {
-            for (name, signal) in [
-                ("online", BrowserSignal::Online),
-                ("offline", BrowserSignal::Offline),
-            ] {
-                let weak = self.weak();
-                browser.push(EventListener::new(&window, name, move |_| {
-                    if let Some(driver) = Driver::from_weak(&weak) {
-                        let _ = driver.handle(Input::Browser(signal));
-                    }
-                }));
+            let signal_of = |name: &'static str| -> fn(&web_sys::Event) -> Option<BrowserSignal> {
+                match name {
+                    "online" => |_| Some(BrowserSignal::Online),
+                    "offline" => |_| Some(BrowserSignal::Offline),
+                    "pagehide" => |_| Some(BrowserSignal::PageHide),
+                    // Only a page restored from the back/forward cache.
+                    "pageshow" => |e| {
+                        js_sys::Reflect::get(e, &JsValue::from_str("persisted"))
+                            .ok()
+                            .and_then(|p| p.as_bool())
+                            .unwrap_or(false)
+                            .then_some(BrowserSignal::PageShow)
+                    },
+                    _ => |_| {
+                        let hidden = web_sys::window()
+                            .and_then(|w| w.document())
+                            .is_some_and(|d| d.hidden());
+                        Some(if hidden {
+                            BrowserSignal::Hidden
+                        } else {
+                            BrowserSignal::Visible
+                        })
+                    },
+                }
+            };
+            for name in ["online", "offline", "pagehide", "pageshow"] {
+                browser.push((name, self.browser_listener(&window, signal_of(name), name)));
+            }
+            if let Some(document) = window.document() {
+                let name = "visibilitychange";
+                browser.push((
+                    name,
+                    self.browser_listener(&document, signal_of(name), name),
+                ));
             }
         }
         let mut inner = self.inner.borrow_mut();
         inner.sdk_listeners = listeners;
         inner.browser_listeners = browser;
         Ok(())
+    }
+
+    /// A listener on `target` that feeds `signal(event)` to the core.
+    fn browser_listener(
+        &self,
+        target: &web_sys::EventTarget,
+        signal: fn(&web_sys::Event) -> Option<BrowserSignal>,
+        name: &'static str,
+    ) -> EventListener {
+        let weak = self.weak();
+        EventListener::new(target, name, move |event| {
+            if let (Some(driver), Some(signal)) = (Driver::from_weak(&weak), signal(event)) {
+                let _ = driver.handle(Input::Browser(signal));
+            }
+        })
     }
 
     fn on_sdk_event(&self, event: &'static str, payload: JsValue) {
@@ -679,9 +728,11 @@ impl Driver {
                         .map_err(threw("stream.switchSpeaker"))?,
                 ),
             ),
-            Op::StartVideo { camera_id } => {
+            Op::StartVideo { camera_id, capture } => {
                 let opts = to_js(&CaptureVideoOption {
                     camera_id: camera_id.clone(),
+                    hd: capture.hd(),
+                    full_hd: capture.full_hd(),
                 })?;
                 (
                     Answer::Unit,

@@ -81,6 +81,8 @@ struct Inner {
     quality_listeners: Vec<SdkListener>,
     quality_timer: Option<Timeout>,
     quality_ready: bool,
+    /// The capture decision last handed to the session.
+    capture_sent: Option<VideoQuality>,
     video_webrtc_mode: bool,
     sdk_max_videos: u32,
     /// Diagnostics are events, not state: the controller tells each once.
@@ -232,6 +234,7 @@ impl Stage {
                 quality_listeners: Vec::new(),
                 quality_timer: None,
                 quality_ready: false,
+                capture_sent: None,
                 video_webrtc_mode: get("videoWebrtcMode").as_bool().unwrap_or(false),
                 sdk_max_videos: 9,
                 diagnostics: Vec::new(),
@@ -239,6 +242,11 @@ impl Stage {
             })),
         };
         stage.listen();
+        // A stage made for a session already under way lays out at once,
+        // rather than at the session's next event.
+        if let Err(e) = update(&stage.inner) {
+            web_sys::console::error_1(&format!("zoomkit: stage layout failed: {e}").into());
+        }
         Ok(stage)
     }
 
@@ -548,10 +556,7 @@ fn update(inner: &Rc<RefCell<Inner>>) -> Result<Layout, String> {
         subscribe_quality(inner, &driver_of(inner));
         arm_quality_timer(inner);
     }
-    if stream.is_some() {
-        subscribe_quality(inner, &driver_of(inner));
-        arm_quality_timer(inner);
-    }
+    apply_capture(inner);
     if let Some(stream) = stream {
         for user in to_detach {
             let _ = stream.detach_video(user as f64);
@@ -579,6 +584,24 @@ fn update(inner: &Rc<RefCell<Inner>>) -> Result<Layout, String> {
         }
     }
     Ok(layout)
+}
+
+/// Hands a new capture decision to the session, which restarts the camera
+/// with the matching `startVideo` options when it must.
+fn apply_capture(inner: &Rc<RefCell<Inner>>) {
+    let (driver, capture) = {
+        let mut st = inner.borrow_mut();
+        let capture = st.quality.capture_quality();
+        if capture.is_none() || capture == st.capture_sent {
+            return;
+        }
+        st.capture_sent = capture;
+        (st.driver.upgrade(), capture)
+    };
+    if let (Some(driver), Some(quality)) = (driver, capture) {
+        // Refused only by a core that cannot take it, which it always can.
+        let _ = driver.handle(zoomkit_core::Input::CaptureQuality(quality));
+    }
 }
 
 fn driver_of(inner: &Rc<RefCell<Inner>>) -> Option<crate::driver::Driver> {

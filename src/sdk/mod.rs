@@ -215,4 +215,10 @@ pub struct CaptureVideoOption {
     /// The camera to use.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub camera_id: Option<String>,
+    /// Capture 720p.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub hd: bool,
+    /// Capture 1080p.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub full_hd: bool,
 }

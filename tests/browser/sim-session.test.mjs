@@ -255,3 +255,89 @@ test("refresh and resume: the snapshot in sessionStorage rejoins, and only zoomk
   assert.equal(r.thirdState, "idle");
   assert.deepEqual(r.foreign, { cart: "3 items", theme: "dark" }, "the app's own keys are untouched");
 });
+
+test("pagehide leaves but keeps the snapshot; pageshow from the page cache joins again; hidden refreshes the snapshot", async () => {
+  const token = validToken(TOPIC);
+  const r = await run(async ({ token, TOPIC }) => {
+    sessionStorage.clear();
+    const { sim, session, log } = zk.start({}, { storage: true }, token);
+    await session.join({ topic: TOPIC, userName: "Ada", audio: true, muted: true });
+    await zk.until(() => session.audio().connected && sessionStorage.getItem("zoomkit:resume"), "audio on and a snapshot");
+    const saved = () => JSON.parse(sessionStorage.getItem("zoomkit:resume")).savedAt;
+    // Hidden: the snapshot is written afresh (a mobile browser may discard the tab).
+    const before = saved();
+    await new Promise((r) => setTimeout(r, 20));
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+    document.dispatchEvent(new Event("visibilitychange"));
+    const hiddenSaved = saved();
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => false });
+    document.dispatchEvent(new Event("visibilitychange"));
+
+    window.dispatchEvent(new PageTransitionEvent("pagehide", { persisted: true }));
+    await zk.until(() => session.state === "left", "left on pagehide");
+    const away = {
+      snapshot: sessionStorage.getItem("zoomkit:resume") !== null,
+      resources: session.resources(),
+      tracks: sim.activeTrackCount(),
+      listeners: sim.listenerCount(),
+      cause: log.find((e) => e.event === "stateChanged" && e.to === "leaving")?.cause,
+    };
+    // A pageshow that is not a restore from the cache does nothing.
+    window.dispatchEvent(new PageTransitionEvent("pageshow", { persisted: false }));
+    const stillLeft = session.state;
+    window.dispatchEvent(new PageTransitionEvent("pageshow", { persisted: true }));
+    await zk.until(() => session.state === "connected" && session.audio().connected, "back and connected");
+    const back = session.audio();
+    await session.leave();
+    const after = { resources: session.resources(), listeners: sim.listenerCount(), tracks: sim.activeTrackCount(),
+                    snapshot: sessionStorage.getItem("zoomkit:resume") };
+    session.free();
+    sim.destroy();
+    return { before, hiddenSaved, away, stillLeft, back, after };
+  }, { token, TOPIC });
+  assert.ok(r.hiddenSaved > r.before, `hidden rewrote the snapshot: ${r.before} -> ${r.hiddenSaved}`);
+  assert.equal(r.away.cause, "page_hidden");
+  assert.equal(r.away.snapshot, true, "the snapshot survives a pagehide leave");
+  assert.equal(r.away.tracks, 0, "media stopped");
+  assert.equal(r.away.listeners, 0, "SDK listeners released");
+  assert.deepEqual(r.away.resources, { sdkListeners: 0, browserListeners: 1, timers: 0, pendingCommands: 0, waiters: 0 },
+    "only the pageshow listener is kept");
+  assert.equal(r.stillLeft, "left");
+  assert.deepEqual(r.back, { connected: true, muted: true }, "audio comes back muted");
+  assert.deepEqual(r.after.resources, { sdkListeners: 0, browserListeners: 0, timers: 0, pendingCommands: 0, waiters: 0 });
+  assert.equal(r.after.listeners, 0);
+  assert.equal(r.after.tracks, 0);
+  assert.equal(r.after.snapshot, null, "the app's leave clears the snapshot");
+});
+
+test("the quality controller's capture decision restarts the camera with hd, then without it on a bad uplink", async () => {
+  const token = validToken(TOPIC);
+  const r = await run(async ({ token, TOPIC }) => {
+    const { sim, session, log } = zk.start({}, {}, token);
+    await session.join({ topic: TOPIC, userName: "Ada", video: true });
+    await zk.until(() => session.videoOn(), "camera on");
+    const first = sim.videoCapture();
+    // WebRTC video lifts the capture ceiling to 720p without cross-origin isolation.
+    const stage = new zk.Stage(session, { videoWebrtcMode: true, viewport: { width: 1280, height: 720 } });
+    await zk.until(() => sim.videoCapture()?.hd === true, "restarted with hd");
+    const hd = { capture: sim.videoCapture(), decided: stage.quality().capture };
+    sim.qualityRamp({ direction: "uplink", from: 5, to: 2, stepMs: 100 });
+    await zk.until(() => session.videoOn() && sim.videoCapture() && !sim.videoCapture().hd, "restarted without hd", 20000);
+    const low = { capture: sim.videoCapture(), decided: stage.quality().capture };
+    const videoEvents = log.filter((e) => e.event === "videoChanged").map((e) => e.on);
+    const profiles = log.filter((e) => e.event === "captureChanged").map((e) => e.profile);
+    stage.free();
+    await session.leave();
+    const after = { tracks: sim.activeTrackCount(), resources: session.resources() };
+    session.free();
+    sim.destroy();
+    return { first, hd, low, videoEvents, profiles, after };
+  }, { token, TOPIC });
+  assert.equal(r.first?.hd, undefined, `the first start uses the SDK default: ${JSON.stringify(r.first)}`);
+  assert.equal(r.hd.decided, 3, "720p decided");
+  assert.deepEqual(r.low.capture.hd, undefined, JSON.stringify(r.low));
+  assert.ok(r.low.decided <= 1, `a bad uplink decides 180p or less: ${r.low.decided}`);
+  assert.deepEqual(r.profiles, ["hd", "standard"]);
+  assert.deepEqual(r.videoEvents, [true], "restarts are not reported as the camera going off and on");
+  assert.equal(r.after.tracks, 0);
+});

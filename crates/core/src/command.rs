@@ -5,6 +5,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::device::DeviceList;
+use crate::quality::VideoQuality;
 use crate::sdk::UserId;
 
 /// Identifies one command; the driver answers with `Input::Done { id, .. }`.
@@ -29,6 +30,57 @@ pub struct Command {
     pub id: CommandId,
     /// What to do.
     pub op: Op,
+}
+
+/// The capture options of `stream.startVideo`: the SDK captures at 360p by
+/// default, at 720p with `hd` and at 1080p with `fullHd`. Below 360p there is
+/// no capture option (the SDK's `captureWidth`/`captureHeight` are for
+/// cameras with unusual aspect ratios only): the SDK's own uplink adaptation
+/// sends lower layers, so lower decided qualities map to `Standard`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CaptureProfile {
+    /// No option: the SDK's default (360p).
+    #[default]
+    Standard,
+    /// `hd: true` (720p).
+    Hd,
+    /// `fullHd: true` (1080p).
+    FullHd,
+}
+
+impl CaptureProfile {
+    /// The profile that captures `quality` (or the nearest below it).
+    #[must_use]
+    pub fn for_quality(quality: VideoQuality) -> Self {
+        match quality {
+            VideoQuality::Video1080P => CaptureProfile::FullHd,
+            VideoQuality::Video720P => CaptureProfile::Hd,
+            _ => CaptureProfile::Standard,
+        }
+    }
+
+    /// `startVideo`'s `hd` option.
+    #[must_use]
+    pub fn hd(self) -> bool {
+        self == CaptureProfile::Hd
+    }
+
+    /// `startVideo`'s `fullHd` option.
+    #[must_use]
+    pub fn full_hd(self) -> bool {
+        self == CaptureProfile::FullHd
+    }
+
+    /// A stable name: `standard`, `hd` or `fullHd`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaptureProfile::Standard => "standard",
+            CaptureProfile::Hd => "hd",
+            CaptureProfile::FullHd => "fullHd",
+        }
+    }
 }
 
 /// Why a token is needed.
@@ -105,11 +157,13 @@ pub enum Op {
         /// `speakerId`.
         speaker_id: String,
     },
-    /// `stream.startVideo({ cameraId })`.
+    /// `stream.startVideo({ cameraId, hd, fullHd })`.
     #[serde(rename_all = "camelCase")]
     StartVideo {
         /// `cameraId`.
         camera_id: Option<String>,
+        /// `hd` and `fullHd`.
+        capture: CaptureProfile,
     },
     /// `stream.stopVideo()`.
     StopVideo,

@@ -2,10 +2,11 @@
 
 use serde::Serialize;
 
-use crate::command::{Command, CommandId, CommandOutput};
+use crate::command::{CaptureProfile, Command, CommandId, CommandOutput};
 use crate::device::{Device, DeviceChangeReason, DeviceKind, DeviceList};
 use crate::error::{ActiveMediaFailedCode, Remedy, ZoomError};
 use crate::participants::Participant;
+use crate::quality::VideoQuality;
 use crate::sdk::{MediaType, PermissionState, SdkEvent, UserId};
 use crate::session::JoinOptions;
 use crate::state::{Cause, StateName};
@@ -48,6 +49,11 @@ pub enum Input {
     },
     /// Read the device lists again.
     RefreshDevices,
+    /// Capture at this quality (the quality controller's
+    /// [`SetCaptureQuality`](crate::QualityOutput::SetCaptureQuality)). While
+    /// the camera is on and the SDK's capture profile must change, the camera
+    /// is restarted once; see [`CaptureProfile`](crate::CaptureProfile).
+    CaptureQuality(VideoQuality),
     /// An SDK event.
     Sdk(SdkEvent),
     /// A browser signal.
@@ -97,6 +103,24 @@ pub enum BrowserSignal {
     Offline,
     /// `window` `online`: a waiting rejoin attempt starts now.
     Online,
+    /// `document` `visibilitychange` to hidden. The resume snapshot is written
+    /// afresh: a mobile browser may discard a hidden tab without `pagehide`.
+    Hidden,
+    /// `document` `visibilitychange` to visible. Browsers throttle timers in
+    /// hidden tabs, so a rejoin waiting out its backoff starts now, and a
+    /// connected session reads the device lists again (devices come and go
+    /// while the tab is in the background).
+    Visible,
+    /// `window` `pagehide`: the page is unloading or entering the back/forward
+    /// cache. With [`Config::leave_on_page_hide`](crate::Config::leave_on_page_hide)
+    /// (the default) the session writes a fresh resume snapshot and leaves,
+    /// so others do not see a frozen tile until Zoom times it out, and the
+    /// snapshot is kept so the next page (or this one, restored) resumes.
+    PageHide,
+    /// `window` `pageshow` with `persisted`: the page came back from the
+    /// back/forward cache. A session that left on `PageHide` joins again with
+    /// the media it had.
+    PageShow,
 }
 
 /// Where a stored value lives.
@@ -229,6 +253,12 @@ pub enum Event {
     VideoChanged {
         /// Capturing.
         on: bool,
+    },
+    /// The camera now captures with this profile (after a start, or after a
+    /// restart for a new [`Input::CaptureQuality`]).
+    CaptureChanged {
+        /// The SDK's `startVideo` options in use.
+        profile: CaptureProfile,
     },
     /// The local screen share started or stopped.
     ShareChanged {

@@ -100,7 +100,7 @@ pub mod state;
 pub mod time;
 mod token;
 
-pub use command::{Command, CommandId, CommandOutput, Op, TokenReason};
+pub use command::{CaptureProfile, Command, CommandId, CommandOutput, Op, TokenReason};
 pub use device::{Device, DeviceKind, DeviceList, DevicePreference, DevicePreferences};
 pub use error::{
     ActiveMediaFailedCode, Actor, Category, Classification, CoreError, ErrorCode, ErrorType,

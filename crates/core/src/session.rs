@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::command::{Command, CommandId, CommandOutput, Op, TokenReason};
+use crate::command::{CaptureProfile, Command, CommandId, CommandOutput, Op, TokenReason};
 use crate::device::{
     self, Device, DeviceChangeReason, DeviceKind, DeviceList, DevicePreference, DevicePreferences,
 };
@@ -54,6 +54,11 @@ pub struct Config {
     pub resume_ttl: Option<Duration>,
     /// When the preferred device comes back, switch back to it.
     pub switch_back_to_preferred: bool,
+    /// Leave on `pagehide` (keeping the resume snapshot), and join again on a
+    /// `pageshow` from the back/forward cache. Like LiveKit's
+    /// `disconnectOnPageLeave`: others see the user go at once instead of a
+    /// frozen tile until Zoom's own timeout.
+    pub leave_on_page_hide: bool,
 }
 
 impl Default for Config {
@@ -68,6 +73,7 @@ impl Default for Config {
             idle_timeout: None,
             resume_ttl: Some(Duration::from_secs(120)),
             switch_back_to_preferred: true,
+            leave_on_page_hide: true,
         }
     }
 }
@@ -224,6 +230,13 @@ struct Media {
     /// Audio/video stopped without us asking: decide after the next device list.
     audio_check: bool,
     video_check: bool,
+    /// The capture profile the quality controller asked for.
+    want_capture: CaptureProfile,
+    /// The profile of the last camera start.
+    capture: CaptureProfile,
+    /// The camera is being stopped to start again with `want_capture`: the
+    /// app is not told of the stop.
+    restarting: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -342,6 +355,20 @@ pub struct Session {
     media: Media,
     devices: Devices,
     last_snapshot: Option<Snapshot>,
+    /// Set when the session left on `pagehide`: what to join again with on
+    /// `pageshow`.
+    page_left: Option<PageLeft>,
+}
+
+/// The join and the media wishes of a session that left on `pagehide`.
+#[derive(Debug, Clone)]
+struct PageLeft {
+    join: JoinOptions,
+    audio: bool,
+    muted: bool,
+    video: bool,
+    /// `pageshow` came: join again once the leave has settled.
+    shown: bool,
 }
 
 impl Session {
@@ -379,6 +406,7 @@ impl Session {
             media: Media::default(),
             devices: Devices::default(),
             last_snapshot: None,
+            page_left: None,
         }
     }
 
@@ -409,6 +437,14 @@ impl Session {
     #[must_use]
     pub fn self_user(&self) -> Option<UserId> {
         self.self_user
+    }
+
+    /// True after the session left on `pagehide` (with
+    /// [`Config::leave_on_page_hide`]): a `pageshow` from the back/forward
+    /// cache will join again, so the driver keeps listening for it.
+    #[must_use]
+    pub fn awaiting_page_show(&self) -> bool {
+        self.page_left.is_some()
     }
 
     /// The local audio as the SDK has it.
@@ -528,6 +564,11 @@ impl Session {
                 self.request_list();
                 Ok(())
             }
+            Input::CaptureQuality(quality) => {
+                self.media.want_capture = CaptureProfile::for_quality(quality);
+                self.reconcile();
+                Ok(())
+            }
             Input::Sdk(ev) => {
                 self.on_sdk(ev);
                 Ok(())
@@ -539,6 +580,7 @@ impl Session {
             Input::Done { id, result } => self.on_done(id, result),
             Input::Timeout => Ok(()),
         };
+        self.maybe_return_from_page_cache();
         self.update_idle_timer();
         self.maybe_write_snapshot(false);
         result
@@ -654,6 +696,7 @@ impl Session {
             });
         }
         opts.validate()?;
+        self.page_left = None;
         let topic = opts.topic.clone();
         if self.join.as_ref().map(|j| &j.topic) != Some(&topic) {
             self.token = None;
@@ -918,6 +961,8 @@ impl Session {
     // ---- leave and end --------------------------------------------------
 
     fn on_leave(&mut self, end: bool) -> Result<(), CoreError> {
+        // The app's leave wins over a return from the page cache.
+        self.page_left = None;
         let goal = LeaveGoal::User { end };
         match &self.state {
             State::Idle | State::Left { .. } | State::Ended { .. } | State::Failed { .. } => {
@@ -1080,7 +1125,10 @@ impl Session {
             self.emit(Event::ParticipantsCleared);
         }
         self.self_user = None;
-        if self.last_snapshot.take().is_some() || self.config.resume_ttl.is_some() {
+        if self.page_left.is_some() {
+            // Left on `pagehide`: the next page resumes from the snapshot.
+            self.last_snapshot = None;
+        } else if self.last_snapshot.take().is_some() || self.config.resume_ttl.is_some() {
             self.out.push_back(Output::Storage(StorageWrite {
                 key: StorageKey::Resume,
                 value: None,
@@ -1383,7 +1431,94 @@ impl Session {
                     self.start_attempt();
                 }
             }
+            BrowserSignal::Hidden => self.maybe_write_snapshot(true),
+            BrowserSignal::Visible => match self.state {
+                State::Rejoining {
+                    phase: RejoinPhase::Waiting { .. },
+                    ..
+                } if self.online => self.start_attempt(),
+                State::Connected { .. } => self.request_list(),
+                _ => {}
+            },
+            BrowserSignal::PageHide => self.on_page_hide(),
+            BrowserSignal::PageShow => {
+                if let Some(p) = &mut self.page_left {
+                    p.shown = true;
+                }
+            }
         }
+    }
+
+    /// Writes a fresh snapshot, then (with `leave_on_page_hide`) leaves
+    /// without clearing it.
+    fn on_page_hide(&mut self) {
+        self.maybe_write_snapshot(true);
+        let name = self.name();
+        if !self.config.leave_on_page_hide
+            || name == StateName::Idle
+            || name == StateName::Leaving
+            || name.is_terminal()
+        {
+            return;
+        }
+        let Some(join) = self.join.clone() else {
+            return;
+        };
+        self.page_left = Some(PageLeft {
+            join,
+            audio: self.media.want_audio,
+            muted: self.media.want_muted,
+            video: self.media.want_video,
+            shown: false,
+        });
+        match &self.state {
+            State::FetchingToken { .. } | State::Initialising { .. } => {
+                self.cancel_all();
+                self.transition(
+                    State::Left {
+                        outcome: LeaveOutcome::NotConnected,
+                        end_session: false,
+                    },
+                    Cause::PageHidden,
+                    None,
+                );
+            }
+            State::Rejoining { phase, .. }
+                if !matches!(phase, RejoinPhase::Joining | RejoinPhase::Resetting) =>
+            {
+                self.cancel_all();
+                self.transition(
+                    State::Left {
+                        outcome: LeaveOutcome::NotConnected,
+                        end_session: false,
+                    },
+                    Cause::PageHidden,
+                    None,
+                );
+            }
+            _ => {
+                self.cancel_all();
+                self.start_leave(false, LeaveGoal::User { end: false }, Cause::PageHidden);
+            }
+        }
+    }
+
+    /// After `pageshow` from the back/forward cache, a session that left on
+    /// `pagehide` joins again with its media, once its leave has settled.
+    fn maybe_return_from_page_cache(&mut self) {
+        let ready = self.name().is_terminal() && self.page_left.as_ref().is_some_and(|p| p.shown);
+        if !ready {
+            return;
+        }
+        let Some(p) = self.page_left.take() else {
+            return;
+        };
+        self.media.want_audio = p.audio;
+        self.media.want_muted = p.muted;
+        self.media.want_video = p.video;
+        // The options were valid when they joined; a refusal cannot happen
+        // from a terminal state, and would leave the session as it is.
+        let _ = self.on_join(p.join, Cause::Resume);
     }
 
     // ---- SDK events -----------------------------------------------------
@@ -1515,9 +1650,21 @@ impl Session {
                 if self.media.video_op.is_none() {
                     self.media.want_video = true;
                 }
-                self.set_video(true);
+                if self.media.restarting {
+                    self.media.video = true;
+                } else {
+                    self.set_video(true);
+                }
+            }
+            VideoCapturingState::Stopped
+                if self.media.restarting && self.media.video_op.is_some() =>
+            {
+                // The stop of a restart: the app is not told.
+                self.media.video = false;
+                self.media.camera = None;
             }
             VideoCapturingState::Stopped | VideoCapturingState::Failed => {
+                self.end_restart();
                 self.set_video(false);
                 if self.media.video_op.is_none() && self.media.want_video {
                     // Unplugged, or stopped by the OS or browser? The next
@@ -1644,17 +1791,24 @@ impl Session {
             let op = if m.want_video && !m.video {
                 Some(Op::StartVideo {
                     camera_id: self.active_id(DeviceKind::Camera),
+                    capture: m.want_capture,
                 })
             } else if !m.want_video && m.video {
                 Some(Op::StopVideo)
             } else if m.video {
-                self.needs_switch(DeviceKind::Camera, m.camera.as_ref())
+                let switch = self
+                    .needs_switch(DeviceKind::Camera, m.camera.as_ref())
                     .map(|id| Op::SwitchCamera {
                         camera_device_id: id,
-                    })
+                    });
+                // The SDK takes the capture options only in `startVideo`.
+                switch.or_else(|| (m.capture != m.want_capture).then_some(Op::StopVideo))
             } else {
                 None
             };
+            if matches!(op, Some(Op::StopVideo)) && self.media.want_video {
+                self.media.restarting = true;
+            }
             if let Some(op) = op {
                 self.media.video_op = Some(self.issue(op));
             }
@@ -1702,7 +1856,16 @@ impl Session {
         }
     }
 
+    /// A restart that will not complete: the app was told the camera is on,
+    /// so tell it that it is off.
+    fn end_restart(&mut self) {
+        if std::mem::take(&mut self.media.restarting) && !self.media.video {
+            self.emit(Event::VideoChanged { on: false });
+        }
+    }
+
     fn set_actual_media_off(&mut self) {
+        self.end_restart();
         self.set_audio(AudioStatus {
             connected: false,
             muted: self.media.audio.muted,
@@ -1765,11 +1928,27 @@ impl Session {
             Op::UnmuteAudio => audio.muted = false,
             Op::SwitchMicrophone { microphone_id } => self.media.mic = Some(microphone_id),
             Op::SwitchSpeaker { speaker_id } => self.media.speaker = Some(speaker_id),
-            Op::StartVideo { camera_id } => {
-                self.set_video(true);
+            Op::StartVideo { camera_id, capture } => {
+                if std::mem::take(&mut self.media.restarting) {
+                    self.media.video = true;
+                } else {
+                    self.set_video(true);
+                }
                 self.media.camera = camera_id;
+                if self.media.capture != capture {
+                    self.media.capture = capture;
+                    self.emit(Event::CaptureChanged { profile: capture });
+                }
             }
-            Op::StopVideo => self.set_video(false),
+            Op::StopVideo if self.media.restarting && self.media.want_video => {
+                // Quietly off: the start that follows completes the restart.
+                self.media.video = false;
+                self.media.camera = None;
+            }
+            Op::StopVideo => {
+                self.media.restarting = false;
+                self.set_video(false);
+            }
             Op::SwitchCamera { camera_device_id } => self.media.camera = Some(camera_device_id),
             Op::StartShareScreen => self.set_share(true),
             Op::StopShareScreen => self.set_share(false),
@@ -1798,12 +1977,19 @@ impl Session {
             Op::SwitchSpeaker { .. } => self.give_up_switch(DeviceKind::Speaker, code),
             Op::SwitchCamera { .. } => self.give_up_switch(DeviceKind::Camera, code),
             Op::StartVideo { .. } => {
+                self.end_restart();
                 self.media.want_video = false;
                 if code == ErrorCode::VideoCameraPermissionDenied {
                     self.on_permission(PermissionName::Camera, PermissionState::Denied);
                 }
             }
-            Op::StopVideo => self.media.want_video = self.media.video,
+            Op::StopVideo => {
+                if std::mem::take(&mut self.media.restarting) {
+                    // Keep the camera as it is rather than retry the restart.
+                    self.media.want_capture = self.media.capture;
+                }
+                self.media.want_video = self.media.video;
+            }
             Op::StartShareScreen => self.media.want_share = false,
             Op::StopShareScreen => self.media.want_share = self.media.share,
             _ => {}

@@ -138,6 +138,9 @@ pub enum Cause {
     GaveUp,
     /// The app asked to leave.
     UserLeft,
+    /// The page was hidden for good or for the back/forward cache
+    /// (`pagehide`), and [`Config::leave_on_page_hide`](crate::Config::leave_on_page_hide) is set.
+    PageHidden,
     /// The maximum duration or the idle timeout was reached.
     SessionTimedOut,
     /// `leave` settled (or the SDK reported `Closed` while leaving).
@@ -173,6 +176,7 @@ impl Cause {
             Cause::Offline => "offline",
             Cause::GaveUp => "gave_up",
             Cause::UserLeft => "user_left",
+            Cause::PageHidden => "page_hidden",
             Cause::SessionTimedOut => "session_timed_out",
             Cause::LeaveDone => "leave_done",
             Cause::LeaveTimedOut => "leave_timed_out",
@@ -207,34 +211,34 @@ pub const TRANSITIONS: &[Transition] = table! {
     FetchingToken -> Initialising: TokenFetched;
     FetchingToken -> Joining: TokenFetched;
     FetchingToken -> Failed: TokenFailed;
-    FetchingToken -> Left: UserLeft;
+    FetchingToken -> Left: UserLeft | PageHidden;
 
     Initialising -> Joining: Initialised;
     Initialising -> Failed: InitFailed;
-    Initialising -> Left: UserLeft;
+    Initialising -> Left: UserLeft | PageHidden;
 
     Joining -> Connected: Joined;
     Joining -> Failed: JoinFailed;
-    Joining -> Leaving: JoinTimedOut | UserLeft;
+    Joining -> Leaving: JoinTimedOut | UserLeft | PageHidden;
 
     Connected -> Reconnecting: SdkReconnecting;
     Connected -> Rejoining: SdkFailed | SdkClosed;
     Connected -> Ended: EndedByHost | Removed;
     Connected -> Failed: SdkFailed | GaveUp;
-    Connected -> Leaving: UserLeft | SessionTimedOut;
+    Connected -> Leaving: UserLeft | SessionTimedOut | PageHidden;
 
     Reconnecting -> Connected: SdkReconnected;
     Reconnecting -> Rejoining: SdkFailed | SdkClosed | FailoverTimedOut;
     Reconnecting -> Ended: EndedByHost | Removed;
     Reconnecting -> Failed: SdkFailed | GaveUp;
-    Reconnecting -> Leaving: UserLeft | SessionTimedOut;
+    Reconnecting -> Leaving: UserLeft | SessionTimedOut | PageHidden;
 
     Rejoining -> Rejoining: RetryScheduled | RetryStarted | ResetDone | TokenFetched | Offline | JoinTimedOut | JoinFailed;
     Rejoining -> Connected: Joined;
     Rejoining -> Ended: EndedByHost | Removed | SessionTimedOut;
     Rejoining -> Failed: JoinFailed | TokenFailed | GaveUp;
-    Rejoining -> Leaving: UserLeft | SessionTimedOut;
-    Rejoining -> Left: UserLeft;
+    Rejoining -> Leaving: UserLeft | SessionTimedOut | PageHidden;
+    Rejoining -> Left: UserLeft | PageHidden;
 
     Leaving -> Left: LeaveDone | LeaveTimedOut;
     Leaving -> Ended: LeaveDone | LeaveTimedOut;

@@ -103,7 +103,8 @@ fn capture_stopped_by_an_unplug_restarts_on_the_fallback() {
     assert_eq!(
         h.expect("startVideo").op,
         Op::StartVideo {
-            camera_id: Some("cam-builtin".into())
+            camera_id: Some("cam-builtin".into()),
+            capture: zoomkit_core::CaptureProfile::Standard,
         }
     );
 }

@@ -45,7 +45,8 @@ enum Step {
     AnswerCancelled(u8),
     Advance(u32),
     Fire,
-    Online(bool),
+    Browser(u8),
+    CaptureQuality(u8),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -68,7 +69,8 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<u8>().prop_map(Step::AnswerCancelled),
         3 => (0u32..40_000).prop_map(Step::Advance),
         3 => Just(Step::Fire),
-        1 => any::<bool>().prop_map(Step::Online),
+        2 => (0u8..6).prop_map(Step::Browser),
+        1 => (0u8..5).prop_map(Step::CaptureQuality),
     ]
 }
 
@@ -275,11 +277,19 @@ fn apply(h: &mut Harness, step: &Step) {
             }
             Ok(())
         }
-        Step::Online(on) => h.input(Input::Browser(if *on {
-            BrowserSignal::Online
-        } else {
-            BrowserSignal::Offline
-        })),
+        Step::Browser(i) => h.input(Input::Browser(
+            [
+                BrowserSignal::Online,
+                BrowserSignal::Offline,
+                BrowserSignal::Hidden,
+                BrowserSignal::Visible,
+                BrowserSignal::PageHide,
+                BrowserSignal::PageShow,
+            ][*i as usize],
+        )),
+        Step::CaptureQuality(q) => h.input(Input::CaptureQuality(
+            zoomkit_core::VideoQuality::from_number(*q).expect("0..5"),
+        )),
     };
     // Misuse is a typed error, never a panic; either way the machine must hold.
     let _ = r;
@@ -355,7 +365,8 @@ proptest! {
         let mut rejoin_joins = 0;
         let mut joins_seen = 0;
         for s in &steps {
-            if matches!(s, Step::Join | Step::Resume(_)) {
+            // A join, a resume, or a return from the page cache may start again.
+            if matches!(s, Step::Join | Step::Resume(_) | Step::Browser(5)) {
                 quiet = None;
             }
             apply(&mut h, s);

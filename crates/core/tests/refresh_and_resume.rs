@@ -67,7 +67,8 @@ fn snapshot_written_after_connecting_resumes_after_refresh() {
     assert_eq!(
         page.expect("startVideo").op,
         Op::StartVideo {
-            camera_id: Some("cam-usb".into())
+            camera_id: Some("cam-usb".into()),
+            capture: zoomkit_core::CaptureProfile::Standard,
         }
     );
     page.expect("startAudio");

@@ -51,7 +51,8 @@ fn audio_mute_video_and_devices_come_back() {
     assert_eq!(
         video.op,
         Op::StartVideo {
-            camera_id: Some("cam-usb".into())
+            camera_id: Some("cam-usb".into()),
+            capture: zoomkit_core::CaptureProfile::Standard,
         }
     );
     assert!(h.find("startShareScreen").is_none());

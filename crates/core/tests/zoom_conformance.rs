@@ -433,7 +433,10 @@ fn every_sdk_method_zoomkit_calls_exists() {
         Op::SwitchSpeaker {
             speaker_id: String::new(),
         },
-        Op::StartVideo { camera_id: None },
+        Op::StartVideo {
+            camera_id: None,
+            capture: zoomkit_core::CaptureProfile::Standard,
+        },
         Op::StopVideo,
         Op::SwitchCamera {
             camera_device_id: String::new(),

@@ -803,6 +803,20 @@ impl SimController {
         self.shared.sim.borrow().active_track_count() as u32
     }
 
+    /// The `startVideo` option the camera is capturing with
+    /// (`{ cameraId?, hd?, fullHd? }`), or `null` while it is off.
+    #[wasm_bindgen(
+        js_name = videoCapture,
+        unchecked_return_type = "{ cameraId?: string; hd?: boolean; fullHd?: boolean } | null"
+    )]
+    pub fn video_capture(&self) -> JsValue {
+        let sim = self.shared.sim.borrow();
+        match sim.video_capture() {
+            Some(option) => to_js(option),
+            None => JsValue::NULL,
+        }
+    }
+
     /// SDK calls whose promise has not settled yet.
     #[wasm_bindgen(js_name = pendingCalls)]
     pub fn pending_calls(&self) -> u32 {
@@ -1188,11 +1202,13 @@ impl Stream {
         self.shared.sim.borrow_mut().client().get_active_speaker()
     }
 
-    /// `startVideo(option?)`: reads `cameraId`, `hd`.
+    /// `startVideo(option?)`: reads `cameraId`, `hd`, `fullHd`.
     #[wasm_bindgen(js_name = startVideo, unchecked_return_type = "Promise<\"\">")]
     pub fn start_video(
         &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "{ cameraId?: string; hd?: boolean }")]
+        #[wasm_bindgen(
+            unchecked_optional_param_type = "{ cameraId?: string; hd?: boolean; fullHd?: boolean }"
+        )]
         option: JsValue,
     ) -> js_sys::Promise {
         match from_js::<CaptureVideoOption>(&option, "startVideo option") {

@@ -369,6 +369,9 @@ pub struct CaptureVideoOption {
     /// `hd`: ask for 720p.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hd: Option<bool>,
+    /// `fullHd`: ask for 1080p.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_hd: Option<bool>,
 }
 
 // ----------------------------------------------------------------------------

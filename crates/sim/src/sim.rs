@@ -271,7 +271,7 @@ enum OpKind {
     StartAudio(AudioOption),
     StopAudio,
     Mute(Option<u32>, bool),
-    StartVideo(Option<String>),
+    StartVideo(CaptureVideoOption),
     StopVideo,
     Switch(DeviceKind, String),
     StartShare,
@@ -426,6 +426,8 @@ pub struct Sim {
     audio_muted: Option<bool>,
     audio_suspended: bool,
     video_on: bool,
+    /// The `startVideo` option of the camera now capturing.
+    video_capture: Option<CaptureVideoOption>,
     share_on: bool,
     audio_busy: bool,
     video_busy: bool,
@@ -483,6 +485,7 @@ impl Sim {
             audio_muted: None,
             audio_suspended: false,
             video_on: false,
+            video_capture: None,
             share_on: false,
             audio_busy: false,
             video_busy: false,
@@ -630,6 +633,13 @@ impl Sim {
     // ------------------------------------------------------------------
     // Introspection
     // ------------------------------------------------------------------
+
+    /// The `startVideo` option the camera is capturing with (`None` while
+    /// the camera is off).
+    #[must_use]
+    pub fn video_capture(&self) -> Option<&CaptureVideoOption> {
+        self.video_capture.as_ref()
+    }
 
     /// Media the local client has started and not stopped: microphone
     /// (computer audio), camera, screen share. Leaving, `Closed` and `Fail`
@@ -889,12 +899,13 @@ impl Sim {
                 }
                 Ok(())
             }
-            OpKind::StartVideo(camera) => {
+            OpKind::StartVideo(option) => {
                 self.video_busy = false;
                 if !self.video_on {
-                    if camera.is_some() {
-                        self.active_camera = camera;
+                    if option.camera_id.is_some() {
+                        self.active_camera.clone_from(&option.camera_id);
                     }
+                    self.video_capture = Some(option);
                     self.video_on = true;
                     self.emit(
                         ev::VIDEO_CAPTURING_CHANGE,
@@ -1512,6 +1523,7 @@ impl Sim {
 
     fn stop_video(&mut self, state: VideoCapturingState) {
         self.video_on = false;
+        self.video_capture = None;
         self.emit(
             ev::VIDEO_CAPTURING_CHANGE,
             &VideoCapturingChangePayload { state },
@@ -2045,7 +2057,7 @@ impl SimClient<'_> {
                     return Err(failure::camera_mismatch());
                 }
             }
-            Ok(OpKind::StartVideo(option.camera_id))
+            Ok(OpKind::StartVideo(option))
         })
     }
 

@@ -108,11 +108,27 @@ fn video_start_and_stop_emit_capturing_change_and_mismatched_states_are_6109() {
 }
 
 #[test]
+fn the_capture_option_of_the_running_camera_is_kept_until_it_stops() {
+    let mut sim = joined(35);
+    assert_eq!(sim.video_capture(), None);
+    let option = CaptureVideoOption {
+        full_hd: Some(true),
+        ..CaptureVideoOption::default()
+    };
+    let op = sim.client().start_video(option.clone());
+    ok(&mut sim, op);
+    assert_eq!(sim.video_capture(), Some(&option));
+    let op = sim.client().stop_video();
+    ok(&mut sim, op);
+    assert_eq!(sim.video_capture(), None);
+}
+
+#[test]
 fn start_video_with_an_unknown_camera_is_6102_and_switching_checks_ids() {
     let mut sim = joined(34);
     let op = sim.client().start_video(CaptureVideoOption {
         camera_id: Some("nope".into()),
-        hd: None,
+        ..CaptureVideoOption::default()
     });
     assert_eq!(rejected(&mut sim, op).0, 6102);
     for op in [

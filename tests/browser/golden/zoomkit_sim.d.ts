@@ -257,6 +257,11 @@ export class SimController {
      */
     unplug(kind: SimDeviceKind, label: string): void;
     /**
+     * The `startVideo` option the camera is capturing with
+     * (`{ cameraId?, hd?, fullHd? }`), or `null` while it is off.
+     */
+    videoCapture(): { cameraId?: string; hd?: boolean; fullHd?: boolean } | null;
+    /**
      * The `ZoomVideo` look-alike: pass it wherever `@zoom/videosdk`'s default
      * export is expected.
      */
@@ -339,9 +344,9 @@ export class Stream {
      */
     startShareScreen(canvas: object, options?: object): Promise<"">;
     /**
-     * `startVideo(option?)`: reads `cameraId`, `hd`.
+     * `startVideo(option?)`: reads `cameraId`, `hd`, `fullHd`.
      */
-    startVideo(option?: { cameraId?: string; hd?: boolean }): Promise<"">;
+    startVideo(option?: { cameraId?: string; hd?: boolean; fullHd?: boolean }): Promise<"">;
     /**
      * `stopAudio()`.
      */

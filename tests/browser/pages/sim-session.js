@@ -1,12 +1,13 @@
 // Test page helper: a zoomkit Session driven against zoomkit/sim through the
 // real glue. Exposes window.zk for the browser tests to call.
-import { init, Session } from "/pkg/index.js";
+import { init, Session, Stage } from "/pkg/index.js";
 import { init as initSim, createSim } from "/pkg/sim/index.js";
 
 await init();
 await initSim();
 
 window.zk = {
+  Stage,
   /** A sim and a session on it; events are recorded in `log`. */
   start(simOptions = {}, sessionOptions = {}, token) {
     const sim = createSim({
