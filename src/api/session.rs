@@ -43,6 +43,11 @@ export interface SessionOptions {
   resumeTtlMs?: number | null;
   /** Switch back to the preferred device when it returns. Default `true`. */
   switchBackToPreferred?: boolean;
+  /**
+   * Leave on `pagehide` (keeping the resume snapshot) and join again on a
+   * `pageshow` from the back/forward cache. Default `true`.
+   */
+  leaveOnPageHide?: boolean;
 }
 /** What `Session.join` takes. */
 export interface JoinOptions {
@@ -116,6 +121,8 @@ struct ConfigJs {
     resume_ttl_ms: Option<Option<u64>>,
     #[serde(default)]
     switch_back_to_preferred: Option<bool>,
+    #[serde(default)]
+    leave_on_page_hide: Option<bool>,
 }
 
 /// The data options (the rest are JS objects, read separately).
@@ -130,6 +137,7 @@ const CONFIG_KEYS: &[&str] = &[
     "idleTimeoutMs",
     "resumeTtlMs",
     "switchBackToPreferred",
+    "leaveOnPageHide",
 ];
 
 /// The options that are JS objects, read one by one.
@@ -247,6 +255,9 @@ impl Session {
         config.idle_timeout = cfg.idle_timeout_ms.map(Duration::from_millis);
         if let Some(v) = cfg.resume_ttl_ms {
             config.resume_ttl = v.map(Duration::from_millis);
+        }
+        if let Some(v) = cfg.leave_on_page_hide {
+            config.leave_on_page_hide = v;
         }
         if let Some(v) = cfg.switch_back_to_preferred {
             config.switch_back_to_preferred = v;

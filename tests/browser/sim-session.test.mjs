@@ -341,3 +341,19 @@ test("the quality controller's capture decision restarts the camera with hd, the
   assert.deepEqual(r.videoEvents, [true], "restarts are not reported as the camera going off and on");
   assert.equal(r.after.tracks, 0);
 });
+
+test("leaveOnPageHide: false keeps the session through pagehide", async () => {
+  const token = validToken(TOPIC);
+  const r = await run(async ({ token, TOPIC }) => {
+    const { sim, session } = zk.start({}, { leaveOnPageHide: false }, token);
+    await session.join({ topic: TOPIC, userName: "Ada" });
+    window.dispatchEvent(new PageTransitionEvent("pagehide", { persisted: true }));
+    await new Promise((r) => setTimeout(r, 50));
+    const state = session.state;
+    await session.leave();
+    session.free();
+    sim.destroy();
+    return { state };
+  }, { token, TOPIC });
+  assert.equal(r.state, "connected");
+});

@@ -88,6 +88,11 @@ export interface SessionOptions {
     resumeTtlMs?: number | null;
     /** Switch back to the preferred device when it returns. Default `true`. */
     switchBackToPreferred?: boolean;
+    /**
+     * Leave on `pagehide` (keeping the resume snapshot) and join again on a
+     * `pageshow` from the back/forward cache. Default `true`.
+     */
+    leaveOnPageHide?: boolean;
 }
 /** What `Session.join` takes. */
 export interface JoinOptions {
