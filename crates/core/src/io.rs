@@ -52,7 +52,7 @@ pub enum Input {
     /// Capture at this quality (the quality controller's
     /// [`SetCaptureQuality`](crate::QualityOutput::SetCaptureQuality)). While
     /// the camera is on and the SDK's capture profile must change, the camera
-    /// is restarted once; see [`CaptureProfile`](crate::CaptureProfile).
+    /// is restarted once; see [`CaptureProfile`].
     CaptureQuality(VideoQuality),
     /// An SDK event.
     Sdk(SdkEvent),
