@@ -18,12 +18,35 @@ export interface Device { deviceId: string; kind: "camera" | "microphone" | "spe
  */
 export interface ZoomkitError extends Error {
   name: "ZoomkitError";
-  kind: "zoom" | "thrown" | "decode" | "usage";
+  /**
+   * `zoom`: the SDK rejected; `thrown`: an SDK call threw; `decode`: the SDK
+   * answered in a shape zoomkit cannot read; `session`: `join()` ended in
+   * another state; `usage`: the app passed something wrong.
+   */
+  kind: "zoom" | "thrown" | "decode" | "session" | "usage";
+  /** The SDK call, for `zoom`, `thrown` and `decode`. */
   op?: string;
+  /** The state `join()` ended in, for `session`. */
+  state?: SessionState;
+  /** Zoom's `type`, `errorCode` and `reason`, unchanged, when Zoom's error is behind it. */
   type?: string;
   errorCode?: number;
   reason?: string;
+  /** zoomkit's reading of Zoom's error: where it comes from, whether to retry, what to do. */
+  category?: ErrorCategory;
+  retryable?: boolean;
+  remedy?: Remedy;
+  /** The remedy in a short English sentence. */
+  hint?: string;
 }
+/** The part of the SDK an error comes from (by Zoom's code ranges). */
+export type ErrorCategory =
+  | "internal" | "session" | "client" | "stream" | "audio" | "video" | "share"
+  | "remoteControl" | "chat" | "commandChannel" | "recording" | "transcription"
+  | "liveStream" | "incomingLiveStream" | "subsession" | "reaction" | "summary"
+  | "qa" | "broadcastStreaming" | "whiteboard" | "realTimeMediaStreams"
+  | "voiceTranslator" | "driver" | "unknown";
+
 "#;
 
 /// A Rust value as a JS value; a conversion failure is a `ZoomkitError`.

@@ -6,6 +6,7 @@ mod demo;
 mod pkg;
 mod purity;
 mod test;
+mod types;
 mod util;
 
 use std::process::ExitCode;
@@ -20,6 +21,7 @@ cargo xtask <command>
   pkg [--dev]          build the npm package into pkg/
   conformance          check src/sdk's externs against @zoom/videosdk's types-json
   purity               check zoomkit-core stays free of JS
+  types                check the package's TypeScript with tsc --strict (needs pkg/)
 ";
 
 fn main() -> ExitCode {
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
         "pkg" => pkg::run(rest).map(drop),
         "conformance" => conformance::run(),
         "purity" => purity::run(),
+        "types" => types::run(),
         "help" | "-h" | "--help" => {
             print!("{HELP}");
             Ok(())

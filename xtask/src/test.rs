@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::util::{self, step};
-use crate::{conformance, pkg, purity};
+use crate::{conformance, pkg, purity, types};
 
 const CHROMIUM_INSTALL: &str = "apt-get update && apt-get install -y chromium chromium-driver";
 
@@ -90,6 +90,7 @@ pub fn run(_args: &[String]) -> Result<(), String> {
         util::cargo().args(["test", "--workspace", "--all-features"]),
     )?;
     pkg::run_pkg(false)?;
+    types::run()?;
     let mut tests: Vec<PathBuf> = std::fs::read_dir(util::root().join("tests/browser"))
         .map_err(|e| e.to_string())?
         .filter_map(|e| e.ok().map(|e| e.path()))

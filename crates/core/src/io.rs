@@ -333,3 +333,291 @@ pub enum ResumeIgnored {
     /// The session had a passcode and none was given.
     PasswordRequired,
 }
+
+/// Samples of every [`Event`] as the JS side receives them, written to
+/// `tests/fixtures/events.json`; `cargo xtask test` checks the npm package's
+/// `SessionEvent` TypeScript union against them with `tsc`.
+#[cfg(test)]
+mod event_samples {
+    use super::*;
+    use crate::error::ErrorType;
+    use crate::sdk::AudioType;
+    use crate::state::{transition_table, StateName};
+
+    /// Exhaustive on purpose: a new variant does not compile until it has a
+    /// name here, and the test below then wants a sample of it.
+    fn name(e: &Event) -> &'static str {
+        match e {
+            Event::StateChanged { .. } => "stateChanged",
+            Event::RejoinScheduled { .. } => "rejoinScheduled",
+            Event::ParticipantJoined(_) => "participantJoined",
+            Event::ParticipantUpdated(_) => "participantUpdated",
+            Event::ParticipantLeft(_) => "participantLeft",
+            Event::ParticipantReconnecting { .. } => "participantReconnecting",
+            Event::ParticipantRecovered { .. } => "participantRecovered",
+            Event::ParticipantsCleared => "participantsCleared",
+            Event::AudioChanged(_) => "audioChanged",
+            Event::VideoChanged { .. } => "videoChanged",
+            Event::CaptureChanged { .. } => "captureChanged",
+            Event::ShareChanged { .. } => "shareChanged",
+            Event::MediaFailed { .. } => "mediaFailed",
+            Event::MutedByHost => "mutedByHost",
+            Event::HostAskedToUnmute => "hostAskedToUnmute",
+            Event::SpeakingWhileMuted => "speakingWhileMuted",
+            Event::AutoPlayBlocked => "autoPlayBlocked",
+            Event::DevicesChanged(_) => "devicesChanged",
+            Event::ActiveDeviceChanged { .. } => "activeDeviceChanged",
+            Event::PermissionChanged { .. } => "permissionChanged",
+            Event::MediaHealth { .. } => "mediaHealth",
+            Event::ResumeIgnored { .. } => "resumeIgnored",
+        }
+    }
+
+    const NAMES: [&str; 22] = [
+        "stateChanged",
+        "rejoinScheduled",
+        "participantJoined",
+        "participantUpdated",
+        "participantLeft",
+        "participantReconnecting",
+        "participantRecovered",
+        "participantsCleared",
+        "audioChanged",
+        "videoChanged",
+        "captureChanged",
+        "shareChanged",
+        "mediaFailed",
+        "mutedByHost",
+        "hostAskedToUnmute",
+        "speakingWhileMuted",
+        "autoPlayBlocked",
+        "devicesChanged",
+        "activeDeviceChanged",
+        "permissionChanged",
+        "mediaHealth",
+        "resumeIgnored",
+    ];
+
+    /// Every `Remedy`: the match is exhaustive, so a new one must be added.
+    fn all_remedies() -> Vec<Remedy> {
+        let all = vec![
+            Remedy::None,
+            Remedy::RetryLater,
+            Remedy::ReportToZoom,
+            Remedy::CheckToken,
+            Remedy::RefreshToken,
+            Remedy::CheckPasscode,
+            Remedy::AskHost,
+            Remedy::WaitForHost,
+            Remedy::LeaveOtherSession,
+            Remedy::UseSupportedBrowser,
+            Remedy::FixAssets,
+            Remedy::WaitForReconnection,
+            Remedy::FixCallOrder,
+            Remedy::FixParameters,
+            Remedy::GrantPermission,
+            Remedy::CheckMicrophone,
+            Remedy::ConnectDevice,
+            Remedy::ChooseAnotherDevice,
+            Remedy::CloseOtherApps,
+            Remedy::EnableFeature,
+            Remedy::StopConflictingFeature,
+            Remedy::RefreshPage,
+            Remedy::ClickToResume,
+            Remedy::UnmuteInSystem,
+            Remedy::RestartBrowser,
+            Remedy::CheckWebGl,
+            Remedy::InstallExtension,
+        ];
+        for r in &all {
+            match r {
+                Remedy::None
+                | Remedy::RetryLater
+                | Remedy::ReportToZoom
+                | Remedy::CheckToken
+                | Remedy::RefreshToken
+                | Remedy::CheckPasscode
+                | Remedy::AskHost
+                | Remedy::WaitForHost
+                | Remedy::LeaveOtherSession
+                | Remedy::UseSupportedBrowser
+                | Remedy::FixAssets
+                | Remedy::WaitForReconnection
+                | Remedy::FixCallOrder
+                | Remedy::FixParameters
+                | Remedy::GrantPermission
+                | Remedy::CheckMicrophone
+                | Remedy::ConnectDevice
+                | Remedy::ChooseAnotherDevice
+                | Remedy::CloseOtherApps
+                | Remedy::EnableFeature
+                | Remedy::StopConflictingFeature
+                | Remedy::RefreshPage
+                | Remedy::ClickToResume
+                | Remedy::UnmuteInSystem
+                | Remedy::RestartBrowser
+                | Remedy::CheckWebGl
+                | Remedy::InstallExtension => {}
+            }
+        }
+        all
+    }
+
+    fn participant(id: u64, full: bool) -> Participant {
+        Participant {
+            user_id: UserId(id),
+            display_name: "Ada".into(),
+            user_key: full.then(|| "key-1".into()),
+            is_host: full,
+            is_manager: false,
+            audio: full.then_some(AudioType::Computer),
+            muted: full.then_some(true),
+            video_on: full,
+            sharing: false,
+            reconnecting: false,
+        }
+    }
+
+    fn samples() -> Vec<Event> {
+        let zoom = ZoomError::new(ErrorType::InvalidOperation, 6103, "camera is busy");
+        let bare = ZoomError {
+            kind: None,
+            reason: "no code".into(),
+            error_code: None,
+            extension_url: None,
+        };
+        let camera = Device::new("cam-1", "FaceTime HD Camera").with_group("g-1");
+        let mut out = Vec::new();
+        // Every state change the table allows: every state and cause name.
+        for (i, t) in transition_table().iter().enumerate() {
+            out.push(Event::StateChanged {
+                from: t.from,
+                to: t.to,
+                cause: t.cause,
+                error: (i % 2 == 0).then(|| zoom.clone()),
+            });
+        }
+        out.push(Event::StateChanged {
+            from: StateName::Joining,
+            to: StateName::Failed,
+            cause: crate::state::Cause::JoinFailed,
+            error: Some(bare.clone()),
+        });
+        out.push(Event::RejoinScheduled {
+            attempt: 2,
+            at: crate::time::Instant::from_millis(1_700_000_000_000),
+        });
+        for full in [true, false] {
+            out.push(Event::ParticipantJoined(participant(16_778_240, full)));
+            out.push(Event::ParticipantUpdated(participant(16_778_240, full)));
+            out.push(Event::ParticipantLeft(participant(16_778_240, full)));
+        }
+        out.push(Event::ParticipantReconnecting { user_id: UserId(7) });
+        for replaced in [Some(UserId(7)), None] {
+            out.push(Event::ParticipantRecovered {
+                user_id: UserId(8),
+                replaced,
+            });
+        }
+        out.push(Event::ParticipantsCleared);
+        out.push(Event::AudioChanged(AudioStatus {
+            connected: true,
+            muted: false,
+        }));
+        out.push(Event::VideoChanged { on: true });
+        for profile in [
+            CaptureProfile::Standard,
+            CaptureProfile::Hd,
+            CaptureProfile::FullHd,
+        ] {
+            out.push(Event::CaptureChanged { profile });
+        }
+        out.push(Event::ShareChanged { on: false });
+        out.push(Event::MediaFailed {
+            op: "startVideo",
+            error: zoom.clone(),
+        });
+        out.push(Event::MutedByHost);
+        out.push(Event::HostAskedToUnmute);
+        out.push(Event::SpeakingWhileMuted);
+        out.push(Event::AutoPlayBlocked);
+        out.push(Event::DevicesChanged(DeviceList {
+            cameras: vec![camera.clone(), Device::new("cam-2", "USB")],
+            microphones: vec![],
+            speakers: vec![Device::new("default", "Speakers")],
+        }));
+        for (reason, device) in [
+            (DeviceChangeReason::Selected, Some(camera.clone())),
+            (DeviceChangeReason::Initial, Some(camera.clone())),
+            (DeviceChangeReason::Fallback, None),
+            (DeviceChangeReason::PreferredReturned, Some(camera.clone())),
+            (DeviceChangeReason::Renamed, Some(camera.clone())),
+        ] {
+            for kind in DeviceKind::ALL {
+                out.push(Event::ActiveDeviceChanged {
+                    kind,
+                    device: device.clone(),
+                    reason,
+                });
+            }
+        }
+        for (state, remedy) in [
+            (PermissionState::Denied, Some(Remedy::GrantPermission)),
+            (PermissionState::Granted, None),
+            (PermissionState::Prompt, None),
+        ] {
+            out.push(Event::PermissionChanged {
+                kind: DeviceKind::Camera,
+                state,
+                remedy,
+            });
+        }
+        let media = [MediaType::Audio, MediaType::Video, MediaType::Sharing];
+        for (i, remedy) in all_remedies().into_iter().enumerate() {
+            out.push(Event::MediaHealth {
+                media: media[i % 3],
+                code: ActiveMediaFailedCode::from_code(1),
+                message: "the stream ended".into(),
+                remedy,
+            });
+        }
+        for reason in [
+            ResumeIgnored::Missing,
+            ResumeIgnored::Unreadable,
+            ResumeIgnored::Stale,
+            ResumeIgnored::PasswordRequired,
+        ] {
+            out.push(Event::ResumeIgnored { reason });
+        }
+        out
+    }
+
+    #[test]
+    fn every_event_has_a_sample_and_the_fixture_is_current() {
+        let samples = samples();
+        for n in NAMES {
+            assert!(
+                samples.iter().any(|e| name(e) == n),
+                "no sample of `{n}` in event_samples::samples()"
+            );
+        }
+        let mut text = String::from("[\n");
+        for (i, e) in samples.iter().enumerate() {
+            let json = serde_json::to_value(e).expect("events serialise");
+            assert_eq!(json["event"], name(e), "the tag is the variant's name");
+            text.push_str("  ");
+            text.push_str(&json.to_string());
+            text.push_str(if i + 1 < samples.len() { ",\n" } else { "\n" });
+        }
+        text.push_str("]\n");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/events.json");
+        if std::env::var_os("ZOOMKIT_BLESS").is_some() {
+            std::fs::write(path, &text).expect("write the fixture");
+        }
+        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            on_disk == text,
+            "{path} is out of date: run ZOOMKIT_BLESS=1 cargo test -p zoomkit-core --lib event_samples"
+        );
+    }
+}

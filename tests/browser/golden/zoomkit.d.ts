@@ -113,6 +113,94 @@ export interface JoinOptions {
 export type SessionState =
 | "idle" | "fetching_token" | "initialising" | "joining" | "connected" | "reconnecting"
 | "rejoining" | "leaving" | "left" | "ended" | "failed";
+/** Why a session changed state (the core's `Cause`). */
+export type Cause =
+| "join" | "resume" | "token_fetched" | "token_failed" | "initialised" | "init_failed"
+| "joined" | "join_failed" | "join_timed_out" | "sdk_reconnecting" | "sdk_reconnected"
+| "sdk_failed" | "sdk_closed" | "ended_by_host" | "removed" | "failover_timed_out"
+| "retry_scheduled" | "retry_started" | "reset_done" | "offline" | "gave_up"
+| "user_left" | "page_hidden" | "session_timed_out" | "leave_done" | "leave_timed_out";
+/** What to do about a failure (the core's `Remedy`; `ZoomkitError.hint` says it in English). */
+export type Remedy =
+| "none" | "retryLater" | "reportToZoom" | "checkToken" | "refreshToken"
+| "checkPasscode" | "askHost" | "waitForHost" | "leaveOtherSession"
+| "useSupportedBrowser" | "fixAssets" | "waitForReconnection" | "fixCallOrder"
+| "fixParameters" | "grantPermission" | "checkMicrophone" | "connectDevice"
+| "chooseAnotherDevice" | "closeOtherApps" | "enableFeature"
+| "stopConflictingFeature" | "refreshPage" | "clickToResume" | "unmuteInSystem"
+| "restartBrowser" | "checkWebGl" | "installExtension";
+/** Zoom's own error, as the SDK reported it. */
+export interface ZoomErrorInfo { type?: string; reason: string; errorCode?: number; extensionUrl?: string }
+/** Someone in the session, the local user included. */
+export interface Participant {
+    userId: number;
+    displayName: string;
+    userKey: string | null;
+    isHost: boolean;
+    isManager: boolean;
+    /** `""` (none), `"computer"` or `"phone"`; `null` until the SDK says. */
+    audio: "" | "computer" | "phone" | null;
+    muted: boolean | null;
+    videoOn: boolean;
+    sharing: boolean;
+    /** Lost their connection; shown as reconnecting and not counted twice. */
+    reconnecting: boolean;
+}
+/** The local user's audio. */
+export interface AudioStatus { connected: boolean; muted: boolean }
+/** One device of a list. */
+export interface ListedDevice { deviceId: string; label: string; groupId?: string }
+/** The three device lists. */
+export interface DeviceLists { cameras: ListedDevice[]; microphones: ListedDevice[]; speakers: ListedDevice[] }
+/** `startVideo`'s capture options in use: the SDK default (360p), `hd` (720p) or `fullHd` (1080p). */
+export type CaptureProfile = "standard" | "hd" | "fullHd";
+/** Every event `Session.on` delivers, told apart by `event`. */
+export type SessionEvent =
+| { event: "stateChanged"; from: SessionState; to: SessionState; cause: Cause; error: ZoomErrorInfo | null }
+| { event: "rejoinScheduled"; attempt: number; /** `Date.now()` milliseconds. */ at: number }
+| ({ event: "participantJoined" } & Participant)
+| ({ event: "participantUpdated" } & Participant)
+| ({ event: "participantLeft" } & Participant)
+| { event: "participantReconnecting"; userId: number }
+| { event: "participantRecovered"; userId: number; /** Their previous id, if it changed. */ replaced: number | null }
+| { event: "participantsCleared" }
+| ({ event: "audioChanged" } & AudioStatus)
+| { event: "videoChanged"; on: boolean }
+| { event: "captureChanged"; profile: CaptureProfile }
+| { event: "shareChanged"; on: boolean }
+| { event: "mediaFailed"; op: string; error: ZoomErrorInfo }
+| { event: "mutedByHost" }
+| { event: "hostAskedToUnmute" }
+| { event: "speakingWhileMuted" }
+| { event: "autoPlayBlocked" }
+| ({ event: "devicesChanged" } & DeviceLists)
+| {
+    event: "activeDeviceChanged";
+    kind: "camera" | "microphone" | "speaker";
+    device: ListedDevice | null;
+    reason: "selected" | "initial" | "fallback" | "preferredReturned" | "renamed";
+}
+| {
+    event: "permissionChanged";
+    kind: "camera" | "microphone" | "speaker";
+    state: "denied" | "granted" | "prompt";
+    remedy: Remedy | null;
+}
+| { event: "mediaHealth"; media: "audio" | "video" | "sharing"; code: number; message: string; remedy: Remedy }
+| { event: "resumeIgnored"; reason: "missing" | "unreadable" | "stale" | "passwordRequired" }
+/** An SDK event whose payload did not match the SDK's documented shape, or that the core refused. */
+| { event: "sdkPayloadError"; sdkEvent: string; message: string; payload: unknown }
+| { event: "sdkEventRejected"; sdkEvent: string; message: string; payload: unknown };
+/** The name of a `SessionEvent`. */
+export type SessionEventName = SessionEvent["event"];
+export interface Session {
+    /**
+     * Subscribes to one event by name, with its payload typed, or to `"*"` for
+     * all. Returns the function that unsubscribes.
+     */
+    on<K extends SessionEventName>(name: K, callback: (event: Extract<SessionEvent, { event: K }>) => void): () => void;
+    on(name: "*", callback: (event: SessionEvent) => void): () => void;
+}
 /** What the driver holds, for tests that prove cleanup. */
 export interface Resources {
     sdkListeners: number;
@@ -134,12 +222,35 @@ export interface Device { deviceId: string; kind: "camera" | "microphone" | "spe
  */
 export interface ZoomkitError extends Error {
     name: "ZoomkitError";
-    kind: "zoom" | "thrown" | "decode" | "usage";
+    /**
+     * `zoom`: the SDK rejected; `thrown`: an SDK call threw; `decode`: the SDK
+     * answered in a shape zoomkit cannot read; `session`: `join()` ended in
+     * another state; `usage`: the app passed something wrong.
+     */
+    kind: "zoom" | "thrown" | "decode" | "session" | "usage";
+    /** The SDK call, for `zoom`, `thrown` and `decode`. */
     op?: string;
+    /** The state `join()` ended in, for `session`. */
+    state?: SessionState;
+    /** Zoom's `type`, `errorCode` and `reason`, unchanged, when Zoom's error is behind it. */
     type?: string;
     errorCode?: number;
     reason?: string;
+    /** zoomkit's reading of Zoom's error: where it comes from, whether to retry, what to do. */
+    category?: ErrorCategory;
+    retryable?: boolean;
+    remedy?: Remedy;
+    /** The remedy in a short English sentence. */
+    hint?: string;
 }
+/** The part of the SDK an error comes from (by Zoom's code ranges). */
+export type ErrorCategory =
+| "internal" | "session" | "client" | "stream" | "audio" | "video" | "share"
+| "remoteControl" | "chat" | "commandChannel" | "recording" | "transcription"
+| "liveStream" | "incomingLiveStream" | "subsession" | "reaction" | "summary"
+| "qa" | "broadcastStreaming" | "whiteboard" | "realTimeMediaStreams"
+| "voiceTranslator" | "driver" | "unknown";
+
 
 
 
@@ -271,11 +382,11 @@ export class Session {
     /**
      * The local audio: `{ connected, muted }`.
      */
-    audio(): any;
+    audio(): AudioStatus;
     /**
      * The device lists, once known: `{ cameras, microphones, speakers }`.
      */
-    devices(): any;
+    devices(): DeviceLists | null;
     /**
      * Joins a session: token, init, join. Resolves with `"connected"`;
      * rejects with a `ZoomkitError` (kind `session`, with Zoom's `type`,
@@ -302,14 +413,9 @@ export class Session {
      */
     constructor(options: SessionOptions);
     /**
-     * Subscribes to an event by name (`stateChanged`, `participantJoined`,
-     * ..., or `*` for all). Returns the function that unsubscribes.
-     */
-    on(name: string, callback: (event: any) => void): () => void;
-    /**
      * The participants, the local user included.
      */
-    participants(): any;
+    participants(): Participant[];
     /**
      * Reads the device lists again (the SDK's `device-change` does this by itself).
      */
@@ -366,7 +472,7 @@ export class Session {
     /**
      * The core's transition table: `{ from, to, cause }[]`.
      */
-    static transitions(): any;
+    static transitions(): { from: SessionState; to: SessionState; cause: Cause }[];
     /**
      * Unmutes the microphone.
      */

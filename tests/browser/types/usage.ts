@@ -1,0 +1,67 @@
+// Compiled by `cargo xtask test` with `tsc --strict` against the built npm
+// package: the README's usage must type-check, event payloads must be typed
+// by name, and mistakes must not (each `@ts-expect-error` fails the build if
+// the line below it compiles).
+import {
+  init,
+  Session,
+  Stage,
+  type AudioStatus,
+  type Cause,
+  type CaptureProfile,
+  type Participant,
+  type SessionEvent,
+  type SessionState,
+  type ZoomkitError,
+} from "zoomkit";
+import { createSim } from "zoomkit/sim";
+
+export async function readme(): Promise<void> {
+  await init();
+  const sim = createSim({ seed: 7 });
+  const session = new Session({
+    zoomVideo: sim.zoomVideo,
+    tokenProvider: async ({ topic, reason }) => `token for ${topic} (${reason})`,
+    leaveOnPageHide: true,
+  });
+  const off = session.on("stateChanged", (e) => {
+    const from: SessionState = e.from;
+    const to: SessionState = e.to;
+    const cause: Cause = e.cause;
+    const code: number | undefined = e.error?.errorCode;
+    console.log(from, to, cause, code);
+  });
+  session.on("participantJoined", (p) => {
+    const name: string = p.displayName;
+    const id: number = p.userId;
+    console.log(name, id);
+  });
+  session.on("captureChanged", (e) => {
+    const profile: CaptureProfile = e.profile;
+    console.log(profile);
+  });
+  session.on("activeDeviceChanged", (e) => console.log(e.kind, e.device?.label ?? "none", e.reason));
+  session.on("*", (e: SessionEvent) => {
+    if (e.event === "mediaHealth") console.log(e.remedy, e.code);
+    if (e.event === "sdkPayloadError") console.log(e.sdkEvent, e.message);
+  });
+  // @ts-expect-error: not an event name
+  session.on("stateChange", () => {});
+  // @ts-expect-error: `videoChanged` carries `on`, not `profile`
+  session.on("videoChanged", (e) => console.log(e.profile));
+  try {
+    await session.join({ topic: "standup", userName: "Ada", audio: true, video: true });
+  } catch (err) {
+    const e = err as ZoomkitError;
+    console.log(e.kind, e.hint);
+  }
+  const audio: AudioStatus = session.audio();
+  const people: Participant[] = session.participants();
+  const lists = session.devices();
+  console.log(audio.muted, people.length, lists?.cameras[0]?.label);
+  const stage = new Stage(session, { onLayout: (l) => console.log(l.tiles.length) });
+  stage.free();
+  off();
+  await session.leave();
+  session.free();
+}
