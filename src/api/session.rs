@@ -122,6 +122,8 @@ export type SessionEvent =
   | ({ event: "audioChanged" } & AudioStatus)
   | { event: "videoChanged"; on: boolean }
   | { event: "captureChanged"; profile: CaptureProfile }
+  /** Audio-only mode paused a wanted camera (`true`), or resumes it (`false`). */
+  | { event: "videoPaused"; paused: boolean }
   | { event: "shareChanged"; on: boolean }
   | { event: "mediaFailed"; op: string; error: ZoomErrorInfo }
   | { event: "mutedByHost" }
@@ -590,6 +592,13 @@ impl Session {
     #[wasm_bindgen(js_name = videoOn)]
     pub fn video_on(&self) -> bool {
         self.driver.with_core(|c| c.video_on())
+    }
+
+    /// Whether the camera is wanted on: `startVideo()` was asked and not
+    /// undone, including while audio-only mode pauses it.
+    #[wasm_bindgen(js_name = wantedVideo)]
+    pub fn wanted_video(&self) -> bool {
+        self.driver.with_core(|c| c.wanted_video())
     }
 
     /// What zoomkit holds right now: SDK and window listeners, timers,

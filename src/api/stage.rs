@@ -83,6 +83,8 @@ struct Inner {
     quality_ready: bool,
     /// The capture decision last handed to the session.
     capture_sent: Option<VideoQuality>,
+    /// The audio-only decision last handed to the session.
+    audio_only_sent: bool,
     video_webrtc_mode: bool,
     sdk_max_videos: u32,
     /// Diagnostics are events, not state: the controller tells each once.
@@ -132,6 +134,10 @@ impl Drop for Inner {
             for user in self.attached.keys() {
                 let _ = stream.detach_video(*user as f64);
             }
+        }
+        // Without a stage nothing would end audio-only mode: end it now.
+        if self.audio_only_sent {
+            let _ = driver.handle(zoomkit_core::Input::AudioOnly(false));
         }
     }
 }
@@ -235,6 +241,7 @@ impl Stage {
                 quality_timer: None,
                 quality_ready: false,
                 capture_sent: None,
+                audio_only_sent: false,
                 video_webrtc_mode: get("videoWebrtcMode").as_bool().unwrap_or(false),
                 sdk_max_videos: 9,
                 diagnostics: Vec::new(),
@@ -586,21 +593,30 @@ fn update(inner: &Rc<RefCell<Inner>>) -> Result<Layout, String> {
     Ok(layout)
 }
 
-/// Hands a new capture decision to the session, which restarts the camera
-/// with the matching `startVideo` options when it must.
+/// Hands new camera decisions to the session: the capture quality (it
+/// restarts the camera with the matching `startVideo` options when it must)
+/// and audio-only mode (it pauses a wanted camera).
 fn apply_capture(inner: &Rc<RefCell<Inner>>) {
-    let (driver, capture) = {
+    let (driver, inputs) = {
         let mut st = inner.borrow_mut();
+        let mut inputs = Vec::new();
         let capture = st.quality.capture_quality();
-        if capture.is_none() || capture == st.capture_sent {
-            return;
+        if let Some(quality) = capture.filter(|_| capture != st.capture_sent) {
+            st.capture_sent = capture;
+            inputs.push(zoomkit_core::Input::CaptureQuality(quality));
         }
-        st.capture_sent = capture;
-        (st.driver.upgrade(), capture)
+        let audio_only = st.quality.audio_only();
+        if audio_only != st.audio_only_sent {
+            st.audio_only_sent = audio_only;
+            inputs.push(zoomkit_core::Input::AudioOnly(audio_only));
+        }
+        (st.driver.upgrade(), inputs)
     };
-    if let (Some(driver), Some(quality)) = (driver, capture) {
-        // Refused only by a core that cannot take it, which it always can.
-        let _ = driver.handle(zoomkit_core::Input::CaptureQuality(quality));
+    if let Some(driver) = driver {
+        for input in inputs {
+            // The core takes both in every state.
+            let _ = driver.handle(input);
+        }
     }
 }
 

@@ -357,3 +357,29 @@ test("leaveOnPageHide: false keeps the session through pagehide", async () => {
   }, { token, TOPIC });
   assert.equal(r.state, "connected");
 });
+
+test("audio-only mode pauses the wanted camera and starts it again when the network recovers", async () => {
+  const token = validToken(TOPIC);
+  const r = await run(async ({ token, TOPIC }) => {
+    const { sim, session, log } = zk.start({}, {}, token);
+    await session.join({ topic: TOPIC, userName: "Ada", video: true });
+    await zk.until(() => session.videoOn(), "camera on");
+    const stage = new zk.Stage(session, { viewport: { width: 1280, height: 720 } });
+    sim.qualityRamp({ direction: "uplink", from: 2, to: 0, stepMs: 100 });
+    await zk.until(() => stage.quality().audioOnly && !session.videoOn() && sim.videoCapture() === null, "paused", 20000);
+    const paused = { tracks: sim.activeTrackCount(), wanted: session.wantedVideo(),
+                     events: log.filter((e) => e.event === "videoPaused").map((e) => e.paused) };
+    sim.qualityRamp({ direction: "uplink", from: 1, to: 5, stepMs: 100 });
+    await zk.until(() => !stage.quality().audioOnly && session.videoOn(), "resumed", 30000);
+    const resumed = log.filter((e) => e.event === "videoPaused").map((e) => e.paused);
+    stage.free();
+    await session.leave();
+    session.free();
+    sim.destroy();
+    return { paused, resumed };
+  }, { token, TOPIC });
+  assert.equal(r.paused.tracks, 0, "the camera track is stopped while audio-only");
+  assert.deepEqual(r.paused.events, [true]);
+  assert.equal(r.paused.wanted, true, "the camera stays wanted while paused");
+  assert.deepEqual(r.resumed, [true, false]);
+});

@@ -54,6 +54,11 @@ pub enum Input {
     /// the camera is on and the SDK's capture profile must change, the camera
     /// is restarted once; see [`CaptureProfile`].
     CaptureQuality(VideoQuality),
+    /// Audio-only mode (the quality controller's
+    /// [`AudioOnly`](crate::QualityOutput::AudioOnly)): the network cannot
+    /// carry video, so a wanted camera is paused (stopped, and said with
+    /// [`Event::VideoPaused`]) until this says `false`, then started again.
+    AudioOnly(bool),
     /// An SDK event.
     Sdk(SdkEvent),
     /// A browser signal.
@@ -260,6 +265,13 @@ pub enum Event {
         /// The SDK's `startVideo` options in use.
         profile: CaptureProfile,
     },
+    /// The camera is paused for audio-only mode (`paused: true`, followed by
+    /// `VideoChanged { on: false }`), or resumes (`false`, then it starts).
+    /// The camera stays wanted meanwhile: [`Session::wanted_video`](crate::Session::wanted_video).
+    VideoPaused {
+        /// Paused.
+        paused: bool,
+    },
     /// The local screen share started or stopped.
     ShareChanged {
         /// Sharing.
@@ -358,6 +370,7 @@ mod event_samples {
             Event::ParticipantsCleared => "participantsCleared",
             Event::AudioChanged(_) => "audioChanged",
             Event::VideoChanged { .. } => "videoChanged",
+            Event::VideoPaused { .. } => "videoPaused",
             Event::CaptureChanged { .. } => "captureChanged",
             Event::ShareChanged { .. } => "shareChanged",
             Event::MediaFailed { .. } => "mediaFailed",
@@ -373,7 +386,8 @@ mod event_samples {
         }
     }
 
-    const NAMES: [&str; 22] = [
+    const NAMES: [&str; 23] = [
+        "videoPaused",
         "stateChanged",
         "rejoinScheduled",
         "participantJoined",
@@ -525,6 +539,7 @@ mod event_samples {
             muted: false,
         }));
         out.push(Event::VideoChanged { on: true });
+        out.push(Event::VideoPaused { paused: true });
         for profile in [
             CaptureProfile::Standard,
             CaptureProfile::Hd,

@@ -237,6 +237,8 @@ struct Media {
     /// The camera is being stopped to start again with `want_capture`: the
     /// app is not told of the stop.
     restarting: bool,
+    /// Audio-only mode: a wanted camera stays off until it ends.
+    paused: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -567,6 +569,14 @@ impl Session {
             Input::CaptureQuality(quality) => {
                 self.media.want_capture = CaptureProfile::for_quality(quality);
                 self.reconcile();
+                Ok(())
+            }
+            Input::AudioOnly(on) => {
+                if self.media.paused != on {
+                    self.media.paused = on;
+                    self.emit(Event::VideoPaused { paused: on });
+                    self.reconcile();
+                }
                 Ok(())
             }
             Input::Sdk(ev) => {
@@ -1120,6 +1130,7 @@ impl Session {
         self.media.want_muted = false;
         self.media.want_video = false;
         self.media.want_share = false;
+        self.media.paused = false;
         self.set_actual_media_off();
         if self.roster.clear() {
             self.emit(Event::ParticipantsCleared);
@@ -1788,12 +1799,13 @@ impl Session {
         }
         if self.media.video_op.is_none() && !self.media.video_check && !first_list {
             let m = &self.media;
-            let op = if m.want_video && !m.video {
+            let want_video = m.want_video && !m.paused;
+            let op = if want_video && !m.video {
                 Some(Op::StartVideo {
                     camera_id: self.active_id(DeviceKind::Camera),
                     capture: m.want_capture,
                 })
-            } else if !m.want_video && m.video {
+            } else if !want_video && m.video {
                 Some(Op::StopVideo)
             } else if m.video {
                 let switch = self
@@ -1806,7 +1818,7 @@ impl Session {
             } else {
                 None
             };
-            if matches!(op, Some(Op::StopVideo)) && self.media.want_video {
+            if matches!(op, Some(Op::StopVideo)) && want_video {
                 self.media.restarting = true;
             }
             if let Some(op) = op {
@@ -1940,13 +1952,15 @@ impl Session {
                     self.emit(Event::CaptureChanged { profile: capture });
                 }
             }
-            Op::StopVideo if self.media.restarting && self.media.want_video => {
+            Op::StopVideo
+                if self.media.restarting && self.media.want_video && !self.media.paused =>
+            {
                 // Quietly off: the start that follows completes the restart.
                 self.media.video = false;
                 self.media.camera = None;
             }
             Op::StopVideo => {
-                self.media.restarting = false;
+                self.end_restart();
                 self.set_video(false);
             }
             Op::SwitchCamera { camera_device_id } => self.media.camera = Some(camera_device_id),
@@ -1987,6 +2001,11 @@ impl Session {
                 if std::mem::take(&mut self.media.restarting) {
                     // Keep the camera as it is rather than retry the restart.
                     self.media.want_capture = self.media.capture;
+                }
+                if self.media.paused {
+                    // The camera would not stop: do not retry the pause.
+                    self.media.paused = false;
+                    self.emit(Event::VideoPaused { paused: false });
                 }
                 self.media.want_video = self.media.video;
             }

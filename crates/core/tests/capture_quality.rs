@@ -210,3 +210,95 @@ fn the_sdk_capture_events_of_a_restart_are_not_reported_either_in_any_order() {
         assert!(h.events.contains(&Event::VideoChanged { on: false }));
     }
 }
+
+#[test]
+fn audio_only_pauses_a_wanted_camera_and_resumes_it() {
+    let mut h = Harness::new();
+    h.connect();
+    start_camera(&mut h);
+    let m = h.mark();
+    h.input(Input::AudioOnly(true)).unwrap();
+    h.ok("stopVideo");
+    assert_eq!(
+        h.events_since(m),
+        &[
+            Event::VideoPaused { paused: true },
+            Event::VideoChanged { on: false }
+        ]
+    );
+    assert!(h.s.wanted_video() && !h.s.video_on());
+    // Asking for the camera while paused changes nothing yet.
+    h.input(Input::Media(MediaIntent::StartVideo)).unwrap();
+    assert!(h.open.is_empty());
+    // The same decision again is not news.
+    h.input(Input::AudioOnly(true)).unwrap();
+    assert_eq!(h.events_since(m).len(), 2);
+    let m = h.mark();
+    h.input(Input::AudioOnly(false)).unwrap();
+    h.ok("startVideo");
+    assert_eq!(
+        h.events_since(m),
+        &[
+            Event::VideoPaused { paused: false },
+            Event::VideoChanged { on: true }
+        ]
+    );
+}
+
+#[test]
+fn audio_only_without_a_camera_starts_nothing_and_a_stop_meanwhile_is_kept() {
+    let mut h = Harness::new();
+    h.connect();
+    h.input(Input::AudioOnly(true)).unwrap();
+    assert!(h.open.is_empty());
+    h.input(Input::AudioOnly(false)).unwrap();
+    assert!(h.open.is_empty(), "the camera was not wanted");
+    start_camera(&mut h);
+    h.input(Input::AudioOnly(true)).unwrap();
+    h.ok("stopVideo");
+    h.input(Input::Media(MediaIntent::StopVideo)).unwrap();
+    h.input(Input::AudioOnly(false)).unwrap();
+    assert!(
+        h.open.is_empty(),
+        "stopped by the user while paused: stays off"
+    );
+}
+
+#[test]
+fn audio_only_during_a_restart_reports_the_camera_off_once() {
+    use zoomkit_core::sdk::VideoCapturingState::Stopped;
+    let mut h = Harness::new();
+    h.connect();
+    start_camera(&mut h);
+    h.input(Input::CaptureQuality(VideoQuality::Video720P))
+        .unwrap();
+    let m = h.mark();
+    h.input(Input::AudioOnly(true)).unwrap();
+    h.sdk(capturing(Stopped));
+    h.ok("stopVideo");
+    let offs = h
+        .events_since(m)
+        .iter()
+        .filter(|e| **e == Event::VideoChanged { on: false })
+        .count();
+    assert_eq!(offs, 1, "{:?}", h.events_since(m));
+    assert!(h.open.is_empty(), "{:?}", h.open_ops());
+    h.input(Input::AudioOnly(false)).unwrap();
+    let start = h.ok("startVideo");
+    assert_eq!(capture_of(&start.op), CaptureProfile::Hd);
+}
+
+#[test]
+fn a_pause_the_camera_refuses_is_given_up() {
+    let mut h = Harness::new();
+    h.connect();
+    start_camera(&mut h);
+    h.input(Input::AudioOnly(true)).unwrap();
+    let m = h.mark();
+    h.fail("stopVideo", zerr(6103, "busy"));
+    assert!(h
+        .events_since(m)
+        .contains(&Event::VideoPaused { paused: false }));
+    assert!(h.open.is_empty(), "no retry loop: {:?}", h.open_ops());
+    assert!(h.s.video_on());
+}

@@ -47,6 +47,7 @@ enum Step {
     Fire,
     Browser(u8),
     CaptureQuality(u8),
+    AudioOnly(bool),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -71,6 +72,7 @@ fn step() -> impl Strategy<Value = Step> {
         3 => Just(Step::Fire),
         2 => (0u8..6).prop_map(Step::Browser),
         1 => (0u8..5).prop_map(Step::CaptureQuality),
+        1 => any::<bool>().prop_map(Step::AudioOnly),
     ]
 }
 
@@ -287,6 +289,7 @@ fn apply(h: &mut Harness, step: &Step) {
                 BrowserSignal::PageShow,
             ][*i as usize],
         )),
+        Step::AudioOnly(on) => h.input(Input::AudioOnly(*on)),
         Step::CaptureQuality(q) => h.input(Input::CaptureQuality(
             zoomkit_core::VideoQuality::from_number(*q).expect("0..5"),
         )),

@@ -167,6 +167,8 @@ export type SessionEvent =
 | ({ event: "audioChanged" } & AudioStatus)
 | { event: "videoChanged"; on: boolean }
 | { event: "captureChanged"; profile: CaptureProfile }
+/** Audio-only mode paused a wanted camera (`true`), or resumes it (`false`). */
+| { event: "videoPaused"; paused: boolean }
 | { event: "shareChanged"; on: boolean }
 | { event: "mediaFailed"; op: string; error: ZoomErrorInfo }
 | { event: "mutedByHost" }
@@ -481,6 +483,11 @@ export class Session {
      * Whether the local camera is on.
      */
     videoOn(): boolean;
+    /**
+     * Whether the camera is wanted on: `startVideo()` was asked and not
+     * undone, including while audio-only mode pauses it.
+     */
+    wantedVideo(): boolean;
     /**
      * The state's name, as in the core's transition table.
      */

@@ -7,10 +7,10 @@
 //!
 //! | output | the glue calls |
 //! |---|---|
-//! | [`SetCaptureQuality`](QualityOutput::SetCaptureQuality) | `stream.startVideo({ hd, fullHd })` again (720p: `hd`, 1080p: `fullHd`, lower: `captureWidth`/`captureHeight`) |
+//! | [`SetCaptureQuality`](QualityOutput::SetCaptureQuality) | the session's [`Input::CaptureQuality`](crate::Input::CaptureQuality): `stream.startVideo({ hd, fullHd })` again when the profile changes (720p: `hd`, 1080p: `fullHd`, 360p and below: the SDK default) |
 //! | [`SetReceiveQuality`](QualityOutput::SetReceiveQuality) | `stream.attachVideo(userId, quality, element)` |
 //! | [`SetMaxVideos`](QualityOutput::SetMaxVideos) | [`LayoutInput::max_renderable_videos`](crate::layout::LayoutInput::max_renderable_videos), then lays out again |
-//! | [`AudioOnly`](QualityOutput::AudioOnly) | `stream.stopVideo()` (and back: `startVideo`) |
+//! | [`AudioOnly`](QualityOutput::AudioOnly) | detach every video, and the session's [`Input::AudioOnly`](crate::Input::AudioOnly): `stream.stopVideo()` (and back: `startVideo`) |
 //! | [`Diagnostic`](QualityOutput::Diagnostic) | tells the developer (console, telemetry) |
 //!
 //! # Inputs
