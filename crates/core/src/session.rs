@@ -1482,35 +1482,26 @@ impl Session {
             video: self.media.want_video,
             shown: false,
         });
-        match &self.state {
-            State::FetchingToken { .. } | State::Initialising { .. } => {
-                self.cancel_all();
-                self.transition(
-                    State::Left {
-                        outcome: LeaveOutcome::NotConnected,
-                        end_session: false,
-                    },
-                    Cause::PageHidden,
-                    None,
-                );
+        // Nothing to tell the SDK unless a join may have reached Zoom.
+        let connected = match &self.state {
+            State::FetchingToken { .. } | State::Initialising { .. } => false,
+            State::Rejoining { phase, .. } => {
+                matches!(phase, RejoinPhase::Joining | RejoinPhase::Resetting)
             }
-            State::Rejoining { phase, .. }
-                if !matches!(phase, RejoinPhase::Joining | RejoinPhase::Resetting) =>
-            {
-                self.cancel_all();
-                self.transition(
-                    State::Left {
-                        outcome: LeaveOutcome::NotConnected,
-                        end_session: false,
-                    },
-                    Cause::PageHidden,
-                    None,
-                );
-            }
-            _ => {
-                self.cancel_all();
-                self.start_leave(false, LeaveGoal::User { end: false }, Cause::PageHidden);
-            }
+            _ => true,
+        };
+        self.cancel_all();
+        if connected {
+            self.start_leave(false, LeaveGoal::User { end: false }, Cause::PageHidden);
+        } else {
+            self.transition(
+                State::Left {
+                    outcome: LeaveOutcome::NotConnected,
+                    end_session: false,
+                },
+                Cause::PageHidden,
+                None,
+            );
         }
     }
 

@@ -11,6 +11,16 @@ fn start_camera(h: &mut Harness) {
     assert!(h.s.video_on());
 }
 
+/// Connected, with the camera on.
+fn camera_on() -> Harness {
+    let mut h = camera_on();
+    h
+}
+
+fn decide(h: &mut Harness, quality: VideoQuality) {
+    h.input(Input::CaptureQuality(quality)).unwrap();
+}
+
 fn capture_of(op: &Op) -> CaptureProfile {
     match op {
         Op::StartVideo { capture, .. } => *capture,
@@ -40,8 +50,7 @@ fn profiles_follow_the_sdk_options() {
 fn a_decision_before_the_camera_starts_is_used_by_the_start() {
     let mut h = Harness::new();
     h.connect();
-    h.input(Input::CaptureQuality(VideoQuality::Video720P))
-        .unwrap();
+    decide(&mut h, VideoQuality::Video720P);
     assert!(h.open.is_empty(), "nothing to restart: {:?}", h.open_ops());
     h.input(Input::Media(MediaIntent::StartVideo)).unwrap();
     let m = h.mark();
@@ -57,12 +66,9 @@ fn a_decision_before_the_camera_starts_is_used_by_the_start() {
 
 #[test]
 fn a_new_profile_restarts_the_running_camera_once_without_telling_the_app_it_stopped() {
-    let mut h = Harness::new();
-    h.connect();
-    start_camera(&mut h);
+    let mut h = camera_on();
     let m = h.mark();
-    h.input(Input::CaptureQuality(VideoQuality::Video720P))
-        .unwrap();
+    decide(&mut h, VideoQuality::Video720P);
     h.ok("stopVideo");
     let start = h.ok("startVideo");
     assert_eq!(capture_of(&start.op), CaptureProfile::Hd);
@@ -76,26 +82,20 @@ fn a_new_profile_restarts_the_running_camera_once_without_telling_the_app_it_sto
     assert!(h.s.video_on());
     assert!(h.open.is_empty());
     // The same profile again (1080p is a new one; 360p and 180p are the same).
-    h.input(Input::CaptureQuality(VideoQuality::Video720P))
-        .unwrap();
+    decide(&mut h, VideoQuality::Video720P);
     assert!(h.open.is_empty());
-    h.input(Input::CaptureQuality(VideoQuality::Video360P))
-        .unwrap();
+    decide(&mut h, VideoQuality::Video360P);
     h.ok("stopVideo");
     h.ok("startVideo");
-    h.input(Input::CaptureQuality(VideoQuality::Video180P))
-        .unwrap();
+    decide(&mut h, VideoQuality::Video180P);
     assert!(h.open.is_empty(), "180p and 360p share the default profile");
     assert_eq!(h.count_issued("startVideo"), 3);
 }
 
 #[test]
 fn a_failed_restart_start_tells_the_app_the_camera_is_off() {
-    let mut h = Harness::new();
-    h.connect();
-    start_camera(&mut h);
-    h.input(Input::CaptureQuality(VideoQuality::Video1080P))
-        .unwrap();
+    let mut h = camera_on();
+    decide(&mut h, VideoQuality::Video1080P);
     h.ok("stopVideo");
     let m = h.mark();
     h.fail("startVideo", zerr(6103, "camera is busy"));
@@ -113,11 +113,8 @@ fn a_failed_restart_start_tells_the_app_the_camera_is_off() {
 
 #[test]
 fn a_failed_restart_stop_keeps_the_camera_and_does_not_retry() {
-    let mut h = Harness::new();
-    h.connect();
-    start_camera(&mut h);
-    h.input(Input::CaptureQuality(VideoQuality::Video720P))
-        .unwrap();
+    let mut h = camera_on();
+    decide(&mut h, VideoQuality::Video720P);
     let m = h.mark();
     h.fail("stopVideo", zerr(6103, "busy"));
     assert!(h.s.video_on() && h.s.wanted_video());
@@ -126,18 +123,14 @@ fn a_failed_restart_stop_keeps_the_camera_and_does_not_retry() {
         .events_since(m)
         .contains(&Event::VideoChanged { on: false }));
     // A later decision tries again.
-    h.input(Input::CaptureQuality(VideoQuality::Video1080P))
-        .unwrap();
+    decide(&mut h, VideoQuality::Video1080P);
     h.expect("stopVideo");
 }
 
 #[test]
 fn stopping_the_camera_during_a_restart_tells_the_app() {
-    let mut h = Harness::new();
-    h.connect();
-    start_camera(&mut h);
-    h.input(Input::CaptureQuality(VideoQuality::Video720P))
-        .unwrap();
+    let mut h = camera_on();
+    decide(&mut h, VideoQuality::Video720P);
     h.input(Input::Media(MediaIntent::StopVideo)).unwrap();
     let m = h.mark();
     h.ok("stopVideo");
@@ -147,11 +140,8 @@ fn stopping_the_camera_during_a_restart_tells_the_app() {
 
 #[test]
 fn a_restart_cut_by_a_dropped_connection_ends_with_the_camera_off_for_the_app() {
-    let mut h = Harness::new();
-    h.connect();
-    start_camera(&mut h);
-    h.input(Input::CaptureQuality(VideoQuality::Video720P))
-        .unwrap();
+    let mut h = camera_on();
+    decide(&mut h, VideoQuality::Video720P);
     h.ok("stopVideo");
     let m = h.mark();
     h.input(failed_connection(None)).unwrap();
@@ -180,8 +170,7 @@ fn the_sdk_capture_events_of_a_restart_are_not_reported_either_in_any_order() {
         let mut h = Harness::new();
         h.connect();
         start_camera(&mut h);
-        h.input(Input::CaptureQuality(VideoQuality::Video720P))
-            .unwrap();
+        decide(&mut h, VideoQuality::Video720P);
         let m = h.mark();
         if events_first {
             h.sdk(capturing(Stopped));
@@ -213,9 +202,7 @@ fn the_sdk_capture_events_of_a_restart_are_not_reported_either_in_any_order() {
 
 #[test]
 fn audio_only_pauses_a_wanted_camera_and_resumes_it() {
-    let mut h = Harness::new();
-    h.connect();
-    start_camera(&mut h);
+    let mut h = camera_on();
     let m = h.mark();
     h.input(Input::AudioOnly(true)).unwrap();
     h.ok("stopVideo");
@@ -267,11 +254,8 @@ fn audio_only_without_a_camera_starts_nothing_and_a_stop_meanwhile_is_kept() {
 #[test]
 fn audio_only_during_a_restart_reports_the_camera_off_once() {
     use zoomkit_core::sdk::VideoCapturingState::Stopped;
-    let mut h = Harness::new();
-    h.connect();
-    start_camera(&mut h);
-    h.input(Input::CaptureQuality(VideoQuality::Video720P))
-        .unwrap();
+    let mut h = camera_on();
+    decide(&mut h, VideoQuality::Video720P);
     let m = h.mark();
     h.input(Input::AudioOnly(true)).unwrap();
     h.sdk(capturing(Stopped));
@@ -290,9 +274,7 @@ fn audio_only_during_a_restart_reports_the_camera_off_once() {
 
 #[test]
 fn a_pause_the_camera_refuses_is_given_up() {
-    let mut h = Harness::new();
-    h.connect();
-    start_camera(&mut h);
+    let mut h = camera_on();
     h.input(Input::AudioOnly(true)).unwrap();
     let m = h.mark();
     h.fail("stopVideo", zerr(6103, "busy"));
