@@ -13,7 +13,9 @@ fn start_camera(h: &mut Harness) {
 
 /// Connected, with the camera on.
 fn camera_on() -> Harness {
-    let mut h = camera_on();
+    let mut h = Harness::new();
+    h.connect();
+    start_camera(&mut h);
     h
 }
 
