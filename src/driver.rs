@@ -13,10 +13,10 @@ use std::rc::{Rc, Weak};
 
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
+use zoomkit_core::wire::Encode;
 use zoomkit_core::{
     BrowserSignal, Command, CommandId, CommandOutput, DeviceList, Event, Input, Instant, Op,
     Output, SdkEvent, StateName, StorageArea, StorageWrite, UserId, ZoomError,
@@ -93,7 +93,7 @@ struct Waiter {
 }
 
 /// Counts of what the driver holds, for tests that prove cleanup.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, zoomkit_core::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 pub struct Resources {
     /// SDK event listeners registered on the client.
@@ -337,13 +337,7 @@ impl Driver {
     }
 
     fn dispatch(&self, event: &Event) {
-        let value = match crate::json::to_js(event) {
-            Ok(v) => v,
-            Err(e) => {
-                web_sys::console::error_1(&JsValue::from_str(&format!("zoomkit: {e}")));
-                return;
-            }
-        };
+        let value = crate::json::to_js(event);
         let name = js_sys::Reflect::get(&value, &JsValue::from_str("event"))
             .ok()
             .and_then(|v| v.as_string())
@@ -453,10 +447,9 @@ impl Driver {
     }
 
     fn on_sdk_event(&self, event: &'static str, payload: JsValue) {
-        let decoded = crate::json::text(&payload).and_then(|text| {
-            SdkEvent::decode(event, &mut serde_json::Deserializer::from_str(&text))
-                .map_err(|e| e.to_string())
-        });
+        let decoded = crate::json::value(&payload)
+            .and_then(|v| SdkEvent::decode_wire(event, &v))
+            .map_err(|e| e.to_string());
         match decoded {
             Ok(ev) => {
                 if let Err(e) = self.handle(Input::Sdk(ev)) {
@@ -574,7 +567,7 @@ impl Driver {
             Op::FetchToken { topic, reason } => {
                 let request = js_sys::Object::new();
                 let _ = js_sys::Reflect::set(&request, &"topic".into(), &JsValue::from_str(topic));
-                let reason = crate::json::to_js(reason).unwrap_or(JsValue::UNDEFINED);
+                let reason = crate::json::to_js(reason);
                 let _ = js_sys::Reflect::set(&request, &"reason".into(), &reason);
                 let provider = self.inner.borrow().opts.token_provider.clone();
                 let value = provider
@@ -803,8 +796,8 @@ enum Answer {
     Devices(DeviceList),
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, ZoomError> {
-    crate::json::to_js(value).map_err(ZoomError::driver)
+fn to_js<T: Encode>(value: &T) -> Result<JsValue, ZoomError> {
+    Ok(crate::json::to_js(value))
 }
 
 fn devices(

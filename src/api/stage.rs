@@ -27,6 +27,7 @@ use crate::api::Session;
 use crate::api::{to_js, usage};
 use crate::driver::{now, SdkListener, WeakDriver};
 use crate::sdk::events;
+use zoomkit_core::wire::{Decode as _, Value};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -89,7 +90,7 @@ struct Inner {
 }
 
 /// What `Stage.quality()` returns.
-#[derive(serde::Serialize)]
+#[derive(zoomkit_core::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 struct StageQuality<'a> {
     capture: Option<VideoQuality>,
@@ -503,7 +504,7 @@ fn update(inner: &Rc<RefCell<Inner>>) -> Result<Layout, String> {
         let quality_note = if quality_changed {
             st.on_quality
                 .clone()
-                .zip(crate::json::to_js(&st.quality_view()).ok())
+                .map(|cb| (cb, crate::json::to_js(&st.quality_view())))
         } else {
             None
         };
@@ -572,12 +573,12 @@ fn update(inner: &Rc<RefCell<Inner>>) -> Result<Layout, String> {
         }
     }
     if let Some(cb) = on_layout {
-        if let Ok(v) = crate::json::to_js(&layout) {
-            if let Err(e) = cb.call1(&JsValue::NULL, &v) {
-                web_sys::console::error_2(&"zoomkit: onLayout threw:".into(), &e);
-            }
+        let v = crate::json::to_js(&layout);
+        if let Err(e) = cb.call1(&JsValue::NULL, &v) {
+            web_sys::console::error_2(&"zoomkit: onLayout threw:".into(), &e);
         }
     }
+
     Ok(layout)
 }
 
@@ -622,10 +623,14 @@ fn subscribe_quality(inner: &Rc<RefCell<Inner>>, driver: &Option<crate::driver::
         let weak = Rc::downgrade(inner);
         let callback = Closure::<dyn FnMut(JsValue)>::new(move |payload: JsValue| {
             let Some(inner) = weak.upgrade() else { return };
-            let input = crate::json::text(&payload).and_then(|text| {
-                let json = format!("{{\"kind\":\"{event}\",\"payload\":{text}}}");
-                serde_json::from_str::<QualityInput>(&json).map_err(|e| e.to_string())
-            });
+            let input = crate::json::value(&payload)
+                .and_then(|payload| {
+                    QualityInput::decode(&Value::Object(vec![
+                        ("kind".to_owned(), Value::String(event.to_owned())),
+                        ("payload".to_owned(), payload),
+                    ]))
+                })
+                .map_err(|e| e.to_string());
             let result = match input {
                 Ok(input) => inner
                     .borrow_mut()

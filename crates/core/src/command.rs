@@ -8,7 +8,9 @@ use crate::device::DeviceList;
 use crate::sdk::UserId;
 
 /// Identifies one command; the driver answers with `Input::Done { id, .. }`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, crate::wire::Encode,
+)]
 #[serde(transparent)]
 pub struct CommandId(pub u64);
 
@@ -23,7 +25,7 @@ impl fmt::Display for CommandId {
 /// Each command is answered exactly once with `Input::Done`, unless the core
 /// cancels it first with `Output::Cancel(id)`; after that the driver may drop
 /// the promise, and a late `Done` for it is ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
 pub struct Command {
     /// Its id.
     pub id: CommandId,
@@ -32,7 +34,7 @@ pub struct Command {
 }
 
 /// Why a token is needed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum TokenReason {
@@ -43,7 +45,7 @@ pub enum TokenReason {
 }
 
 /// The operations, one per SDK call. Field names follow the SDK's parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase", tag = "op")]
 #[non_exhaustive]
 pub enum Op {

@@ -66,7 +66,7 @@ pub enum Input {
 /// A media action. Idempotent: asking for the state that is already wanted
 /// does nothing, and a second click while the first is in flight makes no
 /// second SDK call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum MediaIntent {
@@ -89,7 +89,7 @@ pub enum MediaIntent {
 }
 
 /// Signals from the browser.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum BrowserSignal {
@@ -100,7 +100,7 @@ pub enum BrowserSignal {
 }
 
 /// Where a stored value lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 pub enum StorageArea {
     /// `sessionStorage`: survives a refresh of this tab only.
@@ -110,7 +110,7 @@ pub enum StorageArea {
 }
 
 /// The only keys zoomkit writes; all start with `zoomkit:`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 pub enum StorageKey {
     /// `zoomkit:resume` in `sessionStorage`: the resume snapshot.
@@ -140,7 +140,7 @@ impl StorageKey {
 }
 
 /// A write to browser storage. Fire and forget: no answer is expected.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 pub struct StorageWrite {
     /// Which key (its area is [`StorageKey::area`]).
@@ -167,7 +167,7 @@ pub enum Output {
 }
 
 /// The local user's audio.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 pub struct AudioStatus {
     /// Computer audio connected.
@@ -177,7 +177,7 @@ pub struct AudioStatus {
 }
 
 /// What happened, for the app.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase", tag = "event")]
 #[non_exhaustive]
 pub enum Event {
@@ -290,7 +290,7 @@ pub enum Event {
 }
 
 /// Why a resume snapshot was not used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum ResumeIgnored {

@@ -8,7 +8,7 @@ use crate::io::Event;
 use crate::sdk::{AudioType, ParticipantProperties, UserId};
 
 /// One participant as zoomkit shows them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 pub struct Participant {
     /// `userId`.

@@ -90,6 +90,18 @@ impl Serialize for ErrorType {
     }
 }
 
+impl crate::wire::Encode for ErrorType {
+    fn encode(&self) -> crate::wire::Value {
+        crate::wire::Value::String(self.as_str().to_owned())
+    }
+}
+
+impl crate::wire::Decode for ErrorType {
+    fn decode(v: &crate::wire::Value) -> Result<Self, crate::wire::Error> {
+        v.as_str().map(ErrorType::parse)
+    }
+}
+
 impl<'de> Deserialize<'de> for ErrorType {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
@@ -115,7 +127,9 @@ impl<'de> Deserialize<'de> for ErrorType {
 /// without a code (`{type:'INVALID_OPERATION', reason:'required extension',
 /// extensionUrl}` from `startShareScreen`), and `connection-change` failures
 /// carry a code but no type. The reason string is never lost.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ZoomError {
     /// Zoom's `type`, when it gave one.
@@ -230,7 +244,7 @@ impl fmt::Display for ZoomError {
 impl std::error::Error for ZoomError {}
 
 /// What a [`ZoomError`] means for the app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 pub struct Classification {
     /// Which part of the SDK the error comes from.
@@ -252,7 +266,7 @@ impl Classification {
 }
 
 /// The part of the SDK an error comes from (by Zoom's code ranges).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[allow(missing_docs)] // each variant is the Zoom section of the same name
@@ -286,7 +300,7 @@ pub enum Category {
 }
 
 /// Who has to act on an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum Actor {
@@ -303,7 +317,7 @@ pub enum Actor {
 }
 
 /// What to do about an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum Remedy {
@@ -695,6 +709,18 @@ impl ActiveMediaFailedCode {
 impl Serialize for ActiveMediaFailedCode {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
+    }
+}
+
+impl crate::wire::Encode for ActiveMediaFailedCode {
+    fn encode(&self) -> crate::wire::Value {
+        crate::wire::Encode::encode(&self.code())
+    }
+}
+
+impl crate::wire::Decode for ActiveMediaFailedCode {
+    fn decode(v: &crate::wire::Value) -> Result<Self, crate::wire::Error> {
+        i64::decode(v).map(ActiveMediaFailedCode::from_code)
     }
 }
 

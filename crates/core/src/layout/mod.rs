@@ -103,7 +103,18 @@ pub const PIP_SELF_FRACTION: f64 = 0.25;
 pub const MAX_PAGE_SIZE: u32 = 49;
 
 /// One participant, as the layout needs them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct LayoutParticipant {
     /// `userId`.
@@ -129,7 +140,19 @@ impl LayoutParticipant {
 }
 
 /// The layout mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
@@ -153,7 +176,9 @@ pub enum LayoutMode {
 }
 
 /// The area to lay out, in CSS pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Viewport {
     /// Width, above 0.
@@ -182,7 +207,9 @@ impl Viewport {
 }
 
 /// Size of shared content (`share-content-dimension-change`'s `width`/`height`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 pub struct Size {
     /// Width.
     pub width: f64,
@@ -191,7 +218,9 @@ pub struct Size {
 }
 
 /// Someone is sharing their screen (`active-share-change` `Active`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ShareState {
     /// The sharer's `userId`.
@@ -202,7 +231,9 @@ pub struct ShareState {
 }
 
 /// Everything a layout depends on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct LayoutInput {
     /// Everyone in the session, yourself included, in any order.
@@ -276,7 +307,18 @@ impl LayoutInput {
 }
 
 /// What a tile shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum TileKind {
     /// A participant's video (or avatar): `attachVideo(userId, quality)`.
@@ -286,7 +328,18 @@ pub enum TileKind {
 }
 
 /// Where a tile sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum TileRole {
     /// The stage: the speaker, the share, the full-screen participant.
@@ -300,7 +353,9 @@ pub enum TileRole {
 }
 
 /// One tile.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Tile {
     /// Whose.
@@ -325,7 +380,7 @@ pub struct Tile {
 }
 
 /// A layout: tiles (stage first, overlays last) and the pagination.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 pub struct Layout {
     /// The mode laid out (after fallbacks).
