@@ -400,7 +400,7 @@ pub struct Layout {
 #[non_exhaustive]
 pub enum LayoutError {
     /// The viewport's size or pixel ratio is not a finite number above 0.
-    #[error("viewport.{field} must be a finite number above 0, got {value}")]
+    #[error("viewport.{field} must be a finite number above 0, got {}", crate::wire::Num::of(.value))]
     Viewport {
         /// `width`, `height` or `devicePixelRatio`.
         field: &'static str,
@@ -408,10 +408,14 @@ pub enum LayoutError {
         value: f64,
     },
     /// `gap` is negative or not finite.
-    #[error("gap must be a finite number of at least 0, got {0}")]
+    #[error("gap must be a finite number of at least 0, got {}", crate::wire::Num::of(.0))]
     Gap(f64),
     /// `share.size` is not finite and above 0.
-    #[error("share.size must have finite width and height above 0, got {width}x{height}")]
+    #[error(
+        "share.size must have finite width and height above 0, got {}x{}",
+        crate::wire::Num::of(.width),
+        crate::wire::Num::of(.height)
+    )]
     ShareSize {
         /// Given width.
         width: f64,

@@ -481,7 +481,10 @@ pub enum QualityError {
     #[error("network-quality-change level must be 0-5, got {0}")]
     Level(u8),
     /// A statistics report whose `avg_loss` is negative or not a number.
-    #[error("{event} data.avg_loss must be a finite number of at least 0, got {value}")]
+    #[error(
+        "{event} data.avg_loss must be a finite number of at least 0, got {}",
+        crate::wire::Num::of(.value)
+    )]
     Loss {
         /// Which event.
         event: &'static str,

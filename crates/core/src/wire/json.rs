@@ -1,6 +1,11 @@
 //! JSON text for [`Value`]: what the core stores (device preferences, the
 //! resume snapshot) and reads (JWT claims). Same shapes as `serde_json`, one
 //! small parser instead of a monomorphised one per type.
+//!
+//! Numbers avoid core's float formatting and parsing (their code and tables
+//! were a tenth of the wasm): integers below 2^53, which is everything the
+//! core stores, are exact both ways; other numbers are read within an ulp or
+//! two and written to 15 significant digits.
 
 use super::{Error, Value};
 
@@ -164,12 +169,7 @@ impl Parser<'_> {
                 return Err(self.err("invalid number"));
             }
         }
-        // The grammar was checked above, so the text is ASCII.
-        let text =
-            std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err("invalid number"))?;
-        text.parse::<f64>()
-            .ok()
-            .filter(|n| n.is_finite())
+        number_value(&self.s[start..self.i])
             .map(Value::Number)
             .ok_or_else(|| self.err("number out of range"))
     }
@@ -282,17 +282,69 @@ fn write(value: &Value, out: &mut String) {
     }
 }
 
-/// Integers (everything the core stores) are written without float
-/// formatting; other numbers use Rust's shortest round-trip form.
 fn write_number(n: f64, out: &mut String) {
-    if !n.is_finite() {
-        out.push_str("null");
-    } else if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
-        #[allow(clippy::cast_possible_truncation)]
-        out.push_str(&(n as i64).to_string());
+    if n.is_finite() {
+        super::number::write(n, out);
     } else {
-        out.push_str(&n.to_string());
+        out.push_str("null");
     }
+}
+
+/// The value of a JSON number whose grammar was checked; `None` when it is
+/// too large for an `f64`.
+fn number_value(text: &[u8]) -> Option<f64> {
+    let (neg, text) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    let mut mantissa: u64 = 0;
+    let mut exp: i32 = 0;
+    let mut digits = 0;
+    let mut i = 0;
+    let mut fraction = false;
+    while let Some(&c) = text.get(i) {
+        match c {
+            b'0'..=b'9' => {
+                // Past 19 digits the rest only changes the last bits.
+                if digits < 19 {
+                    if mantissa != 0 || c != b'0' {
+                        digits += 1;
+                    }
+                    mantissa = mantissa * 10 + u64::from(c - b'0');
+                    if fraction {
+                        exp -= 1;
+                    }
+                } else if !fraction {
+                    exp += 1;
+                }
+            }
+            b'.' => fraction = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    if let Some(b'e' | b'E') = text.get(i) {
+        i += 1;
+        let sign = match text.get(i) {
+            Some(b'-') => {
+                i += 1;
+                -1
+            }
+            Some(b'+') => {
+                i += 1;
+                1
+            }
+            _ => 1,
+        };
+        let mut e: i32 = 0;
+        while let Some(&c @ b'0'..=b'9') = text.get(i) {
+            e = e.saturating_mul(10).saturating_add(i32::from(c - b'0'));
+            i += 1;
+        }
+        exp = exp.saturating_add(sign * e);
+    }
+    let n = super::number::scale(mantissa, exp);
+    n.is_finite().then_some(if neg { -n } else { n })
 }
 
 fn write_str(s: &str, out: &mut String) {

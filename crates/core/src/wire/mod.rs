@@ -25,6 +25,9 @@ use std::borrow::Cow;
 use std::fmt;
 
 pub mod json;
+mod number;
+
+pub use number::Num;
 
 pub use zoomkit_wire_derive::{Decode, Encode};
 
