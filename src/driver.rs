@@ -8,8 +8,8 @@
 //! nothing: every `if` about behaviour lives in `zoomkit-core`.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::rc::{Rc, Weak};
+use zoomkit_core::vecmap::VecMap;
 
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
@@ -117,8 +117,8 @@ struct Inner {
     timer: Option<Timeout>,
     app_listeners: Vec<AppListener>,
     next_listener_id: u32,
-    cancelled: HashSet<CommandId>,
-    in_flight: HashSet<CommandId>,
+    cancelled: VecMap<CommandId, ()>,
+    in_flight: VecMap<CommandId, ()>,
     join_waiters: Vec<Waiter>,
     leave_waiters: Vec<Waiter>,
 }
@@ -156,8 +156,8 @@ impl Driver {
                 timer: None,
                 app_listeners: Vec::new(),
                 next_listener_id: 1,
-                cancelled: HashSet::new(),
-                in_flight: HashSet::new(),
+                cancelled: VecMap::new(),
+                in_flight: VecMap::new(),
                 join_waiters: Vec::new(),
                 leave_waiters: Vec::new(),
             })),
@@ -249,8 +249,8 @@ impl Driver {
                 Output::Command(cmd) => self.execute(cmd),
                 Output::Cancel(id) => {
                     let mut inner = self.inner.borrow_mut();
-                    if inner.in_flight.remove(&id) {
-                        inner.cancelled.insert(id);
+                    if inner.in_flight.remove(&id).is_some() {
+                        inner.cancelled.insert(id, ());
                     }
                 }
                 Output::Event(event) => self.dispatch(&event),
@@ -475,7 +475,7 @@ impl Driver {
     }
 
     fn execute(&self, cmd: Command) {
-        self.inner.borrow_mut().in_flight.insert(cmd.id);
+        self.inner.borrow_mut().in_flight.insert(cmd.id, ());
         let weak = self.weak();
         let this = self.clone();
         // The future holds the driver only until the SDK call has started;
@@ -489,7 +489,8 @@ impl Driver {
             };
             let answered = {
                 let mut inner = driver.inner.borrow_mut();
-                inner.in_flight.remove(&cmd.id) && !inner.cancelled.remove(&cmd.id)
+                inner.in_flight.remove(&cmd.id).is_some()
+                    && inner.cancelled.remove(&cmd.id).is_none()
             };
             if answered {
                 if let Err(e) = driver.handle(Input::Done { id: cmd.id, result }) {

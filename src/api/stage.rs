@@ -8,8 +8,8 @@
 //! document listeners and its session subscription are released by `free()`.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
 use std::rc::{Rc, Weak};
+use zoomkit_core::vecmap::VecMap;
 
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
@@ -70,9 +70,9 @@ struct Inner {
     input: LayoutInput,
     fixed_viewport: bool,
     fixed_budget: bool,
-    join_seq: HashMap<UserId, u64>,
+    join_seq: VecMap<UserId, u64>,
     next_seq: u64,
-    attached: BTreeMap<u64, u32>,
+    attached: VecMap<u64, u32>,
     hidden: bool,
     on_layout: Option<js_sys::Function>,
     listeners: Vec<EventListener>,
@@ -221,9 +221,9 @@ impl Stage {
                 input,
                 fixed_viewport,
                 fixed_budget: budget.is_some(),
-                join_seq: HashMap::new(),
+                join_seq: VecMap::new(),
                 next_seq: 0,
-                attached: BTreeMap::new(),
+                attached: VecMap::new(),
                 hidden: false,
                 on_layout,
                 listeners: Vec::new(),
@@ -511,13 +511,13 @@ fn update(inner: &Rc<RefCell<Inner>>) -> Result<Layout, String> {
         // What should be attached: tiles with a quality (capped by the
         // quality controller), unless the page is hidden, the network is
         // audio-only, or we are not in a session.
-        let want: BTreeMap<u64, u32> = if stream.is_some() {
+        let want: VecMap<u64, u32> = if stream.is_some() {
             st.quality
                 .attachments(&layout, !st.hidden)
                 .map(|(user, q)| (user.0, q as u32))
                 .collect()
         } else {
-            BTreeMap::new()
+            VecMap::new()
         };
         let to_detach: Vec<u64> = st
             .attached

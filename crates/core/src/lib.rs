@@ -99,6 +99,7 @@ pub mod session;
 pub mod state;
 pub mod time;
 mod token;
+pub mod vecmap;
 pub mod wire;
 
 // The wire derive names `::zoomkit_core::wire`, in this crate as elsewhere.

@@ -1,7 +1,9 @@
 //! The session machine: lifecycle, rejoin, media, devices and resume in one
 //! sans-IO state machine.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
+
+use crate::vecmap::VecMap;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -326,8 +328,8 @@ pub struct Session {
     now: Instant,
     state: State,
     next_id: u64,
-    pending: BTreeMap<CommandId, Op>,
-    cancelled: BTreeSet<CommandId>,
+    pending: VecMap<CommandId, Op>,
+    cancelled: VecMap<CommandId, ()>,
     out: VecDeque<Output>,
     timers: Timers,
     join: Option<JoinOptions>,
@@ -365,8 +367,8 @@ impl Session {
             now: Instant::EPOCH,
             state: State::Idle,
             next_id: 1,
-            pending: BTreeMap::new(),
-            cancelled: BTreeSet::new(),
+            pending: VecMap::new(),
+            cancelled: VecMap::new(),
             out: VecDeque::new(),
             timers: Timers::default(),
             join: None,
@@ -560,7 +562,7 @@ impl Session {
 
     fn cancel(&mut self, id: CommandId) {
         if self.pending.remove(&id).is_some() {
-            self.cancelled.insert(id);
+            self.cancelled.insert(id, ());
             self.out.push_back(Output::Cancel(id));
         }
         self.forget_slot(id);
@@ -2147,7 +2149,7 @@ impl Session {
         id: CommandId,
         result: Result<CommandOutput, ZoomError>,
     ) -> Result<(), CoreError> {
-        if self.cancelled.remove(&id) {
+        if self.cancelled.remove(&id).is_some() {
             return Ok(());
         }
         let Some(op) = self.pending.get(&id) else {

@@ -205,11 +205,18 @@ fn decode_fields(fields: &[Field], container_default: bool) -> Vec<TokenStream> 
             } else {
                 quote!(#w::Decode::decode(__v))
             };
-            quote! {
-                #ident: match #w::lookup(__m, #key) {
-                    ::core::option::Option::Some(__v) => #present.map_err(|e| e.in_field(#key))?,
-                    ::core::option::Option::None => #absent,
-                }
+            // The common cases call one shared, non-inlined helper per field
+            // type: per-field inline code was most of the codec's size.
+            let plain = f.attrs.with.is_none() && f.attrs.deserialize_with.is_none();
+            match (&f.attrs.default, container_default, plain) {
+                (None, false, true) => quote!(#ident: #w::field(__m, #key)?),
+                (Some(None), _, true) => quote!(#ident: #w::field_or_default(__m, #key)?),
+                _ => quote! {
+                    #ident: match #w::lookup(__m, #key) {
+                        ::core::option::Option::Some(__v) => #present.map_err(|e| e.in_field(#key))?,
+                        ::core::option::Option::None => #absent,
+                    }
+                },
             }
         })
         .collect()
@@ -228,7 +235,7 @@ fn encode_fields(fields: &[Field], access: impl Fn(&Ident) -> TokenStream) -> Ve
             } else {
                 quote!(#w::Encode::encode(#val))
             };
-            let push = quote!(__o.push((::std::string::String::from(#key), #enc)););
+            let push = quote!(#w::put(&mut __o, #key, #enc););
             match &f.attrs.skip_if {
                 Some(p) => quote!(if !#p(#val) { #push }),
                 None => push,
@@ -548,16 +555,7 @@ fn encode_enum(name: &Ident, a: &Attrs, list: Vec<&Variant>) -> syn::Result<Toke
                     // own object (serde refuses non-object content at run time;
                     // here it is wrapped as it stands, which cannot happen for
                     // the struct-like content this is used with).
-                    let ts = s(tag);
-                    quote! {
-                        match #c {
-                            #w::Value::Object(mut __m) => {
-                                __m.insert(0, (#ts, #w::Value::String(#ks)));
-                                #w::Value::Object(__m)
-                            }
-                            __other => __other,
-                        }
-                    }
+                    quote!(#w::tagged(#tag, #key, #c))
                 }
             };
             Ok(quote!(#pat => #body,))

@@ -261,10 +261,50 @@ pub fn encode<T: Encode + ?Sized>(value: &T) -> Value {
 /// A decode error inside the field (with the field in its path), or a missing
 /// required field.
 #[doc(hidden)]
+#[inline(never)]
 pub fn field<T: Decode>(members: &[(String, Value)], name: &'static str) -> Result<T, Error> {
     match lookup(members, name) {
         Some(v) => T::decode(v).map_err(|e| e.in_field(name)),
         None => T::absent().ok_or_else(|| Error::missing(name)),
+    }
+}
+
+/// Used by the derive: the field `name`, decoded, or `T::default()` when
+/// absent.
+///
+/// # Errors
+/// A decode error inside the field.
+#[doc(hidden)]
+#[inline(never)]
+pub fn field_or_default<T: Decode + Default>(
+    members: &[(String, Value)],
+    name: &'static str,
+) -> Result<T, Error> {
+    match lookup(members, name) {
+        Some(v) => T::decode(v).map_err(|e| e.in_field(name)),
+        None => Ok(T::default()),
+    }
+}
+
+/// Used by the derive: appends the member `name`.
+#[doc(hidden)]
+#[inline(never)]
+pub fn put(members: &mut Vec<(String, Value)>, name: &'static str, value: Value) {
+    members.push((name.to_owned(), value));
+}
+
+/// Used by the derive: an internally tagged variant, the tag first in its
+/// content (which the derive only builds from struct-like content).
+#[doc(hidden)]
+#[must_use]
+#[inline(never)]
+pub fn tagged(tag: &'static str, name: &'static str, content: Value) -> Value {
+    match content {
+        Value::Object(mut m) => {
+            m.insert(0, (tag.to_owned(), Value::String(name.to_owned())));
+            Value::Object(m)
+        }
+        other => other,
     }
 }
 
