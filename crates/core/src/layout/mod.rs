@@ -676,6 +676,33 @@ impl Layouter {
     }
 }
 
+/// Sorts `v` by `less`. The layout's keys are unique (duplicates are refused),
+/// so an unstable sort gives the one order; this one is a few hundred bytes
+/// of wasm where `sort_unstable`'s ipnsort was over ten thousand.
+fn heapsort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    let sift = |v: &mut [T], mut root: usize, end: usize| loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            break;
+        }
+        if child + 1 < end && less(&v[child], &v[child + 1]) {
+            child += 1;
+        }
+        if !less(&v[root], &v[child]) {
+            break;
+        }
+        v.swap(root, child);
+        root = child;
+    };
+    for i in (0..v.len() / 2).rev() {
+        sift(v, i, v.len());
+    }
+    for end in (1..v.len()).rev() {
+        v.swap(0, end);
+        sift(v, 0, end);
+    }
+}
+
 /// Fills `by_id` (refusing duplicates) and `order` (join order).
 fn index(
     input: &LayoutInput,
@@ -689,7 +716,7 @@ fn index(
             .enumerate()
             .map(|(i, p)| (p.user_id, u32::try_from(i).unwrap_or(u32::MAX))),
     );
-    by_id.sort_unstable_by_key(|e| e.0);
+    heapsort(by_id, |a, b| a.0 < b.0);
     if let Some(w) = by_id.windows(2).find(|w| w[0].0 == w[1].0) {
         return Err(LayoutError::DuplicateParticipant(w[0].0));
     }
@@ -701,7 +728,7 @@ fn index(
     order.extend(0..u32::try_from(ps.len()).unwrap_or(u32::MAX));
     // Usually already in join order: skip the sort then.
     if !order.is_sorted_by_key(|&i| key(i)) {
-        order.sort_unstable_by_key(|&i| key(i));
+        heapsort(order, |&a, &b| key(a) < key(b));
     }
     Ok(())
 }
@@ -729,7 +756,7 @@ impl Lists {
         }
         self.sticky_sorted.clear();
         self.sticky_sorted.extend_from_slice(&self.sticky);
-        self.sticky_sorted.sort_unstable();
+        heapsort(&mut self.sticky_sorted, |a, b| a < b);
         let sticky = &self.sticky_sorted;
         let skip = |id: UserId| Some(id) == main || sticky.binary_search(&id).is_ok();
         self.rest.clear();
@@ -879,6 +906,26 @@ fn assign_quality(input: &LayoutInput, tiles: &mut [Tile]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heapsort_sorts_like_std() {
+        // Lengths 0 to 39, random values with many duplicates.
+        let mut seed = 7u64;
+        for len in 0..40 {
+            for _ in 0..20 {
+                let mut v: Vec<u32> = (0..len)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                        (seed >> 33) as u32 % 16
+                    })
+                    .collect();
+                let mut expect = v.clone();
+                expect.sort_unstable();
+                heapsort(&mut v, |a, b| a < b);
+                assert_eq!(v, expect);
+            }
+        }
+    }
 
     #[test]
     fn paginate_keeps_sticky_on_every_page() {
