@@ -322,10 +322,30 @@ fn variants<'a>(a: &Attrs, list: Vec<&'a Variant>) -> syn::Result<Vec<V<'a>>> {
         .collect()
 }
 
+/// For an enum of unit variants only, without a tag: its names as strings,
+/// through one table (a `match` per variant on strings was most of the
+/// size of these impls).
+fn unit_only(a: &Attrs, vs: &[V<'_>]) -> bool {
+    a.tag.is_none() && vs.iter().all(|v| matches!(v.v.fields, Fields::Unit))
+}
+
 fn decode_enum(name: &Ident, a: &Attrs, list: Vec<&Variant>) -> syn::Result<TokenStream> {
     let w = wire();
     let vs = variants(a, list)?;
     let keys: Vec<&str> = vs.iter().map(|v| v.key.as_str()).collect();
+    if unit_only(a, &vs) {
+        let arms = vs.iter().enumerate().map(|(i, v)| {
+            let id = &v.v.ident;
+            quote!(#i => ::core::result::Result::Ok(#name::#id),)
+        });
+        return Ok(quote! {
+            const NAMES: &[&str] = &[#(#keys),*];
+            match #w::unit_variant(__v, NAMES)? {
+                #(#arms)*
+                _ => ::core::unreachable!(),
+            }
+        });
+    }
     // Builds variant `v` from `__c` (its content).
     let build = |v: &V<'_>, deny_tag: Option<&str>| -> syn::Result<TokenStream> {
         let id = &v.v.ident;
@@ -496,6 +516,17 @@ fn encode(input: &DeriveInput) -> syn::Result<TokenStream> {
 fn encode_enum(name: &Ident, a: &Attrs, list: Vec<&Variant>) -> syn::Result<TokenStream> {
     let w = wire();
     let vs = variants(a, list)?;
+    if unit_only(a, &vs) {
+        let keys = vs.iter().map(|v| v.key.as_str());
+        let arms = vs.iter().enumerate().map(|(i, v)| {
+            let id = &v.v.ident;
+            quote!(#name::#id => #i,)
+        });
+        return Ok(quote! {
+            const NAMES: &[&str] = &[#(#keys),*];
+            #w::Value::String(::std::borrow::ToOwned::to_owned(NAMES[match self { #(#arms)* }]))
+        });
+    }
     let s = |k: &str| quote!(::std::string::String::from(#k));
     let arms = vs
         .iter()

@@ -470,28 +470,22 @@ impl ErrorCode {
     /// The typed code for a number.
     #[must_use]
     pub fn from_code(code: i64) -> Self {
-        codes::TABLE
+        codes::CODES
             .iter()
-            .find(|row| row.0 == code)
-            .map(|row| row.2)
+            .position(|&c| i64::from(c) == code)
+            .and_then(ErrorCode::variant)
             .unwrap_or(ErrorCode::Unknown(code))
     }
 
     /// Every known code with its facts, in numeric order.
     pub fn all() -> impl Iterator<Item = CodeInfo> {
-        codes::TABLE.iter().map(|row| CodeInfo {
-            code: row.0,
-            name: row.1,
-            category: row.3,
-            retryable: row.4,
-            remedy: row.5,
-        })
+        (0..codes::COUNT).map(row)
     }
 
     /// The facts about this code, if it is known.
     #[must_use]
     pub fn info(self) -> Option<CodeInfo> {
-        Self::all().find(|i| ErrorCode::from_code(i.code) == self)
+        self.index().map(row)
     }
 
     /// Zoom's number.
@@ -499,11 +493,7 @@ impl ErrorCode {
     pub fn code(self) -> i64 {
         match self {
             ErrorCode::Unknown(n) => n,
-            known => codes::TABLE
-                .iter()
-                .find(|row| row.2 == known)
-                .map(|row| row.0)
-                .unwrap_or(0),
+            known => known.index().map_or(0, |i| i64::from(codes::CODES[i])),
         }
     }
 
@@ -511,6 +501,23 @@ impl ErrorCode {
     #[must_use]
     pub fn name(self) -> Option<&'static str> {
         self.info().map(|i| i.name)
+    }
+}
+
+/// Row `i` of the generated table.
+fn row(i: usize) -> CodeInfo {
+    let start = if i == 0 {
+        0
+    } else {
+        usize::from(codes::NAME_ENDS[i - 1])
+    };
+    let (category, retryable, remedy) = codes::FACTS[i];
+    CodeInfo {
+        code: i64::from(codes::CODES[i]),
+        name: &codes::NAMES[start..usize::from(codes::NAME_ENDS[i])],
+        category,
+        retryable,
+        remedy,
     }
 }
 

@@ -286,6 +286,21 @@ pub fn field_or_default<T: Decode + Default>(
     }
 }
 
+/// Used by the derive: which of `names` the string `value` is, for enums of
+/// unit variants.
+///
+/// # Errors
+/// Not a string, or not one of `names`.
+#[doc(hidden)]
+#[inline(never)]
+pub fn unit_variant(value: &Value, names: &[&str]) -> Result<usize, Error> {
+    let s = value.as_str()?;
+    names
+        .iter()
+        .position(|n| *n == s)
+        .ok_or_else(|| Error::unknown_variant(s, names))
+}
+
 /// Used by the derive: appends the member `name`.
 #[doc(hidden)]
 #[inline(never)]
