@@ -26,11 +26,13 @@ pub fn value_to_js(value: &Value) -> JsValue {
         Value::Bool(b) => JsValue::from_bool(*b),
         Value::Number(n) => JsValue::from_f64(*n),
         Value::String(s) => JsValue::from_str(s),
-        Value::Array(items) => items
-            .iter()
-            .map(value_to_js)
-            .collect::<js_sys::Array>()
-            .into(),
+        Value::Array(items) => {
+            let out = js_sys::Array::new_with_length(items.len() as u32);
+            for (i, v) in items.iter().enumerate() {
+                out.set(i as u32, value_to_js(v));
+            }
+            out.into()
+        }
         Value::Object(members) => {
             let out = js_sys::Object::new();
             for (k, v) in members {
@@ -79,12 +81,11 @@ fn read(js: &JsValue, depth: usize) -> Result<Value, wire::Error> {
         return Err(wire::Error::new("a bigint cannot be read; pass a number"));
     }
     if let Some(array) = js.dyn_ref::<js_sys::Array>() {
-        return array
-            .iter()
-            .enumerate()
-            .map(|(i, v)| read(&v, depth + 1).map_err(|e| e.in_index(i)))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Value::Array);
+        let mut items = Vec::with_capacity(array.length() as usize);
+        for (i, v) in array.iter().enumerate() {
+            items.push(read(&v, depth + 1).map_err(|e| e.in_index(i))?);
+        }
+        return Ok(Value::Array(items));
     }
     let Some(object) = js.dyn_ref::<js_sys::Object>() else {
         return Err(wire::Error::new("the value cannot be read"));

@@ -775,7 +775,7 @@ pub enum CoreError {
         expected: &'static str,
     },
     /// A device id that is not in the current list.
-    #[error("no {kind} with id {device_id:?}: refresh the device list")]
+    #[error("no {kind} with id `{device_id}`: refresh the device list")]
     UnknownDevice {
         /// The kind of device.
         kind: DeviceKind,

@@ -510,14 +510,16 @@ impl<T: Encode> Encode for Option<T> {
 
 impl<T: Decode> Decode for Vec<T> {
     fn decode(value: &Value) -> Result<Self, Error> {
-        match value {
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| T::decode(v).map_err(|e| e.in_index(i)))
-                .collect(),
-            other => Err(Error::expected("an array", other)),
+        // A loop, not `collect::<Result<..>>()`: that adapter is instantiated
+        // per element type and was several KB of the wasm.
+        let Value::Array(items) = value else {
+            return Err(Error::expected("an array", value));
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, v) in items.iter().enumerate() {
+            out.push(T::decode(v).map_err(|e| e.in_index(i))?);
         }
+        Ok(out)
     }
 }
 
@@ -529,7 +531,11 @@ impl<T: Encode> Encode for Vec<T> {
 
 impl<T: Encode> Encode for [T] {
     fn encode(&self) -> Value {
-        Value::Array(self.iter().map(Encode::encode).collect())
+        let mut out = Vec::with_capacity(self.len());
+        for x in self {
+            out.push(x.encode());
+        }
+        Value::Array(out)
     }
 }
 
