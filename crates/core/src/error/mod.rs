@@ -185,11 +185,19 @@ impl ZoomError {
     pub fn classify(&self) -> Classification {
         let code = self.code();
         if code == ErrorCode::SessionFetchInfoError {
+            // Bytes, not `str::contains`: its two-way searcher and the
+            // panic formatting behind it were ~4 KB of the wasm.
             let reason = self.reason.to_ascii_lowercase();
-            if reason.contains("connection") {
+            let has = |w: &str| {
+                reason
+                    .as_bytes()
+                    .windows(w.len())
+                    .any(|b| b == w.as_bytes())
+            };
+            if has("connection") {
                 return Classification::new(Category::Session, true, Remedy::RetryLater);
             }
-            if reason.contains("expired") {
+            if has("expired") {
                 return Classification::new(Category::Session, true, Remedy::RefreshToken);
             }
         }
@@ -514,7 +522,9 @@ fn row(i: usize) -> CodeInfo {
     let (category, retryable, remedy) = codes::FACTS[i];
     CodeInfo {
         code: i64::from(codes::CODES[i]),
-        name: &codes::NAMES[start..usize::from(codes::NAME_ENDS[i])],
+        name: codes::NAMES
+            .get(start..usize::from(codes::NAME_ENDS[i]))
+            .unwrap_or_default(),
         category,
         retryable,
         remedy,

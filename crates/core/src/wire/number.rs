@@ -80,9 +80,10 @@ pub(crate) fn write(n: f64, out: &mut String) {
         m /= 10;
         e += 1;
     }
-    let mut digits = String::new();
-    push_u64(m, &mut digits);
+    let mut buf = [0u8; 20];
+    let digits = digits_of(m, &mut buf);
     let len = digits.len() as i32;
+    let push = |out: &mut String, d: &[u8]| d.iter().for_each(|&b| out.push(char::from(b)));
     // The decimal point goes after `point` digits.
     let point = len + e;
     if (-5..=21).contains(&point) {
@@ -91,22 +92,24 @@ pub(crate) fn write(n: f64, out: &mut String) {
             for _ in 0..-point {
                 out.push('0');
             }
-            out.push_str(&digits);
+            push(out, digits);
         } else if point >= len {
-            out.push_str(&digits);
+            push(out, digits);
             for _ in 0..point - len {
                 out.push('0');
             }
         } else {
-            out.push_str(&digits[..point as usize]);
+            let (int, frac) = digits.split_at(point as usize);
+            push(out, int);
             out.push('.');
-            out.push_str(&digits[point as usize..]);
+            push(out, frac);
         }
     } else {
-        out.push_str(&digits[..1]);
-        if len > 1 {
+        let (first, rest) = digits.split_at(1);
+        push(out, first);
+        if !rest.is_empty() {
             out.push('.');
-            out.push_str(&digits[1..]);
+            push(out, rest);
         }
         out.push('e');
         let exp = point - 1;
@@ -117,8 +120,8 @@ pub(crate) fn write(n: f64, out: &mut String) {
     }
 }
 
-fn push_u64(mut n: u64, out: &mut String) {
-    let mut buf = [0u8; 20];
+/// The decimal digits of `n`, written at the end of `buf`.
+fn digits_of(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     let mut i = buf.len();
     loop {
         i -= 1;
@@ -128,7 +131,12 @@ fn push_u64(mut n: u64, out: &mut String) {
             break;
         }
     }
-    for &b in &buf[i..] {
+    &buf[i..]
+}
+
+fn push_u64(n: u64, out: &mut String) {
+    let mut buf = [0u8; 20];
+    for &b in digits_of(n, &mut buf) {
         out.push(char::from(b));
     }
 }
