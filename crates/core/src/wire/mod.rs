@@ -103,8 +103,14 @@ enum Step {
 }
 
 /// A value that does not have the expected shape; names where it is.
+///
+/// Boxed: every decode returns `Result<T, Error>`, and a one-pointer error
+/// keeps those results, and the wasm that moves them, small.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Inner {
     /// Outermost step last (steps are pushed while unwinding).
     path: Vec<Step>,
     message: Cow<'static, str>,
@@ -113,10 +119,10 @@ pub struct Error {
 impl Error {
     /// An error with this message and no path yet.
     pub fn new(message: impl Into<Cow<'static, str>>) -> Self {
-        Error {
+        Error(Box::new(Inner {
             path: Vec::new(),
             message: message.into(),
-        }
+        }))
     }
 
     /// "expected `what`, found ..."
@@ -159,28 +165,28 @@ impl Error {
     /// This error, one field further in.
     #[must_use]
     pub fn in_field(mut self, name: &'static str) -> Self {
-        self.path.push(Step::Field(Cow::Borrowed(name)));
+        self.0.path.push(Step::Field(Cow::Borrowed(name)));
         self
     }
 
     /// This error, one object member further in (a key known only at run time).
     #[must_use]
     pub fn in_key(mut self, name: &str) -> Self {
-        self.path.push(Step::Field(Cow::Owned(name.to_owned())));
+        self.0.path.push(Step::Field(Cow::Owned(name.to_owned())));
         self
     }
 
     /// This error, one array element further in.
     #[must_use]
     pub fn in_index(mut self, i: usize) -> Self {
-        self.path.push(Step::Index(i));
+        self.0.path.push(Step::Index(i));
         self
     }
 
     /// What is wrong, without the path.
     #[must_use]
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 }
 
@@ -194,9 +200,9 @@ fn concat_msg(a: &str, b: &str, c: &str) -> String {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.path.is_empty() {
+        if !self.0.path.is_empty() {
             f.write_str("`")?;
-            for (i, step) in self.path.iter().rev().enumerate() {
+            for (i, step) in self.0.path.iter().rev().enumerate() {
                 match step {
                     Step::Field(name) => {
                         if i > 0 {
@@ -213,7 +219,7 @@ impl fmt::Display for Error {
             }
             f.write_str("`: ")?;
         }
-        f.write_str(&self.message)
+        f.write_str(&self.0.message)
     }
 }
 
