@@ -1,9 +1,9 @@
 //! Events from `@zoom/videosdk`, typed, with the SDK's own names and JSON shapes.
 //!
 //! Each payload type deserialises from exactly what `client.on(name, cb)` hands
-//! `cb` (camelCase, as in `dist/types/event-callback.d.ts`), so the driver can
-//! decode a JS value with `serde-wasm-bindgen` and get an error naming a
-//! missing or malformed field:
+//! `cb` (camelCase, as in `dist/types/event-callback.d.ts`), with serde or with
+//! the wasm glue's [`wire`](crate::wire) codec ([`SdkEvent::decode_wire`]),
+//! and a malformed payload is an error naming the missing or malformed field:
 //!
 //! ```
 //! # use zoomkit_core::sdk::{SdkEvent, ConnectionState};
