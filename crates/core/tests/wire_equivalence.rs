@@ -3,6 +3,9 @@
 //! from the same values. The harnesses check every value the scenario tests
 //! see; this file adds random variations of the JS-facing shapes, the error
 //! messages, and the JSON text parser.
+// proptest has no wasm32-unknown-unknown backend: native only.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::wire_check::{decodes_like_serde, json_of, round_trips, wire_of};
