@@ -387,3 +387,34 @@ fn defaults_and_unknown_fields() {
     let e = ZoomError::decode(&wire_of(&json!({"errorCode": 1, "reason": null}))).unwrap_err();
     assert_eq!(e.to_string(), "`reason`: expected a string, found null");
 }
+
+/// What the glue returns from `Session.transitions()` and `layout()`/`Stage`
+/// encodes as serde would (the harnesses cover events and states).
+#[test]
+fn transition_table_and_layouts_encode_alike() {
+    common::wire_check::encodes_like_serde(zoomkit_core::transition_table());
+    let input: LayoutInput = serde_json::from_value(
+        samples()
+            .into_iter()
+            .find(|(n, _)| *n == "LayoutInput")
+            .unwrap()
+            .1,
+    )
+    .unwrap();
+    for mode in [
+        LayoutMode::Gallery,
+        LayoutMode::Speaker,
+        LayoutMode::Share,
+        LayoutMode::Pip,
+        LayoutMode::Fullscreen {
+            user_id: zoomkit_core::UserId(2),
+        },
+    ] {
+        let input = LayoutInput {
+            mode,
+            ..input.clone()
+        };
+        let layout = zoomkit_core::layout::layout(&input).unwrap();
+        common::wire_check::encodes_like_serde(&layout);
+    }
+}

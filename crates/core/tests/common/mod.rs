@@ -184,11 +184,13 @@ impl Harness {
                 }
                 Some(Output::Timeout(at)) => {
                     self.timeout = Some(at);
+                    wire_check::encodes_like_serde(self.s.state());
                     break;
                 }
                 Some(other) => panic!("unexpected output {other:?}"),
                 None => {
                     self.timeout = None;
+                    wire_check::encodes_like_serde(self.s.state());
                     break;
                 }
             }
