@@ -1,14 +1,13 @@
 //! Typed Rust calls over the raw SDK externs: each awaits the SDK's promise
 //! and turns whatever it rejects with into [`Error`].
 
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::Error;
 use crate::sdk::{VideoClient, ZoomVideo};
 
 /// What the browser supports, from `ZoomVideo.checkSystemRequirements()`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, zoomkit_core::wire::Encode)]
 pub struct Compatibility {
     /// Audio works in this browser.
     pub audio: bool,
@@ -19,7 +18,7 @@ pub struct Compatibility {
 }
 
 /// The kind of a media device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, zoomkit_core::wire::Encode)]
 #[serde(rename_all = "lowercase")]
 pub enum DeviceKind {
     /// `videoinput`: a camera.
@@ -31,7 +30,7 @@ pub enum DeviceKind {
 }
 
 /// One media device, as `ZoomVideo.getDevices()` reports it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, zoomkit_core::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 pub struct Device {
     /// The browser's id; it rotates between origins and sessions.

@@ -8,15 +8,15 @@
 //! nothing: every `if` about behaviour lives in `zoomkit-core`.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::rc::{Rc, Weak};
+use zoomkit_core::vecmap::VecMap;
 
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
+use zoomkit_core::wire::Encode;
 use zoomkit_core::{
     BrowserSignal, Command, CommandId, CommandOutput, DeviceList, Event, Input, Instant, Op,
     Output, SdkEvent, StateName, StorageArea, StorageWrite, UserId, ZoomError,
@@ -93,7 +93,7 @@ struct Waiter {
 }
 
 /// Counts of what the driver holds, for tests that prove cleanup.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, zoomkit_core::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 pub struct Resources {
     /// SDK event listeners registered on the client.
@@ -119,8 +119,8 @@ struct Inner {
     timer: Option<Timeout>,
     app_listeners: Vec<AppListener>,
     next_listener_id: u32,
-    cancelled: HashSet<CommandId>,
-    in_flight: HashSet<CommandId>,
+    cancelled: VecMap<CommandId, ()>,
+    in_flight: VecMap<CommandId, ()>,
     join_waiters: Vec<Waiter>,
     leave_waiters: Vec<Waiter>,
 }
@@ -158,8 +158,8 @@ impl Driver {
                 timer: None,
                 app_listeners: Vec::new(),
                 next_listener_id: 1,
-                cancelled: HashSet::new(),
-                in_flight: HashSet::new(),
+                cancelled: VecMap::new(),
+                in_flight: VecMap::new(),
                 join_waiters: Vec::new(),
                 leave_waiters: Vec::new(),
             })),
@@ -251,8 +251,8 @@ impl Driver {
                 Output::Command(cmd) => self.execute(cmd),
                 Output::Cancel(id) => {
                     let mut inner = self.inner.borrow_mut();
-                    if inner.in_flight.remove(&id) {
-                        inner.cancelled.insert(id);
+                    if inner.in_flight.remove(&id).is_some() {
+                        inner.cancelled.insert(id, ());
                     }
                 }
                 Output::Event(event) => self.dispatch(&event),
@@ -346,13 +346,7 @@ impl Driver {
     }
 
     fn dispatch(&self, event: &Event) {
-        let value = match crate::json::to_js(event) {
-            Ok(v) => v,
-            Err(e) => {
-                web_sys::console::error_1(&JsValue::from_str(&format!("zoomkit: {e}")));
-                return;
-            }
-        };
+        let value = crate::json::to_js(event);
         let name = js_sys::Reflect::get(&value, &JsValue::from_str("event"))
             .ok()
             .and_then(|v| v.as_string())
@@ -502,10 +496,9 @@ impl Driver {
     }
 
     fn on_sdk_event(&self, event: &'static str, payload: JsValue) {
-        let decoded = crate::json::text(&payload).and_then(|text| {
-            SdkEvent::decode(event, &mut serde_json::Deserializer::from_str(&text))
-                .map_err(|e| e.to_string())
-        });
+        let decoded = crate::json::value(&payload)
+            .and_then(|v| SdkEvent::decode_wire(event, &v))
+            .map_err(|e| e.to_string());
         match decoded {
             Ok(ev) => {
                 if let Err(e) = self.handle(Input::Sdk(ev)) {
@@ -531,7 +524,7 @@ impl Driver {
     }
 
     fn execute(&self, cmd: Command) {
-        self.inner.borrow_mut().in_flight.insert(cmd.id);
+        self.inner.borrow_mut().in_flight.insert(cmd.id, ());
         let weak = self.weak();
         let this = self.clone();
         // The future holds the driver only until the SDK call has started;
@@ -545,7 +538,8 @@ impl Driver {
             };
             let answered = {
                 let mut inner = driver.inner.borrow_mut();
-                inner.in_flight.remove(&cmd.id) && !inner.cancelled.remove(&cmd.id)
+                inner.in_flight.remove(&cmd.id).is_some()
+                    && inner.cancelled.remove(&cmd.id).is_none()
             };
             if answered {
                 if let Err(e) = driver.handle(Input::Done { id: cmd.id, result }) {
@@ -623,7 +617,7 @@ impl Driver {
             Op::FetchToken { topic, reason } => {
                 let request = js_sys::Object::new();
                 let _ = js_sys::Reflect::set(&request, &"topic".into(), &JsValue::from_str(topic));
-                let reason = crate::json::to_js(reason).unwrap_or(JsValue::UNDEFINED);
+                let reason = crate::json::to_js(reason);
                 let _ = js_sys::Reflect::set(&request, &"reason".into(), &reason);
                 let provider = self.inner.borrow().opts.token_provider.clone();
                 let value = provider
@@ -854,8 +848,8 @@ enum Answer {
     Devices(DeviceList),
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, ZoomError> {
-    crate::json::to_js(value).map_err(ZoomError::driver)
+fn to_js<T: Encode>(value: &T) -> Result<JsValue, ZoomError> {
+    Ok(crate::json::to_js(value))
 }
 
 fn devices(

@@ -132,12 +132,8 @@ impl From<Error> for JsValue {
             set("reason", JsValue::from_str(&zoom.reason));
             let class = zoom.classify();
             set("retryable", JsValue::from_bool(class.retryable));
-            if let Ok(v) = crate::json::to_js(&class.category) {
-                set("category", v);
-            }
-            if let Ok(v) = crate::json::to_js(&class.remedy) {
-                set("remedy", v);
-            }
+            set("category", crate::json::to_js(&class.category));
+            set("remedy", crate::json::to_js(&class.remedy));
             set("hint", JsValue::from_str(class.remedy.hint()));
         }
         js.into()

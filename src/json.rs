@@ -1,37 +1,115 @@
-//! Values cross the JS boundary as JSON: `serde_json` on the Rust side,
-//! `JSON.parse`/`JSON.stringify` on the other. One serializer for every type
-//! keeps the wasm small (the core already needs `serde_json` for its
-//! snapshots), and a bad value from JS becomes a serde error naming the field.
+//! Values cross the JS boundary as [`wire::Value`] trees, walked with
+//! `js_sys`: no JSON text and no float formatting or parsing in Rust, and one
+//! non-generic codec for every type (serde's per-type code was most of the
+//! wasm). A bad value from JS becomes a `wire::Error` naming the field.
+//!
+//! The walk reads what `JSON.stringify` would: own enumerable string keys,
+//! members that are `undefined` or functions skipped, non-finite numbers as
+//! `null`.
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use zoomkit_core::wire::{self, Decode, Encode, Value};
+
+/// Deeper than this is refused: a cyclic object must be an error, not a
+/// stack overflow.
+const MAX_DEPTH: usize = 128;
 
 /// A Rust value as a plain JS value.
-pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, String> {
-    let text = serde_json::to_string(value).map_err(|e| format!("cannot convert to JS: {e}"))?;
-    js_sys::JSON::parse(&text).map_err(|_| "cannot parse JSON produced by zoomkit".to_owned())
+pub fn to_js<T: Encode + ?Sized>(value: &T) -> JsValue {
+    value_to_js(&value.encode())
 }
 
-/// The JSON text of a JS value (`null` for `undefined`).
-pub fn text(value: &JsValue) -> Result<String, String> {
-    if value.is_undefined() {
-        return Ok("null".to_owned());
+/// A [`Value`] as a plain JS value.
+pub fn value_to_js(value: &Value) -> JsValue {
+    match value {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::Number(n) => JsValue::from_f64(*n),
+        Value::String(s) => JsValue::from_str(s),
+        Value::Array(items) => {
+            let out = js_sys::Array::new_with_length(items.len() as u32);
+            for (i, v) in items.iter().enumerate() {
+                out.set(i as u32, value_to_js(v));
+            }
+            out.into()
+        }
+        Value::Object(members) => {
+            let out = js_sys::Object::new();
+            for (k, v) in members {
+                let _ = js_sys::Reflect::set(&out, &JsValue::from_str(k), &value_to_js(v));
+            }
+            out.into()
+        }
     }
-    js_sys::JSON::stringify(value)
-        .map_err(|e| {
-            format!(
-                "the value cannot be read as JSON: {}",
-                crate::error::js_message(&e)
-            )
-        })?
-        .as_string()
-        .ok_or_else(|| "the value cannot be read as JSON".to_owned())
+}
+
+/// A plain JS value as a [`Value`] (`undefined` is `null`).
+///
+/// # Errors
+/// A bigint, a symbol, or nesting deeper than 128 (a cycle).
+pub fn value(js: &JsValue) -> Result<Value, wire::Error> {
+    read(js, 0)
+}
+
+fn skipped(js: &JsValue) -> bool {
+    js.is_undefined() || js.is_function() || js.is_symbol()
+}
+
+fn read(js: &JsValue, depth: usize) -> Result<Value, wire::Error> {
+    if depth > MAX_DEPTH {
+        return Err(wire::Error::new(
+            "the value is nested too deeply (is it cyclic?)",
+        ));
+    }
+    if js.is_null() || skipped(js) {
+        return Ok(Value::Null);
+    }
+    if let Some(b) = js.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    if let Some(n) = js.as_f64() {
+        return Ok(if n.is_finite() {
+            Value::Number(n)
+        } else {
+            Value::Null
+        });
+    }
+    if let Some(s) = js.as_string() {
+        return Ok(Value::String(s));
+    }
+    if js.is_bigint() {
+        return Err(wire::Error::new("a bigint cannot be read; pass a number"));
+    }
+    if let Some(array) = js.dyn_ref::<js_sys::Array>() {
+        let mut items = Vec::with_capacity(array.length() as usize);
+        for (i, v) in array.iter().enumerate() {
+            items.push(read(&v, depth + 1).map_err(|e| e.in_index(i))?);
+        }
+        return Ok(Value::Array(items));
+    }
+    let Some(object) = js.dyn_ref::<js_sys::Object>() else {
+        return Err(wire::Error::new("the value cannot be read"));
+    };
+    let mut members = Vec::new();
+    for key in js_sys::Object::keys(object).iter() {
+        let Some(name) = key.as_string() else {
+            continue;
+        };
+        let v = js_sys::Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
+        if skipped(&v) {
+            continue;
+        }
+        let v = read(&v, depth + 1).map_err(|e| e.in_key(&name))?;
+        members.push((name, v));
+    }
+    Ok(Value::Object(members))
 }
 
 /// A plain JS value as a Rust value; the error names what is wrong.
-pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
-    serde_json::from_str(&text(value)?).map_err(|e| e.to_string())
+pub fn from_js<T: Decode>(value: &JsValue) -> Result<T, String> {
+    self::value(value)
+        .and_then(|v| T::decode(&v))
+        .map_err(|e| e.to_string())
 }
 
 /// The listed data properties of `value`, as a new plain object: for reading

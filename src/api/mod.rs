@@ -49,9 +49,9 @@ export type ErrorCategory =
 
 "#;
 
-/// A Rust value as a JS value; a conversion failure is a `ZoomkitError`.
-pub(crate) fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    crate::json::to_js(value).map_err(|e| usage(format!("internal: {e}")))
+/// A Rust value as a JS value, as the exports return it.
+pub(crate) fn to_js<T: zoomkit_core::wire::Encode + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    Ok(crate::json::to_js(value))
 }
 
 /// A `ZoomkitError` of kind `usage`.

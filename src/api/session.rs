@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use zoomkit_core::{
     Config, DeviceKind, Input, JoinOptions as CoreJoinOptions, MediaIntent, StorageKey,
@@ -188,7 +187,7 @@ extern "C" {
     fn resolves_true(promise: &js_sys::Promise) -> js_sys::Promise;
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Default, zoomkit_core::wire::Decode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ConfigJs {
     #[serde(default)]
@@ -234,11 +233,13 @@ const CONFIG_KEYS: &[&str] = &[
 const OBJECT_KEYS: &[&str] = &["zoomVideo", "tokenProvider", "shareElement"];
 
 /// `null` is `Some(None)`; absent is `None`.
-fn nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<u64>>, D::Error> {
-    Option::<u64>::deserialize(d).map(Some)
+fn nullable_wire(
+    v: &zoomkit_core::wire::Value,
+) -> Result<Option<Option<u64>>, zoomkit_core::wire::Error> {
+    zoomkit_core::wire::decode::<Option<u64>>(v).map(Some)
 }
 
-#[derive(Deserialize)]
+#[derive(zoomkit_core::wire::Decode)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct JoinJs {
     topic: String,

@@ -8,8 +8,8 @@
 //! document listeners and its session subscription are released by `free()`.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
 use std::rc::{Rc, Weak};
+use zoomkit_core::vecmap::VecMap;
 
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
@@ -27,6 +27,7 @@ use crate::api::Session;
 use crate::api::{to_js, usage};
 use crate::driver::{now, SdkListener, WeakDriver};
 use crate::sdk::events;
+use zoomkit_core::wire::{Decode as _, Value};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -69,9 +70,9 @@ struct Inner {
     input: LayoutInput,
     fixed_viewport: bool,
     fixed_budget: bool,
-    join_seq: HashMap<UserId, u64>,
+    join_seq: VecMap<UserId, u64>,
     next_seq: u64,
-    attached: BTreeMap<u64, u32>,
+    attached: VecMap<u64, u32>,
     hidden: bool,
     on_layout: Option<js_sys::Function>,
     listeners: Vec<EventListener>,
@@ -93,7 +94,7 @@ struct Inner {
 }
 
 /// What `Stage.quality()` returns.
-#[derive(serde::Serialize)]
+#[derive(zoomkit_core::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 struct StageQuality<'a> {
     capture: Option<VideoQuality>,
@@ -228,9 +229,9 @@ impl Stage {
                 input,
                 fixed_viewport,
                 fixed_budget: budget.is_some(),
-                join_seq: HashMap::new(),
+                join_seq: VecMap::new(),
                 next_seq: 0,
-                attached: BTreeMap::new(),
+                attached: VecMap::new(),
                 hidden: false,
                 on_layout,
                 listeners: Vec::new(),
@@ -518,20 +519,20 @@ fn update(inner: &Rc<RefCell<Inner>>) -> Result<Layout, String> {
         let quality_note = if quality_changed {
             st.on_quality
                 .clone()
-                .zip(crate::json::to_js(&st.quality_view()).ok())
+                .map(|cb| (cb, crate::json::to_js(&st.quality_view())))
         } else {
             None
         };
         // What should be attached: tiles with a quality (capped by the
         // quality controller), unless the page is hidden, the network is
         // audio-only, or we are not in a session.
-        let want: BTreeMap<u64, u32> = if stream.is_some() {
+        let want: VecMap<u64, u32> = if stream.is_some() {
             st.quality
                 .attachments(&layout, !st.hidden)
                 .map(|(user, q)| (user.0, q as u32))
                 .collect()
         } else {
-            BTreeMap::new()
+            VecMap::new()
         };
         let to_detach: Vec<u64> = st
             .attached
@@ -584,12 +585,12 @@ fn update(inner: &Rc<RefCell<Inner>>) -> Result<Layout, String> {
         }
     }
     if let Some(cb) = on_layout {
-        if let Ok(v) = crate::json::to_js(&layout) {
-            if let Err(e) = cb.call1(&JsValue::NULL, &v) {
-                web_sys::console::error_2(&"zoomkit: onLayout threw:".into(), &e);
-            }
+        let v = crate::json::to_js(&layout);
+        if let Err(e) = cb.call1(&JsValue::NULL, &v) {
+            web_sys::console::error_2(&"zoomkit: onLayout threw:".into(), &e);
         }
     }
+
     Ok(layout)
 }
 
@@ -661,10 +662,14 @@ fn subscribe_quality(inner: &Rc<RefCell<Inner>>, driver: &Option<crate::driver::
         let weak = Rc::downgrade(inner);
         let callback = Closure::<dyn FnMut(JsValue)>::new(move |payload: JsValue| {
             let Some(inner) = weak.upgrade() else { return };
-            let input = crate::json::text(&payload).and_then(|text| {
-                let json = format!("{{\"kind\":\"{event}\",\"payload\":{text}}}");
-                serde_json::from_str::<QualityInput>(&json).map_err(|e| e.to_string())
-            });
+            let input = crate::json::value(&payload)
+                .and_then(|payload| {
+                    QualityInput::decode(&Value::Object(vec![
+                        ("kind".to_owned(), Value::String(event.to_owned())),
+                        ("payload".to_owned(), payload),
+                    ]))
+                })
+                .map_err(|e| e.to_string());
             let result = match input {
                 Ok(input) => inner
                     .borrow_mut()

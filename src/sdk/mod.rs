@@ -194,7 +194,7 @@ extern "C" {
 
 /// `AudioOption`, the argument of `Stream.startAudio`: only the fields
 /// zoomkit sets.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, zoomkit_core::wire::Encode)]
 #[serde(rename = "AudioOption", rename_all = "camelCase")]
 pub struct AudioOption {
     /// Join muted.
@@ -209,7 +209,7 @@ pub struct AudioOption {
 
 /// `CaptureVideoOption`, the argument of `Stream.startVideo`: only the fields
 /// zoomkit sets.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, zoomkit_core::wire::Encode)]
 #[serde(rename = "CaptureVideoOption", rename_all = "camelCase")]
 pub struct CaptureVideoOption {
     /// The camera to use.

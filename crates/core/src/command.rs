@@ -9,7 +9,9 @@ use crate::quality::VideoQuality;
 use crate::sdk::UserId;
 
 /// Identifies one command; the driver answers with `Input::Done { id, .. }`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, crate::wire::Encode,
+)]
 #[serde(transparent)]
 pub struct CommandId(pub u64);
 
@@ -24,7 +26,7 @@ impl fmt::Display for CommandId {
 /// Each command is answered exactly once with `Input::Done`, unless the core
 /// cancels it first with `Output::Cancel(id)`; after that the driver may drop
 /// the promise, and a late `Done` for it is ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
 pub struct Command {
     /// Its id.
     pub id: CommandId,
@@ -37,7 +39,19 @@ pub struct Command {
 /// no capture option (the SDK's `captureWidth`/`captureHeight` are for
 /// cameras with unusual aspect ratios only): the SDK's own uplink adaptation
 /// sends lower layers, so lower decided qualities map to `Standard`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    crate::wire::Encode,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum CaptureProfile {
     /// No option: the SDK's default (360p).
@@ -84,7 +98,7 @@ impl CaptureProfile {
 }
 
 /// Why a token is needed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum TokenReason {
@@ -95,7 +109,7 @@ pub enum TokenReason {
 }
 
 /// The operations, one per SDK call. Field names follow the SDK's parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase", tag = "op")]
 #[non_exhaustive]
 pub enum Op {

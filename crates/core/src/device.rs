@@ -10,7 +10,20 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// Which kind of device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum DeviceKind {
     /// A camera (`getCameraList`).
@@ -48,7 +61,17 @@ impl fmt::Display for DeviceKind {
 
 /// One device: Zoom's `MediaDevice { deviceId, label }`, plus the browser's
 /// `groupId` when the driver has it (from `enumerateDevices`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Device {
     /// `deviceId`.
@@ -87,7 +110,17 @@ impl Device {
 }
 
 /// The three lists, as the driver read them.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceList {
     /// `stream.getCameraList()`.
@@ -114,7 +147,9 @@ impl DeviceList {
 }
 
 /// A remembered choice of device, matched again when ids change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct DevicePreference {
     /// The id when it was chosen.
@@ -158,7 +193,17 @@ impl DevicePreference {
 }
 
 /// The stored preferences for all three kinds (`zoomkit:devices`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct DevicePreferences {
     /// Preferred camera.
@@ -194,7 +239,7 @@ impl DevicePreferences {
 }
 
 /// Why the active device changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum DeviceChangeReason {

@@ -99,6 +99,11 @@ pub mod session;
 pub mod state;
 pub mod time;
 mod token;
+pub mod vecmap;
+pub mod wire;
+
+// The wire derive names `::zoomkit_core::wire`, in this crate as elsewhere.
+extern crate self as zoomkit_core;
 
 pub use command::{CaptureProfile, Command, CommandId, CommandOutput, Op, TokenReason};
 pub use device::{Device, DeviceKind, DeviceList, DevicePreference, DevicePreferences};

@@ -1,6 +1,6 @@
 //! The participant list, kept across Zoom's failover and never counting anyone twice.
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 use serde::Serialize;
 
@@ -8,7 +8,7 @@ use crate::io::Event;
 use crate::sdk::{AudioType, ParticipantProperties, UserId};
 
 /// One participant as zoomkit shows them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 pub struct Participant {
     /// `userId`.
@@ -85,7 +85,7 @@ impl Participant {
 /// The participants by id.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Roster {
-    by_id: BTreeMap<UserId, Participant>,
+    by_id: VecMap<UserId, Participant>,
 }
 
 impl Roster {

@@ -67,7 +67,7 @@ pub trait ReconnectPolicy: fmt::Debug {
 }
 
 /// Exponential backoff with equal jitter, an attempt cap and a total budget.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Backoff {
     /// Upper bound of the random delay before the first attempt.
     pub first_jitter: Duration,
@@ -79,6 +79,28 @@ pub struct Backoff {
     pub max_attempts: u32,
     /// Give up once this long has passed since the connection was lost.
     pub budget: Duration,
+}
+
+/// Durations in milliseconds: `Duration`'s own Debug (with its decimal
+/// formatting) would be in the wasm only for this, as `ReconnectPolicy`'s
+/// vtable keeps `Debug` alive.
+impl fmt::Debug for Backoff {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Ms(Duration);
+        impl fmt::Debug for Ms {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let ms = u64::try_from(self.0.as_millis()).unwrap_or(u64::MAX);
+                write!(f, "{ms}ms")
+            }
+        }
+        f.debug_struct("Backoff")
+            .field("first_jitter", &Ms(self.first_jitter))
+            .field("base", &Ms(self.base))
+            .field("max", &Ms(self.max))
+            .field("max_attempts", &self.max_attempts)
+            .field("budget", &Ms(self.budget))
+            .finish()
+    }
 }
 
 impl Default for Backoff {
@@ -163,6 +185,14 @@ impl ReconnectPolicy for Never {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backoff_debug_shows_milliseconds() {
+        assert_eq!(
+            format!("{:?}", Backoff::default()),
+            "Backoff { first_jitter: 250ms, base: 1000ms, max: 16000ms, max_attempts: 10, budget: 120000ms }"
+        );
+    }
 
     fn ctx(attempt: u32, elapsed_ms: u64, random: f64) -> ReconnectContext {
         ReconnectContext::new(

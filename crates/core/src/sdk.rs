@@ -1,9 +1,9 @@
 //! Events from `@zoom/videosdk`, typed, with the SDK's own names and JSON shapes.
 //!
 //! Each payload type deserialises from exactly what `client.on(name, cb)` hands
-//! `cb` (camelCase, as in `dist/types/event-callback.d.ts`), so the driver can
-//! decode a JS value with `serde-wasm-bindgen` and get an error naming a
-//! missing or malformed field:
+//! `cb` (camelCase, as in `dist/types/event-callback.d.ts`), with serde or with
+//! the wasm glue's [`wire`](crate::wire) codec ([`SdkEvent::decode_wire`]),
+//! and a malformed payload is an error naming the missing or malformed field:
 //!
 //! ```
 //! # use zoomkit_core::sdk::{SdkEvent, ConnectionState};
@@ -28,7 +28,19 @@ use crate::error::ActiveMediaFailedCode;
 
 /// A participant's `userId`.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
 )]
 #[serde(transparent)]
 pub struct UserId(pub u64);
@@ -126,6 +138,42 @@ impl SdkEvent {
         })
     }
 
+    /// [`SdkEvent::decode`] from a [`wire::Value`](crate::wire::Value): what
+    /// the wasm glue uses, so that serde's code is not in the wasm.
+    ///
+    /// # Errors
+    /// A malformed payload (the error names the field), or an event name not
+    /// in [`SdkEvent::NAMES`].
+    pub fn decode_wire(
+        name: &str,
+        payload: &crate::wire::Value,
+    ) -> Result<Self, crate::wire::Error> {
+        use crate::wire::Decode;
+        Ok(match name {
+            "connection-change" => SdkEvent::ConnectionChange(Decode::decode(payload)?),
+            "user-added" => SdkEvent::UserAdded(Decode::decode(payload)?),
+            "user-updated" => SdkEvent::UserUpdated(Decode::decode(payload)?),
+            "user-removed" => SdkEvent::UserRemoved(Decode::decode(payload)?),
+            "current-audio-change" => SdkEvent::CurrentAudioChange(Decode::decode(payload)?),
+            "video-capturing-change" => SdkEvent::VideoCapturingChange(Decode::decode(payload)?),
+            "device-change" => SdkEvent::DeviceChange,
+            "device-permission-change" => {
+                SdkEvent::DevicePermissionChange(Decode::decode(payload)?)
+            }
+            "active-media-failed" => SdkEvent::ActiveMediaFailed(Decode::decode(payload)?),
+            "speaking-while-muted" => SdkEvent::SpeakingWhileMuted,
+            "auto-play-audio-failed" => SdkEvent::AutoPlayAudioFailed,
+            "passively-stop-share" => SdkEvent::PassivelyStopShare(Decode::decode(payload)?),
+            "host-ask-unmute-audio" => SdkEvent::HostAskUnmuteAudio(Decode::decode(payload)?),
+            other => {
+                let mut m = String::from("unknown SDK event `");
+                m.push_str(other);
+                m.push('`');
+                return Err(crate::wire::Error::new(m));
+            }
+        })
+    }
+
     /// The SDK's name for this event.
     #[must_use]
     pub fn name(&self) -> &'static str {
@@ -148,7 +196,18 @@ impl SdkEvent {
 }
 
 /// `ConnectionState`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 pub enum ConnectionState {
     /// `Connected`.
     Connected,
@@ -164,7 +223,9 @@ pub enum ConnectionState {
 ///
 /// `errorCode` is not in the `.d.ts` but is documented for `Fail` in Zoom's
 /// `skill/references/handle_events.md`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionChange {
     /// The new state.
@@ -224,6 +285,18 @@ macro_rules! string_enum {
             }
         }
 
+        impl crate::wire::Encode for $name {
+            fn encode(&self) -> crate::wire::Value {
+                crate::wire::Value::String(self.as_str().to_owned())
+            }
+        }
+
+        impl crate::wire::Decode for $name {
+            fn decode(v: &crate::wire::Value) -> Result<Self, crate::wire::Error> {
+                v.as_str().map($name::parse)
+            }
+        }
+
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = String::deserialize(d)?;
@@ -274,7 +347,18 @@ string_enum! {
 }
 
 /// `''`, `computer` or `phone`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 pub enum AudioType {
     /// `''`: no audio.
     #[serde(rename = "")]
@@ -289,7 +373,17 @@ pub enum AudioType {
 
 /// One element of `user-added` / `user-updated` / `user-removed`
 /// (`ParticipantPropertiesPayload`; `userKey` is from `Participant`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ParticipantProperties {
     /// `userId` (required).
@@ -350,7 +444,18 @@ impl ParticipantProperties {
 }
 
 /// `AudioChangeAction`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum AudioChangeAction {
     /// `join`.
@@ -364,7 +469,9 @@ pub enum AudioChangeAction {
 }
 
 /// `current-audio-change` payload.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 pub struct CurrentAudioChange {
     /// What changed.
     pub action: AudioChangeAction,
@@ -377,7 +484,18 @@ pub struct CurrentAudioChange {
 }
 
 /// `VideoCapturingState`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 pub enum VideoCapturingState {
     /// `Started`.
     Started,
@@ -388,14 +506,35 @@ pub enum VideoCapturingState {
 }
 
 /// `video-capturing-change` payload.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 pub struct VideoCapturingChange {
     /// The local capture's state.
     pub state: VideoCapturingState,
 }
 
 /// `name` of `device-permission-change`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum PermissionName {
     /// `microphone`.
@@ -405,7 +544,18 @@ pub enum PermissionName {
 }
 
 /// A browser permission's state (`denied | granted | prompt`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum PermissionState {
     /// `denied`.
@@ -417,7 +567,17 @@ pub enum PermissionState {
 }
 
 /// `device-permission-change` payload.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 pub struct DevicePermissionChange {
     /// Which device.
     pub name: PermissionName,
@@ -426,7 +586,18 @@ pub struct DevicePermissionChange {
 }
 
 /// `type` of `active-media-failed`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum MediaType {
     /// `audio`.
@@ -438,7 +609,9 @@ pub enum MediaType {
 }
 
 /// `active-media-failed` payload.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 pub struct ActiveMediaFailed {
     /// `ActiveMediaFailedCode`.
     pub code: ActiveMediaFailedCode,
@@ -451,7 +624,18 @@ pub struct ActiveMediaFailed {
 }
 
 /// `PassiveStopShareReason`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 pub enum PassiveStopShareReason {
     /// `PrivilegeChange`: privilege changed or another user started sharing.
     PrivilegeChange,
@@ -460,7 +644,9 @@ pub enum PassiveStopShareReason {
 }
 
 /// `host-ask-unmute-audio` payload.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 pub struct HostAskUnmuteAudio {
     /// `Unmute`, `Spotlight` or `Allow to talk`.
     pub reason: String,

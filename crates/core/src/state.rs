@@ -14,7 +14,9 @@ use crate::sdk::ConnectionReason;
 use crate::time::Instant;
 
 /// The name of a state: stable strings for display and for the table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, crate::wire::Encode,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum StateName {
     /// Not joined, nothing in flight.
@@ -90,7 +92,9 @@ impl std::fmt::Display for StateName {
 }
 
 /// Why a transition happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, crate::wire::Encode,
+)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Cause {
@@ -185,7 +189,7 @@ impl Cause {
 }
 
 /// One allowed transition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, crate::wire::Encode)]
 pub struct Transition {
     /// From this state.
     pub from: StateName,
@@ -281,7 +285,7 @@ pub fn transition_table_mermaid() -> String {
 }
 
 /// Why a rejoin was needed (or why the last attempt failed).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 #[non_exhaustive]
 pub enum RejoinReason {
@@ -304,7 +308,7 @@ pub enum RejoinReason {
 }
 
 /// Where a rejoin is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 #[non_exhaustive]
 pub enum RejoinPhase {
@@ -324,7 +328,7 @@ pub enum RejoinPhase {
 }
 
 /// Why the session ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum EndReason {
@@ -339,7 +343,7 @@ pub enum EndReason {
 }
 
 /// How a leave went.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 #[non_exhaustive]
 pub enum LeaveOutcome {
@@ -358,7 +362,7 @@ pub enum LeaveOutcome {
 }
 
 /// Why the session failed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 #[non_exhaustive]
 pub enum SessionError {
@@ -446,7 +450,7 @@ impl SessionError {
 }
 
 /// The session's state, with the data valid in it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase", tag = "state")]
 #[non_exhaustive]
 pub enum State {

@@ -13,7 +13,19 @@ use serde::{Deserialize, Serialize};
 /// read back after a refresh. The machine never lets time go backwards: a
 /// `now` earlier than one already seen is taken as the later one.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
 )]
 #[serde(transparent)]
 pub struct Instant(u64);

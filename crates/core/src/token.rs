@@ -7,11 +7,12 @@ use crate::time::Instant;
 pub fn expiry(token: &str) -> Option<Instant> {
     let payload = token.split('.').nth(1)?;
     let bytes = base64url_decode(payload)?;
-    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    let exp = claims.get("exp")?;
-    let secs = exp
-        .as_u64()
-        .or_else(|| exp.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))?;
+    let claims = crate::wire::json::parse_bytes(&bytes).ok()?;
+    let crate::wire::Value::Number(exp) = claims.get("exp")? else {
+        return None;
+    };
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let secs = (*exp >= 0.0).then_some(*exp as u64)?;
     Some(Instant::from_unix_secs(secs))
 }
 

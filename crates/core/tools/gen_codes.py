@@ -105,11 +105,61 @@ w('    /// A code that is not in the table; the number is kept.')
 w('    Unknown(i64),')
 w('}')
 w('')
-w('/// `(code, Zoom name, variant, category, retrying can help, remedy)` for every known code.')
-w('pub(crate) const TABLE: &[(i64, &str, ErrorCode, Category, bool, Remedy)] = &[')
+# The table is data, not code, and compact: the wasm carries it. One u16 per
+# code, the names as one string with end offsets, three bytes of facts per
+# code; the variant of row i is the i-th, through `variant`/`index` (matches
+# that map i to i, which the compiler reduces to reading the tag).
+names = ''.join(name for name, _ in members)
+ends, at = [], 0
+for name, _ in members:
+    at += len(name)
+    ends.append(at)
+assert all(0 < code < 65536 for _, code in members) and at < 65536
+w(f'/// How many codes are known.')
+w(f'pub(crate) const COUNT: usize = {len(members)};')
+w('')
+w('/// Zoom\'s number for each row.')
+w(f'pub(crate) const CODES: [u16; COUNT] = [')
+for name, code in members:
+    w(f'    {code},')
+w('];')
+w('')
+w('/// Every Zoom name, one after another; row i ends at `NAME_ENDS[i]`.')
+w('pub(crate) const NAMES: &str = concat!(')
+for name, _ in members:
+    w(f'    "{name}",')
+w(');')
+w('')
+w('/// Where each row\'s name ends in `NAMES`.')
+w('pub(crate) const NAME_ENDS: [u16; COUNT] = [')
+for e in ends:
+    w(f'    {e},')
+w('];')
+w('')
+w('/// `(category, retrying can help, remedy)` for each row.')
+w('pub(crate) const FACTS: [(Category, bool, Remedy); COUNT] = [')
 for name, code in members:
     retry, remedy = decide(name, code)
-    w(f'    ({code}, "{name}", ErrorCode::{camel(name)}, Category::{category(code)}, '
-      f'{"true" if retry else "false"}, Remedy::{remedy}),')
+    w(f'    (Category::{category(code)}, {"true" if retry else "false"}, Remedy::{remedy}), // {name}')
 w('];')
+w('')
+w('impl ErrorCode {')
+w('    /// The variant of row `i`.')
+w('    pub(crate) fn variant(i: usize) -> Option<ErrorCode> {')
+w('        Some(match i {')
+for i, (name, _) in enumerate(members):
+    w(f'            {i} => ErrorCode::{camel(name)},')
+w('            _ => return None,')
+w('        })')
+w('    }')
+w('')
+w('    /// The row of a known variant.')
+w('    pub(crate) fn index(self) -> Option<usize> {')
+w('        Some(match self {')
+for i, (name, _) in enumerate(members):
+    w(f'            ErrorCode::{camel(name)} => {i},')
+w('            ErrorCode::Unknown(_) => return None,')
+w('        })')
+w('    }')
+w('}')
 print('\n'.join(out))

@@ -90,6 +90,18 @@ impl Serialize for ErrorType {
     }
 }
 
+impl crate::wire::Encode for ErrorType {
+    fn encode(&self) -> crate::wire::Value {
+        crate::wire::Value::String(self.as_str().to_owned())
+    }
+}
+
+impl crate::wire::Decode for ErrorType {
+    fn decode(v: &crate::wire::Value) -> Result<Self, crate::wire::Error> {
+        v.as_str().map(ErrorType::parse)
+    }
+}
+
 impl<'de> Deserialize<'de> for ErrorType {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
@@ -115,7 +127,9 @@ impl<'de> Deserialize<'de> for ErrorType {
 /// without a code (`{type:'INVALID_OPERATION', reason:'required extension',
 /// extensionUrl}` from `startShareScreen`), and `connection-change` failures
 /// carry a code but no type. The reason string is never lost.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ZoomError {
     /// Zoom's `type`, when it gave one.
@@ -171,11 +185,19 @@ impl ZoomError {
     pub fn classify(&self) -> Classification {
         let code = self.code();
         if code == ErrorCode::SessionFetchInfoError {
+            // Bytes, not `str::contains`: its two-way searcher and the
+            // panic formatting behind it were ~4 KB of the wasm.
             let reason = self.reason.to_ascii_lowercase();
-            if reason.contains("connection") {
+            let has = |w: &str| {
+                reason
+                    .as_bytes()
+                    .windows(w.len())
+                    .any(|b| b == w.as_bytes())
+            };
+            if has("connection") {
                 return Classification::new(Category::Session, true, Remedy::RetryLater);
             }
-            if reason.contains("expired") {
+            if has("expired") {
                 return Classification::new(Category::Session, true, Remedy::RefreshToken);
             }
         }
@@ -230,7 +252,7 @@ impl fmt::Display for ZoomError {
 impl std::error::Error for ZoomError {}
 
 /// What a [`ZoomError`] means for the app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 pub struct Classification {
     /// Which part of the SDK the error comes from.
@@ -252,7 +274,7 @@ impl Classification {
 }
 
 /// The part of the SDK an error comes from (by Zoom's code ranges).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[allow(missing_docs)] // each variant is the Zoom section of the same name
@@ -286,7 +308,7 @@ pub enum Category {
 }
 
 /// Who has to act on an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum Actor {
@@ -303,7 +325,7 @@ pub enum Actor {
 }
 
 /// What to do about an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum Remedy {
@@ -456,28 +478,22 @@ impl ErrorCode {
     /// The typed code for a number.
     #[must_use]
     pub fn from_code(code: i64) -> Self {
-        codes::TABLE
+        codes::CODES
             .iter()
-            .find(|row| row.0 == code)
-            .map(|row| row.2)
+            .position(|&c| i64::from(c) == code)
+            .and_then(ErrorCode::variant)
             .unwrap_or(ErrorCode::Unknown(code))
     }
 
     /// Every known code with its facts, in numeric order.
     pub fn all() -> impl Iterator<Item = CodeInfo> {
-        codes::TABLE.iter().map(|row| CodeInfo {
-            code: row.0,
-            name: row.1,
-            category: row.3,
-            retryable: row.4,
-            remedy: row.5,
-        })
+        (0..codes::COUNT).map(row)
     }
 
     /// The facts about this code, if it is known.
     #[must_use]
     pub fn info(self) -> Option<CodeInfo> {
-        Self::all().find(|i| ErrorCode::from_code(i.code) == self)
+        self.index().map(row)
     }
 
     /// Zoom's number.
@@ -485,11 +501,7 @@ impl ErrorCode {
     pub fn code(self) -> i64 {
         match self {
             ErrorCode::Unknown(n) => n,
-            known => codes::TABLE
-                .iter()
-                .find(|row| row.2 == known)
-                .map(|row| row.0)
-                .unwrap_or(0),
+            known => known.index().map_or(0, |i| i64::from(codes::CODES[i])),
         }
     }
 
@@ -497,6 +509,25 @@ impl ErrorCode {
     #[must_use]
     pub fn name(self) -> Option<&'static str> {
         self.info().map(|i| i.name)
+    }
+}
+
+/// Row `i` of the generated table.
+fn row(i: usize) -> CodeInfo {
+    let start = if i == 0 {
+        0
+    } else {
+        usize::from(codes::NAME_ENDS[i - 1])
+    };
+    let (category, retryable, remedy) = codes::FACTS[i];
+    CodeInfo {
+        code: i64::from(codes::CODES[i]),
+        name: codes::NAMES
+            .get(start..usize::from(codes::NAME_ENDS[i]))
+            .unwrap_or_default(),
+        category,
+        retryable,
+        remedy,
     }
 }
 
@@ -698,6 +729,18 @@ impl Serialize for ActiveMediaFailedCode {
     }
 }
 
+impl crate::wire::Encode for ActiveMediaFailedCode {
+    fn encode(&self) -> crate::wire::Value {
+        crate::wire::Encode::encode(&self.code())
+    }
+}
+
+impl crate::wire::Decode for ActiveMediaFailedCode {
+    fn decode(v: &crate::wire::Value) -> Result<Self, crate::wire::Error> {
+        i64::decode(v).map(ActiveMediaFailedCode::from_code)
+    }
+}
+
 impl<'de> Deserialize<'de> for ActiveMediaFailedCode {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Ok(ActiveMediaFailedCode::from_code(crate::sdk::de_number(d)?))
@@ -742,7 +785,7 @@ pub enum CoreError {
         expected: &'static str,
     },
     /// A device id that is not in the current list.
-    #[error("no {kind} with id {device_id:?}: refresh the device list")]
+    #[error("no {kind} with id `{device_id}`: refresh the device list")]
     UnknownDevice {
         /// The kind of device.
         kind: DeviceKind,

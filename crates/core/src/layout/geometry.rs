@@ -7,7 +7,17 @@ use serde::{Deserialize, Serialize};
 pub const TILE_ASPECT: f64 = 16.0 / 9.0;
 
 /// A rectangle in CSS pixels, origin at the viewport's top-left corner.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Default,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 pub struct Rect {
     /// Left edge.
     pub x: f64,

@@ -103,7 +103,18 @@ pub const PIP_SELF_FRACTION: f64 = 0.25;
 pub const MAX_PAGE_SIZE: u32 = 49;
 
 /// One participant, as the layout needs them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct LayoutParticipant {
     /// `userId`.
@@ -129,7 +140,19 @@ impl LayoutParticipant {
 }
 
 /// The layout mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
@@ -153,7 +176,9 @@ pub enum LayoutMode {
 }
 
 /// The area to lay out, in CSS pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Viewport {
     /// Width, above 0.
@@ -182,7 +207,9 @@ impl Viewport {
 }
 
 /// Size of shared content (`share-content-dimension-change`'s `width`/`height`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 pub struct Size {
     /// Width.
     pub width: f64,
@@ -191,7 +218,9 @@ pub struct Size {
 }
 
 /// Someone is sharing their screen (`active-share-change` `Active`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ShareState {
     /// The sharer's `userId`.
@@ -202,7 +231,9 @@ pub struct ShareState {
 }
 
 /// Everything a layout depends on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct LayoutInput {
     /// Everyone in the session, yourself included, in any order.
@@ -276,7 +307,18 @@ impl LayoutInput {
 }
 
 /// What a tile shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum TileKind {
     /// A participant's video (or avatar): `attachVideo(userId, quality)`.
@@ -286,7 +328,18 @@ pub enum TileKind {
 }
 
 /// Where a tile sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum TileRole {
     /// The stage: the speaker, the share, the full-screen participant.
@@ -300,7 +353,9 @@ pub enum TileRole {
 }
 
 /// One tile.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Tile {
     /// Whose.
@@ -325,7 +380,7 @@ pub struct Tile {
 }
 
 /// A layout: tiles (stage first, overlays last) and the pagination.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, crate::wire::Encode)]
 #[serde(rename_all = "camelCase")]
 pub struct Layout {
     /// The mode laid out (after fallbacks).
@@ -345,7 +400,7 @@ pub struct Layout {
 #[non_exhaustive]
 pub enum LayoutError {
     /// The viewport's size or pixel ratio is not a finite number above 0.
-    #[error("viewport.{field} must be a finite number above 0, got {value}")]
+    #[error("viewport.{field} must be a finite number above 0, got {}", crate::wire::Num::of(.value))]
     Viewport {
         /// `width`, `height` or `devicePixelRatio`.
         field: &'static str,
@@ -353,10 +408,14 @@ pub enum LayoutError {
         value: f64,
     },
     /// `gap` is negative or not finite.
-    #[error("gap must be a finite number of at least 0, got {0}")]
+    #[error("gap must be a finite number of at least 0, got {}", crate::wire::Num::of(.0))]
     Gap(f64),
     /// `share.size` is not finite and above 0.
-    #[error("share.size must have finite width and height above 0, got {width}x{height}")]
+    #[error(
+        "share.size must have finite width and height above 0, got {}x{}",
+        crate::wire::Num::of(.width),
+        crate::wire::Num::of(.height)
+    )]
     ShareSize {
         /// Given width.
         width: f64,
@@ -617,6 +676,37 @@ impl Layouter {
     }
 }
 
+/// Sorts `v` by `less`. The layout's keys are unique (duplicates are refused),
+/// so an unstable sort gives the one order; this one is a few hundred bytes
+/// of wasm where `sort_unstable`'s ipnsort was over ten thousand.
+fn heapsort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    // Ids usually arrive in order: then there is nothing to do.
+    if v.windows(2).all(|w| !less(&w[1], &w[0])) {
+        return;
+    }
+    let sift = |v: &mut [T], mut root: usize, end: usize| loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            break;
+        }
+        if child + 1 < end && less(&v[child], &v[child + 1]) {
+            child += 1;
+        }
+        if !less(&v[root], &v[child]) {
+            break;
+        }
+        v.swap(root, child);
+        root = child;
+    };
+    for i in (0..v.len() / 2).rev() {
+        sift(v, i, v.len());
+    }
+    for end in (1..v.len()).rev() {
+        v.swap(0, end);
+        sift(v, 0, end);
+    }
+}
+
 /// Fills `by_id` (refusing duplicates) and `order` (join order).
 fn index(
     input: &LayoutInput,
@@ -630,7 +720,7 @@ fn index(
             .enumerate()
             .map(|(i, p)| (p.user_id, u32::try_from(i).unwrap_or(u32::MAX))),
     );
-    by_id.sort_unstable_by_key(|e| e.0);
+    heapsort(by_id, |a, b| a.0 < b.0);
     if let Some(w) = by_id.windows(2).find(|w| w[0].0 == w[1].0) {
         return Err(LayoutError::DuplicateParticipant(w[0].0));
     }
@@ -642,7 +732,7 @@ fn index(
     order.extend(0..u32::try_from(ps.len()).unwrap_or(u32::MAX));
     // Usually already in join order: skip the sort then.
     if !order.is_sorted_by_key(|&i| key(i)) {
-        order.sort_unstable_by_key(|&i| key(i));
+        heapsort(order, |&a, &b| key(a) < key(b));
     }
     Ok(())
 }
@@ -670,7 +760,7 @@ impl Lists {
         }
         self.sticky_sorted.clear();
         self.sticky_sorted.extend_from_slice(&self.sticky);
-        self.sticky_sorted.sort_unstable();
+        heapsort(&mut self.sticky_sorted, |a, b| a < b);
         let sticky = &self.sticky_sorted;
         let skip = |id: UserId| Some(id) == main || sticky.binary_search(&id).is_ok();
         self.rest.clear();
@@ -820,6 +910,26 @@ fn assign_quality(input: &LayoutInput, tiles: &mut [Tile]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heapsort_sorts_like_std() {
+        // Lengths 0 to 39, random values with many duplicates.
+        let mut seed = 7u64;
+        for len in 0..40 {
+            for _ in 0..20 {
+                let mut v: Vec<u32> = (0..len)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                        (seed >> 33) as u32 % 16
+                    })
+                    .collect();
+                let mut expect = v.clone();
+                expect.sort_unstable();
+                heapsort(&mut v, |a, b| a < b);
+                assert_eq!(v, expect);
+            }
+        }
+    }
 
     #[test]
     fn paginate_keeps_sticky_on_every_page() {

@@ -9,7 +9,18 @@ use crate::time::Instant;
 
 /// One entry of the SDK's `active-speaker` payload (`ActiveSpeaker` in
 /// `event-callback.d.ts`; the array is loudest first).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(rename = "ActiveSpeaker", rename_all = "camelCase")]
 pub struct ActiveSpeaker {
     /// `userId`.

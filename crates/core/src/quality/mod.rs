@@ -88,7 +88,9 @@ use track::{Holds, Rung, Track};
 
 /// How [`QualityController`] reacts. Durations are milliseconds in JSON;
 /// unknown keys are errors (a typo would otherwise be silently ignored).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct QualityConfig {
     /// How long a lower target must last before going down.
@@ -168,11 +170,30 @@ mod millis {
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         Ok(Duration::from_millis(u64::deserialize(d)?))
     }
+
+    pub(super) fn wire_encode(d: &Duration) -> crate::wire::Value {
+        crate::wire::Encode::encode(&u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    }
+
+    pub(super) fn wire_decode(v: &crate::wire::Value) -> Result<Duration, crate::wire::Error> {
+        crate::wire::decode::<u64>(v).map(Duration::from_millis)
+    }
 }
 
 /// What the browser and the SDK can do, read once after `client.init` and
 /// the join.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Capabilities {
     /// `window.crossOriginIsolated`: `SharedArrayBuffer` is available.
@@ -244,7 +265,7 @@ impl Capabilities {
 }
 
 /// An HTTP response header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
 pub struct Header {
     /// Its name.
     pub name: &'static str,
@@ -253,7 +274,7 @@ pub struct Header {
 }
 
 /// A claim of the Video SDK token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
 pub struct TokenClaim {
     /// Its name.
     pub name: &'static str,
@@ -280,7 +301,7 @@ pub const WEBRTC_CLAIM: TokenClaim = TokenClaim {
 };
 
 /// Something the developer can fix to get better quality.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
 #[serde(
     tag = "code",
     rename_all = "camelCase",
@@ -323,7 +344,18 @@ impl Diagnostic {
 }
 
 /// A tile the layout wants video for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    crate::wire::Encode,
+    crate::wire::Decode,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct TileDemand {
     /// Whose video.
@@ -347,7 +379,9 @@ impl TileDemand {
 
 /// What [`QualityController`] is told. In JSON, `{"kind": .., "payload": ..}`
 /// with the SDK's event name as `kind` and its payload verbatim.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
+)]
 #[serde(tag = "kind", content = "payload")]
 #[non_exhaustive]
 pub enum QualityInput {
@@ -394,7 +428,7 @@ impl QualityInput {
 /// Each decision is said when its value changes, and only then: capture
 /// quality follows the uplink, each tile's receive quality the downlink,
 /// the video count and audio-only both.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::Encode)]
 #[serde(
     tag = "type",
     rename_all = "camelCase",
@@ -447,7 +481,10 @@ pub enum QualityError {
     #[error("network-quality-change level must be 0-5, got {0}")]
     Level(u8),
     /// A statistics report whose `avg_loss` is negative or not a number.
-    #[error("{event} data.avg_loss must be a finite number of at least 0, got {value}")]
+    #[error(
+        "{event} data.avg_loss must be a finite number of at least 0, got {}",
+        crate::wire::Num::of(.value)
+    )]
     Loss {
         /// Which event.
         event: &'static str,

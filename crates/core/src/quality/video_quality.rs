@@ -86,6 +86,22 @@ impl Serialize for VideoQuality {
     }
 }
 
+impl crate::wire::Encode for VideoQuality {
+    fn encode(&self) -> crate::wire::Value {
+        crate::wire::Encode::encode(&self.as_number())
+    }
+}
+
+impl crate::wire::Decode for VideoQuality {
+    fn decode(v: &crate::wire::Value) -> Result<Self, crate::wire::Error> {
+        u8::decode(v).ok().and_then(VideoQuality::from_number).ok_or_else(|| {
+            crate::wire::Error::new(
+                "expected a VideoQuality number: 0 (90P), 1 (180P), 2 (360P), 3 (720P) or 4 (1080P)",
+            )
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for VideoQuality {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         // JS numbers may arrive as floats (serde-wasm-bindgen): accept 3.0.

@@ -2,6 +2,9 @@
 //! machine asks for, and helpers to answer it.
 #![allow(dead_code)]
 
+#[path = "../wire_check/mod.rs"]
+pub mod wire_check;
+
 use std::collections::VecDeque;
 use std::time::Duration;
 
@@ -119,6 +122,24 @@ impl Harness {
 
     /// Feeds one input now and drains the outputs.
     pub fn input(&mut self, input: Input) -> Result<(), CoreError> {
+        match &input {
+            Input::Sdk(ev) => wire_check::sdk_event(ev),
+            Input::Done { result: Err(e), .. } => wire_check::round_trips(e),
+            Input::Done {
+                result: Ok(CommandOutput::Devices(list)),
+                ..
+            } => {
+                for d in list
+                    .cameras
+                    .iter()
+                    .chain(&list.microphones)
+                    .chain(&list.speakers)
+                {
+                    wire_check::round_trips(d);
+                }
+            }
+            _ => {}
+        }
         let r = self.s.handle(self.now, input);
         self.drain();
         r
@@ -151,19 +172,25 @@ impl Harness {
                             "{from} -> {to} ({cause:?}) not in table"
                         );
                     }
+                    wire_check::encodes_like_serde(&e);
                     self.events.push(e);
                 }
                 Some(Output::Storage(w)) => {
                     assert!(w.key.as_str().starts_with("zoomkit:"));
+                    if let Some(text) = &w.value {
+                        wire_check::stored_text(text);
+                    }
                     self.storage.push(w);
                 }
                 Some(Output::Timeout(at)) => {
                     self.timeout = Some(at);
+                    wire_check::encodes_like_serde(self.s.state());
                     break;
                 }
                 Some(other) => panic!("unexpected output {other:?}"),
                 None => {
                     self.timeout = None;
+                    wire_check::encodes_like_serde(self.s.state());
                     break;
                 }
             }

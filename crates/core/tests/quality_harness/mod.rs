@@ -2,6 +2,9 @@
 //! timer on time, and records every decision with the time it was made.
 #![allow(dead_code)]
 
+#[path = "../wire_check/mod.rs"]
+mod wire_check;
+
 use serde_json::json;
 use zoomkit_core::quality::{
     Capabilities, NetworkDirection, NetworkQualityChange, QualityController, QualityInput,
@@ -65,6 +68,7 @@ impl Q {
     }
 
     pub fn feed(&mut self, input: QualityInput) {
+        wire_check::round_trips(&input);
         self.q.handle(at(self.now), input).unwrap();
         self.drain();
     }
@@ -81,7 +85,10 @@ impl Q {
                     self.timer = Some(at);
                     break;
                 }
-                o => self.log.push((self.now, o)),
+                o => {
+                    wire_check::encodes_like_serde(&o);
+                    self.log.push((self.now, o));
+                }
             }
         }
     }
