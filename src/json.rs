@@ -7,8 +7,25 @@
 //! members that are `undefined` or functions skipped, non-finite numbers as
 //! `null`.
 
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use zoomkit_core::wire::{self, Decode, Encode, Value};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Object.keys`, caught: a Proxy's `ownKeys` trap may throw, and a JS
+    /// exception must not unwind through Rust frames that hold borrows.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn object_keys(object: &JsValue) -> Result<js_sys::Array, JsValue>;
+}
+
+/// A member or element that threw when read (a getter, a Proxy trap).
+fn unreadable(e: &JsValue) -> wire::Error {
+    wire::Error::new(format!(
+        "the value threw when read: {}",
+        crate::error::js_message(e)
+    ))
+}
 
 /// Deeper than this is refused: a cyclic object must be an error, not a
 /// stack overflow.
@@ -80,10 +97,16 @@ fn read(js: &JsValue, depth: usize) -> Result<Value, wire::Error> {
     if js.is_bigint() {
         return Err(wire::Error::new("a bigint cannot be read; pass a number"));
     }
-    if let Some(array) = js.dyn_ref::<js_sys::Array>() {
-        let mut items = Vec::with_capacity(array.length() as usize);
-        for (i, v) in array.iter().enumerate() {
-            items.push(read(&v, depth + 1).map_err(|e| e.in_index(i))?);
+    if js_sys::Array::is_array(js) {
+        let length = js_sys::Reflect::get(js, &JsValue::from_str("length"))
+            .map_err(|e| unreadable(&e))?
+            .as_f64()
+            .unwrap_or(0.0) as u32;
+        let mut items = Vec::with_capacity(length.min(4096) as usize);
+        for i in 0..length {
+            let v =
+                js_sys::Reflect::get_u32(js, i).map_err(|e| unreadable(&e).in_index(i as usize))?;
+            items.push(read(&v, depth + 1).map_err(|e| e.in_index(i as usize))?);
         }
         return Ok(Value::Array(items));
     }
@@ -91,11 +114,11 @@ fn read(js: &JsValue, depth: usize) -> Result<Value, wire::Error> {
         return Err(wire::Error::new("the value cannot be read"));
     };
     let mut members = Vec::new();
-    for key in js_sys::Object::keys(object).iter() {
+    for key in object_keys(object).map_err(|e| unreadable(&e))?.iter() {
         let Some(name) = key.as_string() else {
             continue;
         };
-        let v = js_sys::Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
+        let v = js_sys::Reflect::get(object, &key).map_err(|e| unreadable(&e).in_key(&name))?;
         if skipped(&v) {
             continue;
         }

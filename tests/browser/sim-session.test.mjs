@@ -201,9 +201,20 @@ test("bad options are typed errors naming the field", async () => {
     }
     const s = new Session({ zoomVideo: {}, tokenProvider: () => "" });
     try { await s.join({ topic: "", userName: "Ada" }); errors.push(null); } catch (e) { errors.push({ name: e.name, kind: e.kind, message: e.message }); }
+    // Values that throw when read (a getter, a Proxy) are typed errors too,
+    // and the session stays usable afterwards.
+    const throwing = { topic: "standup", get userName() { throw new Error("boom"); } };
+    const proxy = new Proxy({}, { ownKeys() { throw new Error("trap"); } });
+    for (const opts of [throwing, proxy]) {
+      try { await s.join(opts); errors.push(null); } catch (e) { errors.push({ name: e.name, kind: e.kind, message: e.message }); }
+    }
+    errors.push({ kind: "usage", state: s.state, message: "after" });
     s.free();
     return errors;
   });
+  assert.match(r[4].message, /userName.*boom|boom.*userName/);
+  assert.match(r[5].message, /trap/);
+  assert.equal(r[6].state, "idle");
   assert.match(r[0].message, /zoomVideo/);
   assert.match(r[1].message, /tokenProvider/);
   assert.match(r[2].message, /joinTimeoutMs|invalid type/);
