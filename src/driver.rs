@@ -803,6 +803,10 @@ fn describe(state: &zoomkit_core::State) -> (Option<ZoomError>, String) {
                 SessionError::TokenExpired { .. } => {
                     "the token provider returned an expired token".to_owned()
                 }
+                SessionError::TokenTopicMismatch { token_topic, topic } => format!(
+                    "the token provider returned a token for session `{token_topic}` \
+                     (its `tpc`), not `{topic}`"
+                ),
                 SessionError::Init { .. } => "the SDK's init failed".to_owned(),
                 SessionError::Join { .. } => "Zoom refused the join".to_owned(),
                 SessionError::JoinTimedOut { .. } => "the join did not settle in time".to_owned(),

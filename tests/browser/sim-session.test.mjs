@@ -191,6 +191,28 @@ test("an expired token is refused up front, as a typed error with what to do", a
   assert.equal(r.listeners, 0);
 });
 
+test("a token for another session is refused up front, naming both sessions", async () => {
+  const token = validToken("another-session");
+  const r = await run(async ({ token, TOPIC }) => {
+    const { sim, session } = zk.start({}, {}, token);
+    let err = null;
+    try {
+      await session.join({ topic: TOPIC, userName: "Ada" });
+    } catch (e) {
+      err = { kind: e.kind, state: e.state, message: e.message };
+    }
+    const out = { err, calls: sim.events().map((e) => e.name), resources: session.resources() };
+    session.free();
+    sim.destroy();
+    return out;
+  }, { token, TOPIC });
+  assert.equal(r.err?.kind, "session");
+  assert.equal(r.err.state, "failed");
+  assert.match(r.err.message, /another-session/);
+  assert.match(r.err.message, new RegExp(TOPIC));
+  assert.deepEqual(r.resources, { sdkListeners: 0, browserListeners: 0, timers: 0, pendingCommands: 0, waiters: 0 });
+});
+
 test("bad options are typed errors naming the field", async () => {
   const r = await run(async () => {
     const { init, Session } = await import("/pkg/index.js");

@@ -753,12 +753,22 @@ impl Session {
         self.arm(TimerKind::Join, self.config.join_timeout);
     }
 
-    /// Stores a fetched token; `Err` if it has already expired.
-    fn accept_token(&mut self, value: String) -> Result<(), Instant> {
+    /// Stores a fetched token; `Err` if it has already expired or is for
+    /// another session.
+    fn accept_token(&mut self, value: String) -> Result<(), SessionError> {
         let expires_at = token::expiry(&value);
         if let Some(exp) = expires_at {
             if exp <= self.now {
-                return Err(exp);
+                return Err(SessionError::TokenExpired { expired_at: exp });
+            }
+        }
+        let topic = self.join.as_ref().map(|j| j.topic.as_str()).unwrap_or("");
+        if let Some(tpc) = token::topic(&value) {
+            if !token::topic_matches(&tpc, topic) {
+                return Err(SessionError::TokenTopicMismatch {
+                    token_topic: tpc,
+                    topic: topic.to_owned(),
+                });
             }
         }
         self.token = Some(Token { value, expires_at });
@@ -782,13 +792,9 @@ impl Session {
         match (self.name(), result) {
             (StateName::FetchingToken, Ok(CommandOutput::Token(value))) => {
                 match self.accept_token(value) {
-                    Err(expired_at) => self.transition(
-                        State::Failed {
-                            error: SessionError::TokenExpired { expired_at },
-                        },
-                        Cause::TokenFailed,
-                        None,
-                    ),
+                    Err(error) => {
+                        self.transition(State::Failed { error }, Cause::TokenFailed, None)
+                    }
                     Ok(()) if self.initialised => {
                         self.transition(
                             State::Joining { since: self.now },
@@ -818,13 +824,9 @@ impl Session {
             ),
             (StateName::Rejoining, Ok(CommandOutput::Token(value))) => {
                 match self.accept_token(value) {
-                    Err(expired_at) => self.transition(
-                        State::Failed {
-                            error: SessionError::TokenExpired { expired_at },
-                        },
-                        Cause::TokenFailed,
-                        None,
-                    ),
+                    Err(error) => {
+                        self.transition(State::Failed { error }, Cause::TokenFailed, None)
+                    }
                     Ok(()) => {
                         self.set_rejoin_phase(RejoinPhase::Joining, Cause::TokenFetched);
                         self.issue_join();

@@ -376,6 +376,16 @@ pub enum SessionError {
         /// The token's `exp`.
         expired_at: Instant,
     },
+    /// The token provider returned a token for another session: its `tpc`
+    /// is not the topic being joined (Zoom would refuse the join with a
+    /// less helpful error).
+    #[serde(rename_all = "camelCase")]
+    TokenTopicMismatch {
+        /// The token's `tpc`.
+        token_topic: String,
+        /// The topic being joined.
+        topic: String,
+    },
     /// `init` rejected.
     Init {
         /// Zoom's error.
@@ -415,7 +425,9 @@ impl SessionError {
             | SessionError::Join { error }
             | SessionError::Connection { error } => Some(error),
             SessionError::GaveUp { last_error, .. } => last_error.as_ref(),
-            SessionError::TokenExpired { .. } | SessionError::JoinTimedOut { .. } => None,
+            SessionError::TokenExpired { .. }
+            | SessionError::TokenTopicMismatch { .. }
+            | SessionError::JoinTimedOut { .. } => None,
         }
     }
 
@@ -424,11 +436,13 @@ impl SessionError {
     pub fn classify(&self) -> Classification {
         use crate::error::{Category, Remedy};
         match self {
-            SessionError::TokenExpired { .. } => Classification {
-                category: Category::Driver,
-                retryable: false,
-                remedy: Remedy::CheckToken,
-            },
+            SessionError::TokenExpired { .. } | SessionError::TokenTopicMismatch { .. } => {
+                Classification {
+                    category: Category::Driver,
+                    retryable: false,
+                    remedy: Remedy::CheckToken,
+                }
+            }
             SessionError::JoinTimedOut { .. }
             | SessionError::GaveUp {
                 last_error: None, ..

@@ -2,12 +2,33 @@
 
 use crate::time::Instant;
 
+/// The claims of a readable JWT.
+fn claims(token: &str) -> Option<crate::wire::Value> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64url_decode(payload)?;
+    crate::wire::json::parse_bytes(&bytes).ok()
+}
+
+/// The token's `tpc` claim (the session name it is for), if it is a
+/// readable JWT that has one.
+#[must_use]
+pub fn topic(token: &str) -> Option<String> {
+    match claims(token)?.get("tpc")? {
+        crate::wire::Value::String(tpc) => Some(tpc.clone()),
+        _ => None,
+    }
+}
+
+/// Whether `tpc` names `topic`: Zoom matches them case-insensitively.
+#[must_use]
+pub fn topic_matches(tpc: &str, topic: &str) -> bool {
+    tpc.eq_ignore_ascii_case(topic)
+}
+
 /// The token's `exp` claim, if it is a readable JWT.
 #[must_use]
 pub fn expiry(token: &str) -> Option<Instant> {
-    let payload = token.split('.').nth(1)?;
-    let bytes = base64url_decode(payload)?;
-    let claims = crate::wire::json::parse_bytes(&bytes).ok()?;
+    let claims = claims(token)?;
     let crate::wire::Value::Number(exp) = claims.get("exp")? else {
         return None;
     };
@@ -50,6 +71,10 @@ mod tests {
         // From REFERENCE.md (auth.md's sample token): exp 1646255996.
         let t = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhcHBfa2V5IjoiVklERU9fU0RLX0tFWSIsImlhdCI6MTY0NjI0ODc5NiwiZXhwIjoxNjQ2MjU1OTk2LCJ0cGMiOiJDb29sIENhcnMiLCJ1c2VyX2lkZW50aXR5IjoidXNlcjEyMyIsInNlc3Npb25fa2V5Ijoic2Vzc2lvbjEyMyIsInJvbGVfdHlwZSI6MH0.Y6C65mZUxTZFeGiOI6oW5q2UkIXe3nLTK0MVNkfiJ9c";
         assert_eq!(expiry(t), Some(Instant::from_unix_secs(1_646_255_996)));
+        assert_eq!(topic(t).as_deref(), Some("Cool Cars"));
+        assert!(topic_matches("Cool Cars", "cool cars"));
+        assert!(!topic_matches("Cool Cars", "Cool Cars 2"));
+        assert_eq!(topic("not a jwt"), None);
         assert_eq!(expiry("not a jwt"), None);
         assert_eq!(expiry("a.!!!.c"), None);
     }

@@ -3,7 +3,8 @@
 mod common;
 use common::*;
 use zoomkit_core::{
-    Actor, CommandOutput, ErrorCode, Input, Remedy, SessionError, State, StateName, ZoomError,
+    Actor, CommandOutput, ErrorCode, Event, Input, JoinOptions, Remedy, SessionError, State,
+    StateName, ZoomError,
 };
 
 fn fail_join_with(e: ZoomError) -> Harness {
@@ -148,4 +149,39 @@ fn join_that_never_settles_times_out_and_leaves() {
     })
     .unwrap();
     assert_eq!(h.state(), StateName::Failed);
+}
+
+#[test]
+fn a_token_for_another_session_fails_before_calling_zoom() {
+    let mut h = Harness::new();
+    h.input(Input::Join(JoinOptions::new("Standup", "Ada")))
+        .unwrap();
+    // `tpc` is matched case-insensitively, as Zoom does.
+    h.ok("fetchToken");
+    h.expect("init");
+
+    let mut h = Harness::new();
+    h.input(Input::Join(JoinOptions::new("retro", "Ada")))
+        .unwrap();
+    h.ok("fetchToken"); // a token whose tpc is "standup"
+    match h.s.state() {
+        State::Failed {
+            error: SessionError::TokenTopicMismatch { token_topic, topic },
+        } => {
+            assert_eq!((token_topic.as_str(), topic.as_str()), ("standup", "retro"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(h.count_issued("init") + h.count_issued("join"), 0);
+    let Event::StateChanged { .. } = h.events.last().unwrap() else {
+        panic!("the failure is a state change");
+    };
+    assert_eq!(
+        match h.s.state() {
+            State::Failed { error } => error.classify().remedy,
+            _ => unreachable!(),
+        },
+        Remedy::CheckToken
+    );
+    h.assert_quiet();
 }
