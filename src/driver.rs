@@ -45,6 +45,9 @@ pub struct Options {
     pub share_element: Option<JsValue>,
     /// Whether to write and read zoomkit's own storage keys.
     pub storage: bool,
+    /// Keys become `zoomkit:<namespace>:resume` and so on, so two sessions
+    /// on one origin (two widgets, a QA page) keep their own.
+    pub storage_namespace: Option<String>,
 }
 
 /// One SDK subscription; `Drop` calls `client.off` with the same callback.
@@ -389,10 +392,21 @@ impl Driver {
         // Storage can be unavailable (private mode, quota): resume is then
         // simply not offered; the session itself is unaffected.
         if let Ok(Some(storage)) = storage {
+            let name = self.key_name(write.key);
             let _ = match &write.value {
-                Some(v) => storage.set_item(write.key.as_str(), v),
-                None => storage.remove_item(write.key.as_str()),
+                Some(v) => storage.set_item(&name, v),
+                None => storage.remove_item(&name),
             };
+        }
+    }
+
+    /// The storage key's name, in this session's namespace if it has one.
+    fn key_name(&self, key: zoomkit_core::StorageKey) -> String {
+        match &self.inner.borrow().opts.storage_namespace {
+            Some(ns) => key
+                .as_str()
+                .replacen("zoomkit:", &format!("zoomkit:{ns}:"), 1),
+            None => key.as_str().to_owned(),
         }
     }
 
@@ -406,7 +420,7 @@ impl Driver {
             StorageArea::Session => window.session_storage(),
             StorageArea::Local => window.local_storage(),
         };
-        storage.ok()??.get_item(key.as_str()).ok()?
+        storage.ok()??.get_item(&self.key_name(key)).ok()?
     }
 
     /// Subscribes to the SDK's events and the browser's signals (online,

@@ -28,6 +28,12 @@ export interface SessionOptions {
   shareElement?: HTMLVideoElement | HTMLCanvasElement;
   /** Write the resume snapshot and device preferences (zoomkit's own keys only). Default `true`. */
   storage?: boolean;
+  /**
+   * Keep this session's keys apart: `zoomkit:<storageNamespace>:resume` and
+   * `zoomkit:<storageNamespace>:devices` (letters, digits, `-` and `_`, at
+   * most 64). Default: none (`zoomkit:resume`, `zoomkit:devices`).
+   */
+  storageNamespace?: string;
   /** Seed for rejoin jitter. Default: random. */
   seed?: number;
   /** Give up on a join that has not settled after this long. Default 30000. */
@@ -197,6 +203,8 @@ struct ConfigJs {
     #[serde(default)]
     storage: Option<bool>,
     #[serde(default)]
+    storage_namespace: Option<String>,
+    #[serde(default)]
     seed: Option<f64>,
     #[serde(default)]
     join_timeout_ms: Option<u64>,
@@ -219,6 +227,7 @@ const CONFIG_KEYS: &[&str] = &[
     "language",
     "dependentAssets",
     "storage",
+    "storageNamespace",
     "seed",
     "joinTimeoutMs",
     "failoverTimeoutMs",
@@ -353,6 +362,20 @@ impl Session {
         if let Some(v) = cfg.switch_back_to_preferred {
             config.switch_back_to_preferred = v;
         }
+        let storage_namespace = cfg.storage_namespace.clone();
+        if let Some(ns) = &storage_namespace {
+            let valid = !ns.is_empty()
+                && ns.len() <= 64
+                && ns
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            if !valid {
+                return Err(usage(
+                    "new Session(options): `storageNamespace` must be 1 to 64 letters, \
+                     digits, `-` or `_`",
+                ));
+            }
+        }
         let driver = Driver::new(
             zoomkit_core::Session::new(config),
             Options {
@@ -362,6 +385,7 @@ impl Session {
                 dependent_assets: cfg.dependent_assets.unwrap_or_else(|| "Global".to_owned()),
                 share_element: (!share.is_undefined() && !share.is_null()).then_some(share),
                 storage: cfg.storage.unwrap_or(true),
+                storage_namespace,
             },
         );
         if let Some(stored) = driver.load(StorageKey::Devices) {

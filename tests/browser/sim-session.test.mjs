@@ -416,3 +416,29 @@ test("audio-only mode pauses the wanted camera and starts it again when the netw
   assert.equal(r.paused.wanted, true, "the camera stays wanted while paused");
   assert.deepEqual(r.resumed, [true, false]);
 });
+
+test("storageNamespace keeps two sessions' snapshots apart on one page", async () => {
+  const token = validToken(TOPIC);
+  const r = await run(async ({ token, TOPIC }) => {
+    sessionStorage.clear();
+    const a = zk.start({}, { storage: true, storageNamespace: "left-pane" }, token);
+    const b = zk.start({}, { storage: true, storageNamespace: "right_pane" }, token);
+    await a.session.join({ topic: TOPIC, userName: "Ada" });
+    await b.session.join({ topic: TOPIC, userName: "Bob" });
+    await zk.until(() => sessionStorage.getItem("zoomkit:left-pane:resume") && sessionStorage.getItem("zoomkit:right_pane:resume"), "both snapshots");
+    const names = { a: JSON.parse(sessionStorage.getItem("zoomkit:left-pane:resume")).userName,
+                    b: JSON.parse(sessionStorage.getItem("zoomkit:right_pane:resume")).userName,
+                    plain: sessionStorage.getItem("zoomkit:resume") };
+    await a.session.leave();
+    const afterA = { a: sessionStorage.getItem("zoomkit:left-pane:resume"), b: sessionStorage.getItem("zoomkit:right_pane:resume") !== null };
+    await b.session.leave();
+    for (const x of [a, b]) { x.session.free(); x.sim.destroy(); }
+    let bad = null;
+    try { zk.start({}, { storageNamespace: "a:b" }, token); } catch (e) { bad = { kind: e.kind, message: e.message }; }
+    return { names, afterA, bad };
+  }, { token, TOPIC });
+  assert.deepEqual(r.names, { a: "Ada", b: "Bob", plain: null });
+  assert.deepEqual(r.afterA, { a: null, b: true }, "leaving one clears only its own snapshot");
+  assert.equal(r.bad?.kind, "usage");
+  assert.match(r.bad.message, /storageNamespace/);
+});

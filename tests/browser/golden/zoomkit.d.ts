@@ -74,6 +74,12 @@ export interface SessionOptions {
     shareElement?: HTMLVideoElement | HTMLCanvasElement;
     /** Write the resume snapshot and device preferences (zoomkit's own keys only). Default `true`. */
     storage?: boolean;
+    /**
+     * Keep this session's keys apart: `zoomkit:<storageNamespace>:resume` and
+     * `zoomkit:<storageNamespace>:devices` (letters, digits, `-` and `_`, at
+     * most 64). Default: none (`zoomkit:resume`, `zoomkit:devices`).
+     */
+    storageNamespace?: string;
     /** Seed for rejoin jitter. Default: random. */
     seed?: number;
     /** Give up on a join that has not settled after this long. Default 30000. */
