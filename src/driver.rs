@@ -403,9 +403,15 @@ impl Driver {
     /// The storage key's name, in this session's namespace if it has one.
     fn key_name(&self, key: zoomkit_core::StorageKey) -> String {
         match &self.inner.borrow().opts.storage_namespace {
-            Some(ns) => key
-                .as_str()
-                .replacen("zoomkit:", &format!("zoomkit:{ns}:"), 1),
+            Some(ns) => {
+                let name = key.as_str();
+                let rest = name.strip_prefix("zoomkit:").unwrap_or(name);
+                let mut out = String::with_capacity(name.len() + ns.len() + 1);
+                for part in ["zoomkit:", ns, ":", rest] {
+                    out.push_str(part);
+                }
+                out
+            }
             None => key.as_str().to_owned(),
         }
     }

@@ -16,7 +16,7 @@ extern "C" {
     /// `Object.keys`, caught: a Proxy's `ownKeys` trap may throw, and a JS
     /// exception must not unwind through Rust frames that hold borrows.
     #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    fn object_keys(object: &JsValue) -> Result<js_sys::Array, JsValue>;
+    pub(crate) fn object_keys(object: &JsValue) -> Result<js_sys::Array, JsValue>;
 }
 
 /// A member or element that threw when read (a getter, a Proxy trap).

@@ -330,13 +330,24 @@ impl Session {
             ));
         };
         let share = get(&options, "shareElement");
-        for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
+        let keys = crate::json::object_keys(&options).map_err(|e| {
+            usage(format!(
+                "new Session(options): the options threw when read: {}",
+                crate::error::js_message(&e)
+            ))
+        })?;
+        for key in keys.iter() {
             let key = key.as_string().unwrap_or_default();
             if !OBJECT_KEYS.contains(&key.as_str()) && !CONFIG_KEYS.contains(&key.as_str()) {
+                let mut expected = String::new();
+                for k in OBJECT_KEYS.iter().chain(CONFIG_KEYS) {
+                    if !expected.is_empty() {
+                        expected.push_str(", ");
+                    }
+                    expected.push_str(k);
+                }
                 return Err(usage(format!(
-                    "new Session(options): unknown option `{key}`; expected one of {}, {}",
-                    OBJECT_KEYS.join(", "),
-                    CONFIG_KEYS.join(", ")
+                    "new Session(options): unknown option `{key}`; expected one of {expected}"
                 )));
             }
         }

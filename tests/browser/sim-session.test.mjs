@@ -218,7 +218,9 @@ test("bad options are typed errors naming the field", async () => {
     const { init, Session } = await import("/pkg/index.js");
     await init();
     const errors = [];
-    for (const opts of [{}, { zoomVideo: {} }, { zoomVideo: {}, tokenProvider: () => "", joinTimeoutMs: "soon" }]) {
+    for (const opts of [{}, { zoomVideo: {} }, { zoomVideo: {}, tokenProvider: () => "", joinTimeoutMs: "soon" },
+                        { zoomVideo: {}, tokenProvider: () => "", bogus: 1 },
+                        new Proxy({ zoomVideo: {}, tokenProvider: () => "" }, { ownKeys() { throw new Error("keys trap"); } })]) {
       try { new Session(opts); errors.push(null); } catch (e) { errors.push({ name: e.name, kind: e.kind, message: e.message }); }
     }
     const s = new Session({ zoomVideo: {}, tokenProvider: () => "" });
@@ -234,13 +236,15 @@ test("bad options are typed errors naming the field", async () => {
     s.free();
     return errors;
   });
-  assert.match(r[4].message, /userName.*boom|boom.*userName/);
-  assert.match(r[5].message, /trap/);
-  assert.equal(r[6].state, "idle");
+  assert.match(r[3].message, /unknown option `bogus`.*storageNamespace/);
+  assert.match(r[4].message, /keys trap/);
+  assert.match(r[6].message, /userName.*boom|boom.*userName/);
+  assert.match(r[7].message, /trap/);
+  assert.equal(r[8].state, "idle");
   assert.match(r[0].message, /zoomVideo/);
   assert.match(r[1].message, /tokenProvider/);
   assert.match(r[2].message, /joinTimeoutMs|invalid type/);
-  assert.match(r[3].message, /topic/);
+  assert.match(r[5].message, /topic/);
   for (const e of r) assert.equal(e.kind, "usage");
 });
 

@@ -1,6 +1,8 @@
 //! `cargo xtask bench`: speed, as ratios against a baseline measured in the
 //! same run, never as a timed test.
 
+use std::path::Path;
+
 use crate::util::{self, step};
 
 const ALL: &[&str] = &["tokens", "size", "events", "layout", "quality"];
@@ -64,9 +66,22 @@ fn size() -> Result<(), String> {
     crate::pkg::ensure_npm_deps()?;
     let pkg = crate::pkg::run_pkg(false)?;
     let mut ours = 0;
-    for file in ["zoomkit_bg.wasm", "zoomkit.js", "index.js"] {
-        let n = gzip9(&read(&pkg.join(file))?)?;
-        eprintln!("  {file}: {n} B gzip -9");
+    // Everything a production bundle loads from the package: the wasm, the
+    // JS glue, the entry, and wasm-bindgen's inline JS snippets (not the
+    // `sim/` entry, nor types and docs).
+    let mut files: Vec<std::path::PathBuf> = ["zoomkit_bg.wasm", "zoomkit.js", "index.js"]
+        .iter()
+        .map(|f| pkg.join(f))
+        .collect();
+    files.extend(js_files(&pkg.join("snippets"))?);
+    for file in files {
+        let n = gzip9(&read(&file)?)?;
+        let shown = file
+            .strip_prefix(&pkg)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        eprintln!("  {shown}: {n} B gzip -9");
         ours += n;
     }
     let theirs = gzip9(&read(&util::videosdk_dir().join("dist/index.esm.js"))?)?;
@@ -87,6 +102,24 @@ fn size() -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// The `.js` files under `dir` (none if it does not exist), sorted.
+fn js_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(out);
+    };
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            out.extend(js_files(&path)?);
+        } else if path.extension().is_some_and(|e| e == "js") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// A bench that runs in Chromium: `tests/browser/bench/<name>.mjs`.
