@@ -30,6 +30,25 @@ export type QualityOutput =
   | { type: "audioOnly"; on: boolean }
   | { type: "diagnostic"; diagnostic: { kind: string; message: string } & Record<string, unknown> }
   | { type: "timeout"; at: number };
+/** The controller's settings; every field is optional (the core's `QualityConfig` defaults). */
+export interface QualityConfig {
+  /** How long a lower target must last before going down, in ms. Default 2000. */
+  downHold?: number;
+  /** How long a higher target must last before going up, in ms. Default 10000. */
+  upHold?: number;
+  /** The least time between two switches of one direction, in ms. Default 4000. */
+  minInterval?: number;
+  /** How long a statistics report counts, in ms. Default 10000. */
+  statsTtl?: number;
+  /** Capture 1080p (`fullHd`) when everything allows it. Default `false`. */
+  allowFullHd?: boolean;
+  /** Video `avg_loss` from which a direction is capped at 360p. Default 4. */
+  videoLoss360p?: number;
+  /** Video `avg_loss` from which a direction is capped at 180p. Default 10. */
+  videoLoss180p?: number;
+  /** Audio `avg_loss` from which video is dropped to save the audio. Default 20. */
+  audioLossAudioOnly?: number;
+}
 "#;
 
 /// Picks capture quality, receive quality per tile, how many videos to
@@ -45,7 +64,9 @@ impl QualityController {
     /// A controller; `config` is the core's `QualityConfig` in JSON
     /// (durations in ms), or `undefined` for the defaults.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue) -> Result<QualityController, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "QualityConfig | undefined")] config: JsValue,
+    ) -> Result<QualityController, JsValue> {
         let config: QualityConfig = if config.is_undefined() || config.is_null() {
             QualityConfig::default()
         } else {

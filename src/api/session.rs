@@ -163,6 +163,41 @@ export interface Session {
   on<K extends SessionEventName>(name: K, callback: (event: Extract<SessionEvent, { event: K }>) => void): () => void;
   on(name: "*", callback: (event: SessionEvent) => void): () => void;
 }
+/** Why zoomkit is rejoining (or why its last attempt failed). */
+export type RejoinReason =
+  | { kind: "sdkFailed"; errorCode: number | null }
+  | { kind: "connectionLost" }
+  | { kind: "failoverTimedOut" }
+  | { kind: "attemptFailed"; error: ZoomErrorInfo }
+  | { kind: "attemptTimedOut" };
+/** Why a session failed. */
+export type SessionFailure =
+  | { kind: "token" | "init" | "join" | "connection"; error: ZoomErrorInfo }
+  | { kind: "tokenExpired"; /** The token's `exp`, in ms. */ expiredAt: number }
+  | { kind: "tokenTopicMismatch"; /** The token's `tpc`. */ tokenTopic: string; topic: string }
+  | { kind: "joinTimedOut"; /** ms */ after: number }
+  | { kind: "gaveUp"; attempts: number; lastError: ZoomErrorInfo | null };
+/** `Session.stateDetail()`: the state with the data it carries. Times are `Date.now()` ms. */
+export type SessionStateDetail =
+  | { state: "idle" }
+  | { state: "fetching_token" | "initialising" | "joining" | "connected" | "leaving"; since: number }
+  | { state: "reconnecting"; since: number; /** Zoom's `reason`, e.g. `"failover"`. */ reason: string | null }
+  | {
+      state: "rejoining";
+      since: number;
+      attempt: number;
+      reason: RejoinReason;
+      phase:
+        | { kind: "resetting" | "offline" | "fetchingToken" | "joining" }
+        | { kind: "waiting"; until: number };
+    }
+  | {
+      state: "left";
+      outcome: { kind: "notConnected" | "clean" | "timedOut" } | { kind: "rejected"; error: ZoomErrorInfo };
+      endSession: boolean;
+    }
+  | { state: "ended"; reason: "endedByHost" | "removed" | "maxDuration" | "idle" }
+  | { state: "failed"; error: SessionFailure };
 /** What the driver holds, for tests that prove cleanup. */
 export interface Resources {
   sdkListeners: number;
@@ -499,7 +534,7 @@ impl Session {
     }
 
     /// The full state, with the data it carries (attempt numbers, errors).
-    #[wasm_bindgen(js_name = stateDetail)]
+    #[wasm_bindgen(js_name = stateDetail, unchecked_return_type = "SessionStateDetail")]
     pub fn state_detail(&self) -> Result<JsValue, JsValue> {
         let state = self.driver.with_core(|c| c.state().clone());
         to_js(&state)

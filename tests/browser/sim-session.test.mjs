@@ -446,3 +446,19 @@ test("storageNamespace keeps two sessions' snapshots apart on one page", async (
   assert.equal(r.bad?.kind, "usage");
   assert.match(r.bad.message, /storageNamespace/);
 });
+
+test("QualityController takes every QualityConfig field the types name, and refuses others by name", async () => {
+  const r = await run(async () => {
+    const { init, QualityController } = await import("/pkg/index.js");
+    await init();
+    const all = { downHold: 1000, upHold: 5000, minInterval: 2000, statsTtl: 8000, allowFullHd: true,
+                  videoLoss360p: 5, videoLoss180p: 12, audioLossAudioOnly: 25 };
+    const ok = new QualityController(all);
+    ok.free();
+    let bad = null;
+    try { new QualityController({ downHold: 1000, upHld: 5000 }); } catch (e) { bad = { kind: e.kind, message: e.message }; }
+    return { bad };
+  });
+  assert.equal(r.bad?.kind, "usage");
+  assert.match(r.bad.message, /upHld/);
+});

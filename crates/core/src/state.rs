@@ -286,7 +286,11 @@ pub fn transition_table_mermaid() -> String {
 
 /// Why a rejoin was needed (or why the last attempt failed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind"
+)]
 #[non_exhaustive]
 pub enum RejoinReason {
     /// `connection-change: Fail`.
@@ -363,7 +367,11 @@ pub enum LeaveOutcome {
 
 /// Why the session failed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind"
+)]
 #[non_exhaustive]
 pub enum SessionError {
     /// The app's token provider failed.
@@ -379,7 +387,6 @@ pub enum SessionError {
     /// The token provider returned a token for another session: its `tpc`
     /// is not the topic being joined (Zoom would refuse the join with a
     /// less helpful error).
-    #[serde(rename_all = "camelCase")]
     TokenTopicMismatch {
         /// The token's `tpc`.
         token_topic: String,
@@ -398,7 +405,8 @@ pub enum SessionError {
     },
     /// `join` did not settle within the join timeout.
     JoinTimedOut {
-        /// The timeout.
+        /// The timeout (milliseconds in JSON).
+        #[serde(with = "crate::quality::millis")]
         after: Duration,
     },
     /// `connection-change: Fail` with a code that rejoining cannot fix.
@@ -463,9 +471,14 @@ impl SessionError {
     }
 }
 
-/// The session's state, with the data valid in it.
+/// The session's state, with the data valid in it. In JSON, `state` is the
+/// [`StateName`] (`"fetching_token"`) and fields are camelCase.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
-#[serde(rename_all = "camelCase", tag = "state")]
+#[serde(
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase",
+    tag = "state"
+)]
 #[non_exhaustive]
 pub enum State {
     /// Not joined.
@@ -549,5 +562,215 @@ impl State {
             State::Ended { .. } => StateName::Ended,
             State::Failed { .. } => StateName::Failed,
         }
+    }
+}
+
+/// Samples of every [`State`] as JS reads them (`session.stateDetail()`),
+/// written to `tests/fixtures/states.json`; `cargo xtask types` checks the
+/// package's `SessionStateDetail` TypeScript union against them with `tsc`.
+#[cfg(test)]
+mod state_samples {
+    use super::*;
+    use crate::error::ErrorType;
+
+    /// Exhaustive on purpose: a new state, rejoin phase, error or outcome
+    /// does not compile until it is named here, and then wants a sample.
+    fn covered(s: &State) -> &'static str {
+        match s {
+            State::Idle => "idle",
+            State::FetchingToken { .. } => "fetchingToken",
+            State::Initialising { .. } => "initialising",
+            State::Joining { .. } => "joining",
+            State::Connected { .. } => "connected",
+            State::Reconnecting { .. } => "reconnecting",
+            State::Rejoining { phase, reason, .. } => {
+                match phase {
+                    RejoinPhase::Resetting
+                    | RejoinPhase::Waiting { .. }
+                    | RejoinPhase::Offline
+                    | RejoinPhase::FetchingToken
+                    | RejoinPhase::Joining => {}
+                }
+                match reason {
+                    RejoinReason::SdkFailed { .. }
+                    | RejoinReason::ConnectionLost
+                    | RejoinReason::FailoverTimedOut
+                    | RejoinReason::AttemptFailed { .. }
+                    | RejoinReason::AttemptTimedOut => {}
+                }
+                "rejoining"
+            }
+            State::Leaving { .. } => "leaving",
+            State::Left { outcome, .. } => {
+                match outcome {
+                    LeaveOutcome::NotConnected
+                    | LeaveOutcome::Clean
+                    | LeaveOutcome::Rejected { .. }
+                    | LeaveOutcome::TimedOut => {}
+                }
+                "left"
+            }
+            State::Ended { reason } => {
+                match reason {
+                    EndReason::EndedByHost
+                    | EndReason::Removed
+                    | EndReason::MaxDuration
+                    | EndReason::Idle => {}
+                }
+                "ended"
+            }
+            State::Failed { error } => {
+                match error {
+                    SessionError::Token { .. }
+                    | SessionError::TokenExpired { .. }
+                    | SessionError::TokenTopicMismatch { .. }
+                    | SessionError::Init { .. }
+                    | SessionError::Join { .. }
+                    | SessionError::JoinTimedOut { .. }
+                    | SessionError::Connection { .. }
+                    | SessionError::GaveUp { .. } => {}
+                }
+                "failed"
+            }
+        }
+    }
+
+    fn samples() -> Vec<State> {
+        let t = Instant::from_millis(1_700_000_000_000);
+        let zoom = ZoomError::new(
+            ErrorType::InvalidOperation,
+            200,
+            "fetch meeting info failed",
+        );
+        let mut out = vec![
+            State::Idle,
+            State::FetchingToken { since: t },
+            State::Initialising { since: t },
+            State::Joining { since: t },
+            State::Connected { since: t },
+            State::Reconnecting {
+                since: t,
+                reason: Some(ConnectionReason::Failover),
+            },
+            State::Reconnecting {
+                since: t,
+                reason: None,
+            },
+            State::Leaving { since: t },
+        ];
+        let reasons = [
+            RejoinReason::SdkFailed {
+                error_code: Some(1),
+            },
+            RejoinReason::SdkFailed { error_code: None },
+            RejoinReason::ConnectionLost,
+            RejoinReason::FailoverTimedOut,
+            RejoinReason::AttemptFailed {
+                error: zoom.clone(),
+            },
+            RejoinReason::AttemptTimedOut,
+        ];
+        let phases = [
+            RejoinPhase::Resetting,
+            RejoinPhase::Waiting { until: t },
+            RejoinPhase::Offline,
+            RejoinPhase::FetchingToken,
+            RejoinPhase::Joining,
+        ];
+        for (i, reason) in reasons.iter().enumerate() {
+            for phase in &phases {
+                out.push(State::Rejoining {
+                    since: t,
+                    attempt: u32::try_from(i).unwrap_or(0) + 1,
+                    reason: reason.clone(),
+                    phase: phase.clone(),
+                });
+            }
+        }
+        for outcome in [
+            LeaveOutcome::NotConnected,
+            LeaveOutcome::Clean,
+            LeaveOutcome::Rejected {
+                error: zoom.clone(),
+            },
+            LeaveOutcome::TimedOut,
+        ] {
+            for end_session in [false, true] {
+                out.push(State::Left {
+                    outcome: outcome.clone(),
+                    end_session,
+                });
+            }
+        }
+        for reason in [
+            EndReason::EndedByHost,
+            EndReason::Removed,
+            EndReason::MaxDuration,
+            EndReason::Idle,
+        ] {
+            out.push(State::Ended { reason });
+        }
+        for error in [
+            SessionError::Token {
+                error: zoom.clone(),
+            },
+            SessionError::TokenExpired { expired_at: t },
+            SessionError::TokenTopicMismatch {
+                token_topic: "standup".into(),
+                topic: "retro".into(),
+            },
+            SessionError::Init {
+                error: zoom.clone(),
+            },
+            SessionError::Join {
+                error: zoom.clone(),
+            },
+            SessionError::JoinTimedOut {
+                after: Duration::from_secs(30),
+            },
+            SessionError::Connection {
+                error: zoom.clone(),
+            },
+            SessionError::GaveUp {
+                attempts: 10,
+                last_error: Some(zoom.clone()),
+            },
+            SessionError::GaveUp {
+                attempts: 10,
+                last_error: None,
+            },
+        ] {
+            out.push(State::Failed { error });
+        }
+        out
+    }
+
+    #[test]
+    fn every_state_has_a_sample_and_the_fixture_is_current() {
+        let samples = samples();
+        for name in StateName::ALL {
+            assert!(
+                samples.iter().any(|s| s.name() == name),
+                "no sample of `{name}`"
+            );
+        }
+        let mut text = String::from("[\n");
+        for (i, s) in samples.iter().enumerate() {
+            let _ = covered(s);
+            let json = serde_json::to_value(s).expect("states serialise");
+            text.push_str("  ");
+            text.push_str(&json.to_string());
+            text.push_str(if i + 1 < samples.len() { ",\n" } else { "\n" });
+        }
+        text.push_str("]\n");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/states.json");
+        if std::env::var_os("ZOOMKIT_BLESS").is_some() {
+            std::fs::write(path, &text).expect("write the fixture");
+        }
+        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            on_disk == text,
+            "{path} is out of date: run ZOOMKIT_BLESS=1 cargo test -p zoomkit-core --lib state_samples"
+        );
     }
 }

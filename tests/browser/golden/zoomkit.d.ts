@@ -19,6 +19,25 @@ export type QualityOutput =
 | { type: "audioOnly"; on: boolean }
 | { type: "diagnostic"; diagnostic: { kind: string; message: string } & Record<string, unknown> }
 | { type: "timeout"; at: number };
+/** The controller's settings; every field is optional (the core's `QualityConfig` defaults). */
+export interface QualityConfig {
+    /** How long a lower target must last before going down, in ms. Default 2000. */
+    downHold?: number;
+    /** How long a higher target must last before going up, in ms. Default 10000. */
+    upHold?: number;
+    /** The least time between two switches of one direction, in ms. Default 4000. */
+    minInterval?: number;
+    /** How long a statistics report counts, in ms. Default 10000. */
+    statsTtl?: number;
+    /** Capture 1080p (`fullHd`) when everything allows it. Default `false`. */
+    allowFullHd?: boolean;
+    /** Video `avg_loss` from which a direction is capped at 360p. Default 4. */
+    videoLoss360p?: number;
+    /** Video `avg_loss` from which a direction is capped at 180p. Default 10. */
+    videoLoss180p?: number;
+    /** Audio `avg_loss` from which video is dropped to save the audio. Default 20. */
+    audioLossAudioOnly?: number;
+}
 
 
 
@@ -209,6 +228,41 @@ export interface Session {
     on<K extends SessionEventName>(name: K, callback: (event: Extract<SessionEvent, { event: K }>) => void): () => void;
     on(name: "*", callback: (event: SessionEvent) => void): () => void;
 }
+/** Why zoomkit is rejoining (or why its last attempt failed). */
+export type RejoinReason =
+| { kind: "sdkFailed"; errorCode: number | null }
+| { kind: "connectionLost" }
+| { kind: "failoverTimedOut" }
+| { kind: "attemptFailed"; error: ZoomErrorInfo }
+| { kind: "attemptTimedOut" };
+/** Why a session failed. */
+export type SessionFailure =
+| { kind: "token" | "init" | "join" | "connection"; error: ZoomErrorInfo }
+| { kind: "tokenExpired"; /** The token's `exp`, in ms. */ expiredAt: number }
+| { kind: "tokenTopicMismatch"; /** The token's `tpc`. */ tokenTopic: string; topic: string }
+| { kind: "joinTimedOut"; /** ms */ after: number }
+| { kind: "gaveUp"; attempts: number; lastError: ZoomErrorInfo | null };
+/** `Session.stateDetail()`: the state with the data it carries. Times are `Date.now()` ms. */
+export type SessionStateDetail =
+| { state: "idle" }
+| { state: "fetching_token" | "initialising" | "joining" | "connected" | "leaving"; since: number }
+| { state: "reconnecting"; since: number; /** Zoom's `reason`, e.g. `"failover"`. */ reason: string | null }
+| {
+    state: "rejoining";
+    since: number;
+    attempt: number;
+    reason: RejoinReason;
+    phase:
+    | { kind: "resetting" | "offline" | "fetchingToken" | "joining" }
+    | { kind: "waiting"; until: number };
+}
+| {
+    state: "left";
+    outcome: { kind: "notConnected" | "clean" | "timedOut" } | { kind: "rejected"; error: ZoomErrorInfo };
+    endSession: boolean;
+}
+| { state: "ended"; reason: "endedByHost" | "removed" | "maxDuration" | "idle" }
+| { state: "failed"; error: SessionFailure };
 /** What the driver holds, for tests that prove cleanup. */
 export interface Resources {
     sdkListeners: number;
@@ -349,7 +403,7 @@ export class QualityController {
      * A controller; `config` is the core's `QualityConfig` in JSON
      * (durations in ms), or `undefined` for the defaults.
      */
-    constructor(config: any);
+    constructor(config: QualityConfig | undefined);
     /**
      * Drains the decisions taken so far.
      */
@@ -464,7 +518,7 @@ export class Session {
     /**
      * The full state, with the data it carries (attempt numbers, errors).
      */
-    stateDetail(): any;
+    stateDetail(): SessionStateDetail;
     /**
      * Disconnects computer audio.
      */

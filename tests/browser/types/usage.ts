@@ -55,6 +55,11 @@ export async function readme(): Promise<void> {
     const e = err as ZoomkitError;
     console.log(e.kind, e.hint);
   }
+  const detail = session.stateDetail();
+  if (detail.state === "failed" && detail.error.kind === "tokenTopicMismatch") {
+    console.log(`token for ${detail.error.tokenTopic}, not ${detail.error.topic}`);
+  }
+  if (detail.state === "rejoining" && detail.phase.kind === "waiting") console.log(detail.phase.until);
   const audio: AudioStatus = session.audio();
   const people: Participant[] = session.participants();
   const lists = session.devices();

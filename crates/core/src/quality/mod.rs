@@ -158,24 +158,24 @@ impl QualityConfig {
     }
 }
 
-mod millis {
+pub(crate) mod millis {
     use std::time::Duration;
 
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub(super) fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         Ok(Duration::from_millis(u64::deserialize(d)?))
     }
 
-    pub(super) fn wire_encode(d: &Duration) -> crate::wire::Value {
+    pub(crate) fn wire_encode(d: &Duration) -> crate::wire::Value {
         crate::wire::Encode::encode(&u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
     }
 
-    pub(super) fn wire_decode(v: &crate::wire::Value) -> Result<Duration, crate::wire::Error> {
+    pub(crate) fn wire_decode(v: &crate::wire::Value) -> Result<Duration, crate::wire::Error> {
         crate::wire::decode::<u64>(v).map(Duration::from_millis)
     }
 }
