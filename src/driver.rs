@@ -834,7 +834,7 @@ fn describe(state: &zoomkit_core::State) -> (Option<ZoomError>, String) {
                     format!("gave up rejoining after {attempts} attempts")
                 }
                 SessionError::Connection { .. } => "the connection failed".to_owned(),
-                other => format!("{other:?}"),
+                _ => "the session failed".to_owned(),
             };
             (error.zoom_error().cloned(), detail)
         }
