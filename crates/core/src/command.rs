@@ -7,11 +7,10 @@ use serde::Serialize;
 use crate::device::DeviceList;
 use crate::quality::VideoQuality;
 use crate::sdk::UserId;
+use crate::wire::Encode;
 
 /// Identifies one command; the driver answers with `Input::Done { id, .. }`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, crate::wire::Encode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Encode)]
 #[serde(transparent)]
 pub struct CommandId(pub u64);
 
@@ -26,7 +25,7 @@ impl fmt::Display for CommandId {
 /// Each command is answered exactly once with `Input::Done`, unless the core
 /// cancels it first with `Output::Cancel(id)`; after that the driver may drop
 /// the promise, and a late `Done` for it is ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 pub struct Command {
     /// Its id.
     pub id: CommandId,
@@ -39,19 +38,7 @@ pub struct Command {
 /// no capture option (the SDK's `captureWidth`/`captureHeight` are for
 /// cameras with unusual aspect ratios only): the SDK's own uplink adaptation
 /// sends lower layers, so lower decided qualities map to `Standard`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Default,
-    Serialize,
-    crate::wire::Encode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]
 pub enum CaptureProfile {
     /// No option: the SDK's default (360p).
@@ -98,7 +85,7 @@ impl CaptureProfile {
 }
 
 /// Why a token is needed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum TokenReason {
@@ -109,7 +96,7 @@ pub enum TokenReason {
 }
 
 /// The operations, one per SDK call. Field names follow the SDK's parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 #[serde(rename_all = "camelCase", tag = "op")]
 #[non_exhaustive]
 pub enum Op {

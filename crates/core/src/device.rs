@@ -7,22 +7,12 @@
 
 use std::fmt;
 
+use crate::wire::{Decode, Encode};
 use serde::{Deserialize, Serialize};
 
 /// Which kind of device.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Encode, Decode,
 )]
 #[serde(rename_all = "camelCase")]
 pub enum DeviceKind {
@@ -61,17 +51,7 @@ impl fmt::Display for DeviceKind {
 
 /// One device: Zoom's `MediaDevice { deviceId, label }`, plus the browser's
 /// `groupId` when the driver has it (from `enumerateDevices`).
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct Device {
     /// `deviceId`.
@@ -110,17 +90,7 @@ impl Device {
 }
 
 /// The three lists, as the driver read them.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceList {
     /// `stream.getCameraList()`.
@@ -147,9 +117,7 @@ impl DeviceList {
 }
 
 /// A remembered choice of device, matched again when ids change.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DevicePreference {
     /// The id when it was chosen.
@@ -193,17 +161,7 @@ impl DevicePreference {
 }
 
 /// The stored preferences for all three kinds (`zoomkit:devices`).
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DevicePreferences {
     /// Preferred camera.
@@ -239,7 +197,7 @@ impl DevicePreferences {
 }
 
 /// Why the active device changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum DeviceChangeReason {

@@ -11,6 +11,7 @@ use crate::sdk::{MediaType, PermissionState, SdkEvent, UserId};
 use crate::session::JoinOptions;
 use crate::state::{Cause, StateName};
 use crate::time::Instant;
+use crate::wire::Encode;
 
 /// Everything that can happen to a session.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,7 +78,7 @@ pub enum Input {
 /// A media action. Idempotent: asking for the state that is already wanted
 /// does nothing, and a second click while the first is in flight makes no
 /// second SDK call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum MediaIntent {
@@ -100,7 +101,7 @@ pub enum MediaIntent {
 }
 
 /// Signals from the browser.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum BrowserSignal {
@@ -129,7 +130,7 @@ pub enum BrowserSignal {
 }
 
 /// Where a stored value lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]
 pub enum StorageArea {
     /// `sessionStorage`: survives a refresh of this tab only.
@@ -139,7 +140,7 @@ pub enum StorageArea {
 }
 
 /// The only keys zoomkit writes; all start with `zoomkit:`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]
 pub enum StorageKey {
     /// `zoomkit:resume` in `sessionStorage`: the resume snapshot.
@@ -169,7 +170,7 @@ impl StorageKey {
 }
 
 /// A write to browser storage. Fire and forget: no answer is expected.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]
 pub struct StorageWrite {
     /// Which key (its area is [`StorageKey::area`]).
@@ -196,7 +197,7 @@ pub enum Output {
 }
 
 /// The local user's audio.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]
 pub struct AudioStatus {
     /// Computer audio connected.
@@ -206,7 +207,7 @@ pub struct AudioStatus {
 }
 
 /// What happened, for the app.
-#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
 #[serde(rename_all = "camelCase", tag = "event")]
 #[non_exhaustive]
 pub enum Event {
@@ -332,7 +333,7 @@ pub enum Event {
 }
 
 /// Why a resume snapshot was not used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum ResumeIgnored {

@@ -6,9 +6,10 @@ use serde::Serialize;
 
 use crate::io::Event;
 use crate::sdk::{AudioType, ParticipantProperties, UserId};
+use crate::wire::Encode;
 
 /// One participant as zoomkit shows them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]
 pub struct Participant {
     /// `userId`.

@@ -25,6 +25,7 @@ use serde::de::{Deserializer, Error as _};
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::error::ActiveMediaFailedCode;
+use crate::wire::{Decode, Encode};
 
 /// A participant's `userId`.
 #[derive(
@@ -39,8 +40,8 @@ use crate::error::ActiveMediaFailedCode;
     Default,
     Serialize,
     Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
+    Encode,
+    Decode,
 )]
 #[serde(transparent)]
 pub struct UserId(pub u64);
@@ -148,7 +149,7 @@ impl SdkEvent {
         name: &str,
         payload: &crate::wire::Value,
     ) -> Result<Self, crate::wire::Error> {
-        use crate::wire::Decode;
+        use Decode;
         Ok(match name {
             "connection-change" => SdkEvent::ConnectionChange(Decode::decode(payload)?),
             "user-added" => SdkEvent::UserAdded(Decode::decode(payload)?),
@@ -196,18 +197,7 @@ impl SdkEvent {
 }
 
 /// `ConnectionState`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 pub enum ConnectionState {
     /// `Connected`.
     Connected,
@@ -223,9 +213,7 @@ pub enum ConnectionState {
 ///
 /// `errorCode` is not in the `.d.ts` but is documented for `Fail` in Zoom's
 /// `skill/references/handle_events.md`.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionChange {
     /// The new state.
@@ -285,13 +273,13 @@ macro_rules! string_enum {
             }
         }
 
-        impl crate::wire::Encode for $name {
+        impl Encode for $name {
             fn encode(&self) -> crate::wire::Value {
                 crate::wire::Value::String(self.as_str().to_owned())
             }
         }
 
-        impl crate::wire::Decode for $name {
+        impl Decode for $name {
             fn decode(v: &crate::wire::Value) -> Result<Self, crate::wire::Error> {
                 v.as_str().map($name::parse)
             }
@@ -347,18 +335,7 @@ string_enum! {
 }
 
 /// `''`, `computer` or `phone`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 pub enum AudioType {
     /// `''`: no audio.
     #[serde(rename = "")]
@@ -373,17 +350,7 @@ pub enum AudioType {
 
 /// One element of `user-added` / `user-updated` / `user-removed`
 /// (`ParticipantPropertiesPayload`; `userKey` is from `Participant`).
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ParticipantProperties {
     /// `userId` (required).
@@ -444,18 +411,7 @@ impl ParticipantProperties {
 }
 
 /// `AudioChangeAction`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "lowercase")]
 pub enum AudioChangeAction {
     /// `join`.
@@ -469,9 +425,7 @@ pub enum AudioChangeAction {
 }
 
 /// `current-audio-change` payload.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 pub struct CurrentAudioChange {
     /// What changed.
     pub action: AudioChangeAction,
@@ -484,18 +438,7 @@ pub struct CurrentAudioChange {
 }
 
 /// `VideoCapturingState`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 pub enum VideoCapturingState {
     /// `Started`.
     Started,
@@ -506,35 +449,14 @@ pub enum VideoCapturingState {
 }
 
 /// `video-capturing-change` payload.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 pub struct VideoCapturingChange {
     /// The local capture's state.
     pub state: VideoCapturingState,
 }
 
 /// `name` of `device-permission-change`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "lowercase")]
 pub enum PermissionName {
     /// `microphone`.
@@ -544,18 +466,7 @@ pub enum PermissionName {
 }
 
 /// A browser permission's state (`denied | granted | prompt`).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "lowercase")]
 pub enum PermissionState {
     /// `denied`.
@@ -567,17 +478,7 @@ pub enum PermissionState {
 }
 
 /// `device-permission-change` payload.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 pub struct DevicePermissionChange {
     /// Which device.
     pub name: PermissionName,
@@ -586,18 +487,7 @@ pub struct DevicePermissionChange {
 }
 
 /// `type` of `active-media-failed`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "lowercase")]
 pub enum MediaType {
     /// `audio`.
@@ -609,9 +499,7 @@ pub enum MediaType {
 }
 
 /// `active-media-failed` payload.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 pub struct ActiveMediaFailed {
     /// `ActiveMediaFailedCode`.
     pub code: ActiveMediaFailedCode,
@@ -624,18 +512,7 @@ pub struct ActiveMediaFailed {
 }
 
 /// `PassiveStopShareReason`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 pub enum PassiveStopShareReason {
     /// `PrivilegeChange`: privilege changed or another user started sharing.
     PrivilegeChange,
@@ -644,9 +521,7 @@ pub enum PassiveStopShareReason {
 }
 
 /// `host-ask-unmute-audio` payload.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 pub struct HostAskUnmuteAudio {
     /// `Unmute`, `Spotlight` or `Allow to talk`.
     pub reason: String,

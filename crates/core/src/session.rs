@@ -30,6 +30,7 @@ use crate::state::{
 };
 use crate::time::Instant;
 use crate::token;
+use crate::wire::{Decode, Encode};
 
 /// Settings of a [`Session`]. Start from `Config::default()` and change fields.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,9 +82,7 @@ impl Default for Config {
 }
 
 /// What the app passes to join.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct JoinOptions {
     /// `topic`: the session name, equal to the token's `tpc`.
@@ -268,9 +267,7 @@ fn idx(kind: DeviceKind) -> usize {
 }
 
 /// The resume snapshot stored under `zoomkit:resume`.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 struct Snapshot {
     v: u32,

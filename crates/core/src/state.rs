@@ -12,11 +12,10 @@ use serde::Serialize;
 use crate::error::{Classification, ZoomError};
 use crate::sdk::ConnectionReason;
 use crate::time::Instant;
+use crate::wire::Encode;
 
 /// The name of a state: stable strings for display and for the table.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, crate::wire::Encode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Encode)]
 #[serde(rename_all = "snake_case")]
 pub enum StateName {
     /// Not joined, nothing in flight.
@@ -92,9 +91,7 @@ impl std::fmt::Display for StateName {
 }
 
 /// Why a transition happened.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, crate::wire::Encode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Encode)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Cause {
@@ -189,7 +186,7 @@ impl Cause {
 }
 
 /// One allowed transition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Encode)]
 pub struct Transition {
     /// From this state.
     pub from: StateName,
@@ -285,7 +282,7 @@ pub fn transition_table_mermaid() -> String {
 }
 
 /// Why a rejoin was needed (or why the last attempt failed).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 #[serde(
     rename_all = "camelCase",
     rename_all_fields = "camelCase",
@@ -312,7 +309,7 @@ pub enum RejoinReason {
 }
 
 /// Where a rejoin is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 #[non_exhaustive]
 pub enum RejoinPhase {
@@ -332,7 +329,7 @@ pub enum RejoinPhase {
 }
 
 /// Why the session ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum EndReason {
@@ -347,7 +344,7 @@ pub enum EndReason {
 }
 
 /// How a leave went.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 #[non_exhaustive]
 pub enum LeaveOutcome {
@@ -366,7 +363,7 @@ pub enum LeaveOutcome {
 }
 
 /// Why the session failed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 #[serde(
     rename_all = "camelCase",
     rename_all_fields = "camelCase",
@@ -473,7 +470,7 @@ impl SessionError {
 
 /// The session's state, with the data valid in it. In JSON, `state` is the
 /// [`StateName`] (`"fetching_token"`) and fields are camelCase.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 #[serde(
     rename_all = "snake_case",
     rename_all_fields = "camelCase",

@@ -4,6 +4,7 @@ use std::fmt;
 use std::ops::{Add, Sub};
 use std::time::Duration;
 
+use crate::wire::{Decode, Encode};
 use serde::{Deserialize, Serialize};
 
 /// A point in time: milliseconds since the Unix epoch, as `Date.now()` gives.
@@ -24,8 +25,8 @@ use serde::{Deserialize, Serialize};
     Default,
     Serialize,
     Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
+    Encode,
+    Decode,
 )]
 #[serde(transparent)]
 pub struct Instant(u64);

@@ -23,6 +23,7 @@ pub use codes::ErrorCode;
 
 use crate::command::CommandId;
 use crate::device::DeviceKind;
+use crate::wire::{Decode, Encode};
 
 /// The `type` of a Zoom rejection (`ErrorTypes` in `common.d.ts`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -90,13 +91,13 @@ impl Serialize for ErrorType {
     }
 }
 
-impl crate::wire::Encode for ErrorType {
+impl Encode for ErrorType {
     fn encode(&self) -> crate::wire::Value {
         crate::wire::Value::String(self.as_str().to_owned())
     }
 }
 
-impl crate::wire::Decode for ErrorType {
+impl Decode for ErrorType {
     fn decode(v: &crate::wire::Value) -> Result<Self, crate::wire::Error> {
         v.as_str().map(ErrorType::parse)
     }
@@ -127,9 +128,7 @@ impl<'de> Deserialize<'de> for ErrorType {
 /// without a code (`{type:'INVALID_OPERATION', reason:'required extension',
 /// extensionUrl}` from `startShareScreen`), and `connection-change` failures
 /// carry a code but no type. The reason string is never lost.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ZoomError {
     /// Zoom's `type`, when it gave one.
@@ -252,7 +251,7 @@ impl fmt::Display for ZoomError {
 impl std::error::Error for ZoomError {}
 
 /// What a [`ZoomError`] means for the app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]
 pub struct Classification {
     /// Which part of the SDK the error comes from.
@@ -274,7 +273,7 @@ impl Classification {
 }
 
 /// The part of the SDK an error comes from (by Zoom's code ranges).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[allow(missing_docs)] // each variant is the Zoom section of the same name
@@ -308,7 +307,7 @@ pub enum Category {
 }
 
 /// Who has to act on an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum Actor {
@@ -325,7 +324,7 @@ pub enum Actor {
 }
 
 /// What to do about an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum Remedy {
@@ -729,13 +728,13 @@ impl Serialize for ActiveMediaFailedCode {
     }
 }
 
-impl crate::wire::Encode for ActiveMediaFailedCode {
+impl Encode for ActiveMediaFailedCode {
     fn encode(&self) -> crate::wire::Value {
-        crate::wire::Encode::encode(&self.code())
+        Encode::encode(&self.code())
     }
 }
 
-impl crate::wire::Decode for ActiveMediaFailedCode {
+impl Decode for ActiveMediaFailedCode {
     fn decode(v: &crate::wire::Value) -> Result<Self, crate::wire::Error> {
         i64::decode(v).map(ActiveMediaFailedCode::from_code)
     }

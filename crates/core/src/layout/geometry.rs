@@ -1,5 +1,6 @@
 //! Rectangles, 16:9 fits, grids and strips. Pure arithmetic on CSS pixels.
 
+use crate::wire::{Decode, Encode};
 use serde::{Deserialize, Serialize};
 
 /// The aspect ratio of a video tile: 16:9, what the SDK renders on desktop
@@ -7,17 +8,7 @@ use serde::{Deserialize, Serialize};
 pub const TILE_ASPECT: f64 = 16.0 / 9.0;
 
 /// A rectangle in CSS pixels, origin at the viewport's top-left corner.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Default,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, Encode, Decode)]
 pub struct Rect {
     /// Left edge.
     pub x: f64,

@@ -91,6 +91,7 @@ use thiserror::Error;
 
 use crate::quality::VideoQuality;
 use crate::sdk::UserId;
+use crate::wire::{Decode, Encode};
 use geometry::{Grid, Strip};
 
 /// The filmstrip's share of the viewport's height in speaker and share modes.
@@ -103,18 +104,7 @@ pub const PIP_SELF_FRACTION: f64 = 0.25;
 pub const MAX_PAGE_SIZE: u32 = 49;
 
 /// One participant, as the layout needs them.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct LayoutParticipant {
     /// `userId`.
@@ -141,17 +131,7 @@ impl LayoutParticipant {
 
 /// The layout mode.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, Encode, Decode,
 )]
 #[serde(
     tag = "kind",
@@ -176,9 +156,7 @@ pub enum LayoutMode {
 }
 
 /// The area to lay out, in CSS pixels.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct Viewport {
     /// Width, above 0.
@@ -207,9 +185,7 @@ impl Viewport {
 }
 
 /// Size of shared content (`share-content-dimension-change`'s `width`/`height`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Encode, Decode)]
 pub struct Size {
     /// Width.
     pub width: f64,
@@ -218,9 +194,7 @@ pub struct Size {
 }
 
 /// Someone is sharing their screen (`active-share-change` `Active`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ShareState {
     /// The sharer's `userId`.
@@ -231,9 +205,7 @@ pub struct ShareState {
 }
 
 /// Everything a layout depends on.
-#[derive(
-    Debug, Clone, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct LayoutInput {
     /// Everyone in the session, yourself included, in any order.
@@ -307,18 +279,7 @@ impl LayoutInput {
 }
 
 /// What a tile shows.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub enum TileKind {
     /// A participant's video (or avatar): `attachVideo(userId, quality)`.
@@ -328,18 +289,7 @@ pub enum TileKind {
 }
 
 /// Where a tile sits.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub enum TileRole {
     /// The stage: the speaker, the share, the full-screen participant.
@@ -353,9 +303,7 @@ pub enum TileRole {
 }
 
 /// One tile.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct Tile {
     /// Whose.
@@ -380,7 +328,7 @@ pub struct Tile {
 }
 
 /// A layout: tiles (stage first, overlays last) and the pagination.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]
 pub struct Layout {
     /// The mode laid out (after fallbacks).

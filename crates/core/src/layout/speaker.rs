@@ -6,21 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::sdk::UserId;
 use crate::time::Instant;
+use crate::wire::{Decode, Encode};
 
 /// One entry of the SDK's `active-speaker` payload (`ActiveSpeaker` in
 /// `event-callback.d.ts`; the array is loudest first).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename = "ActiveSpeaker", rename_all = "camelCase")]
 pub struct ActiveSpeaker {
     /// `userId`.

@@ -77,6 +77,7 @@ use thiserror::Error;
 use crate::layout::{Layout, TileKind};
 use crate::sdk::UserId;
 use crate::time::Instant;
+use crate::wire::{Decode, Encode};
 
 pub use payload::{
     AudioStatisticDataChange, AudioStatistics, CpuUsage, NetworkDirection, NetworkQualityChange,
@@ -88,9 +89,7 @@ use track::{Holds, Rung, Track};
 
 /// How [`QualityController`] reacts. Durations are milliseconds in JSON;
 /// unknown keys are errors (a typo would otherwise be silently ignored).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct QualityConfig {
     /// How long a lower target must last before going down.
@@ -182,18 +181,7 @@ pub(crate) mod millis {
 
 /// What the browser and the SDK can do, read once after `client.init` and
 /// the join.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct Capabilities {
     /// `window.crossOriginIsolated`: `SharedArrayBuffer` is available.
@@ -265,7 +253,7 @@ impl Capabilities {
 }
 
 /// An HTTP response header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Encode)]
 pub struct Header {
     /// Its name.
     pub name: &'static str,
@@ -274,7 +262,7 @@ pub struct Header {
 }
 
 /// A claim of the Video SDK token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Encode)]
 pub struct TokenClaim {
     /// Its name.
     pub name: &'static str,
@@ -301,7 +289,7 @@ pub const WEBRTC_CLAIM: TokenClaim = TokenClaim {
 };
 
 /// Something the developer can fix to get better quality.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Encode)]
 #[serde(
     tag = "code",
     rename_all = "camelCase",
@@ -344,18 +332,7 @@ impl Diagnostic {
 }
 
 /// A tile the layout wants video for.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TileDemand {
     /// Whose video.
@@ -379,9 +356,7 @@ impl TileDemand {
 
 /// What [`QualityController`] is told. In JSON, `{"kind": .., "payload": ..}`
 /// with the SDK's event name as `kind` and its payload verbatim.
-#[derive(
-    Debug, Clone, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Encode, Decode)]
 #[serde(tag = "kind", content = "payload")]
 #[non_exhaustive]
 pub enum QualityInput {
@@ -428,7 +403,7 @@ impl QualityInput {
 /// Each decision is said when its value changes, and only then: capture
 /// quality follows the uplink, each tile's receive quality the downlink,
 /// the video count and audio-only both.
-#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::Encode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
 #[serde(
     tag = "type",
     rename_all = "camelCase",

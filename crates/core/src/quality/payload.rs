@@ -6,20 +6,10 @@ use serde::de::{Deserializer, Error as _, Unexpected};
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::sdk::UserId;
+use crate::wire::{Decode, Encode};
 
 /// `'uplink' | 'downlink'`: the `type` of `network-quality-change`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename_all = "lowercase")]
 pub enum NetworkDirection {
     /// `uplink`: what you send.
@@ -31,18 +21,7 @@ pub enum NetworkDirection {
 /// `network-quality-change`: one direction's level for one user. `level` is
 /// 0-5: "0,1: bad, 2: normal, 3,4,5: good". The SDK only sends it while
 /// at least two users have video on.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename = "event_network_quality_change", rename_all = "camelCase")]
 pub struct NetworkQualityChange {
     /// `userId`: whose network.
@@ -55,9 +34,7 @@ pub struct NetworkQualityChange {
 }
 
 /// `data` of `audio-statistic-data-change` (`AUDIO_QOS_DATA`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Encode, Decode)]
 pub struct AudioStatistics {
     /// `encoding`: `true` for what you send, `false` for what you receive.
     pub encoding: bool,
@@ -67,9 +44,7 @@ pub struct AudioStatistics {
 }
 
 /// `audio-statistic-data-change` (after `stream.subscribeAudioStatisticData()`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename = "event_audio_statistic_data_change")]
 pub struct AudioStatisticDataChange {
     /// `data`.
@@ -77,9 +52,7 @@ pub struct AudioStatisticDataChange {
 }
 
 /// `data` of `video-statistic-data-change` (`VIDEO_QOS_DATA`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Encode, Decode)]
 pub struct VideoStatistics {
     /// `encoding`: `true` for what you send, `false` for what you receive.
     pub encoding: bool,
@@ -88,9 +61,7 @@ pub struct VideoStatistics {
 }
 
 /// `video-statistic-data-change` (after `stream.subscribeVideoStatisticData()`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, crate::wire::Encode, crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename = "event_video_statistic_data_change")]
 pub struct VideoStatisticDataChange {
     /// `data`.
@@ -146,13 +117,13 @@ impl Serialize for SystemCpuPressureLevel {
     }
 }
 
-impl crate::wire::Encode for SystemCpuPressureLevel {
+impl Encode for SystemCpuPressureLevel {
     fn encode(&self) -> crate::wire::Value {
-        crate::wire::Encode::encode(&self.as_number())
+        Encode::encode(&self.as_number())
     }
 }
 
-impl crate::wire::Decode for SystemCpuPressureLevel {
+impl Decode for SystemCpuPressureLevel {
     fn decode(v: &crate::wire::Value) -> Result<Self, crate::wire::Error> {
         u8::decode(v)
             .ok()
@@ -181,18 +152,7 @@ impl<'de> Deserialize<'de> for SystemCpuPressureLevel {
 }
 
 /// `cpu_usage` of `system-resource-usage-change`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 pub struct CpuUsage {
     /// `system_cpu_pressure_level`.
     pub system_cpu_pressure_level: SystemCpuPressureLevel,
@@ -200,18 +160,7 @@ pub struct CpuUsage {
 
 /// `system-resource-usage-change` (after `stream.subscribeSystemResourceUsage()`,
 /// SDK 2.3.0+).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    crate::wire::Encode,
-    crate::wire::Decode,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(rename = "event_system_resource_usage_change")]
 pub struct SystemResourceUsageChange {
     /// `cpu_usage`.

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::wire::{Decode, Encode};
 use serde::de::{Deserializer, Error as _, Unexpected};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -86,13 +87,13 @@ impl Serialize for VideoQuality {
     }
 }
 
-impl crate::wire::Encode for VideoQuality {
+impl Encode for VideoQuality {
     fn encode(&self) -> crate::wire::Value {
-        crate::wire::Encode::encode(&self.as_number())
+        Encode::encode(&self.as_number())
     }
 }
 
-impl crate::wire::Decode for VideoQuality {
+impl Decode for VideoQuality {
     fn decode(v: &crate::wire::Value) -> Result<Self, crate::wire::Error> {
         u8::decode(v).ok().and_then(VideoQuality::from_number).ok_or_else(|| {
             crate::wire::Error::new(
