@@ -511,20 +511,9 @@ async fn video_token(State(endpoint): State<Arc<TokenEndpoint>>, request: Reques
         return StatusCode::NOT_FOUND.into_response();
     };
     let (parts, body) = request.into_parts();
-    let bytes = match read_body(ROUTE, body, &parts, endpoint.body_limit).await {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    let mut req = match VideoTokenRequest::parse(&bytes) {
+    let mut req = match parse_body(&endpoint, ROUTE, body, &parts, VideoTokenRequest::parse).await {
         Ok(r) => r,
-        Err(BodyError { property, reason }) => {
-            tracing::info!(
-                route = ROUTE,
-                field = property,
-                "zoom token request refused: invalid field"
-            );
-            return bad_field(property, &reason);
-        }
+        Err(r) => return r,
     };
     let now = (endpoint.clock)();
     if let Err(e) = req.token(&keys.key, endpoint.backdate).claims(now) {
@@ -533,29 +522,17 @@ async fn video_token(State(endpoint): State<Arc<TokenEndpoint>>, request: Reques
     if let Err(r) = decide(&endpoint, ROUTE, &parts, TokenRequest::VideoSdk(&mut req)).await {
         return r;
     }
-    match req
+    let signed = req
         .token(&keys.key, endpoint.backdate)
-        .sign(&keys.secret, now)
-    {
-        Ok(jwt) => {
-            tracing::info!(
-                route = ROUTE,
-                role = req.role.as_u8(),
-                "issued zoom video sdk token"
-            );
-            answer(StatusCode::OK, &json!({ "signature": jwt }))
-        }
-        // Only reachable if the hook amended the request into something
-        // invalid: the caller did nothing wrong.
-        Err(e) => {
-            tracing::error!(route = ROUTE, claim = %e.field(), "authorisation hook produced an invalid claim: {e}");
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "server_error",
-                "the token could not be signed; see the server log",
-            )
-        }
-    }
+        .sign(&keys.secret, now);
+    answer_signed(ROUTE, signed, |jwt| {
+        tracing::info!(
+            route = ROUTE,
+            role = req.role.as_u8(),
+            "issued zoom video sdk token"
+        );
+        json!({ "signature": jwt })
+    })
 }
 
 async fn meeting_signature(
@@ -567,20 +544,17 @@ async fn meeting_signature(
         return StatusCode::NOT_FOUND.into_response();
     };
     let (parts, body) = request.into_parts();
-    let bytes = match read_body(ROUTE, body, &parts, endpoint.body_limit).await {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    let mut req = match MeetingSignatureRequest::parse(&bytes) {
+    let mut req = match parse_body(
+        &endpoint,
+        ROUTE,
+        body,
+        &parts,
+        MeetingSignatureRequest::parse,
+    )
+    .await
+    {
         Ok(r) => r,
-        Err(BodyError { property, reason }) => {
-            tracing::info!(
-                route = ROUTE,
-                field = property,
-                "zoom token request refused: invalid field"
-            );
-            return bad_field(property, &reason);
-        }
+        Err(r) => return r,
     };
     let now = (endpoint.clock)();
     if let Err(e) = req.signature(&keys.key, endpoint.backdate).claims(now) {
@@ -589,23 +563,51 @@ async fn meeting_signature(
     if let Err(r) = decide(&endpoint, ROUTE, &parts, TokenRequest::MeetingSdk(&mut req)).await {
         return r;
     }
-    match req
+    let signed = req
         .signature(&keys.key, endpoint.backdate)
-        .sign(&keys.secret, now)
-    {
-        Ok(jwt) => {
-            tracing::info!(
-                route = ROUTE,
-                role = req.role.map(Role::as_u8),
-                "issued zoom meeting sdk signature"
-            );
-            answer(
-                StatusCode::OK,
-                &json!({ "signature": jwt, "sdkKey": keys.key }),
-            )
-        }
+        .sign(&keys.secret, now);
+    answer_signed(ROUTE, signed, |jwt| {
+        tracing::info!(
+            route = ROUTE,
+            role = req.role.map(Role::as_u8),
+            "issued zoom meeting sdk signature"
+        );
+        json!({ "signature": jwt, "sdkKey": keys.key })
+    })
+}
+
+/// Reads the body (content type and size checked) and parses it; a refusal
+/// is the answer to send, logged without the body.
+async fn parse_body<T>(
+    endpoint: &TokenEndpoint,
+    route: &'static str,
+    body: Body,
+    parts: &Parts,
+    parse: fn(&[u8]) -> Result<T, BodyError>,
+) -> Result<T, Response> {
+    let bytes = read_body(route, body, parts, endpoint.body_limit).await?;
+    parse(&bytes).map_err(|BodyError { property, reason }| {
+        tracing::info!(
+            route,
+            field = property,
+            "zoom token request refused: invalid field"
+        );
+        bad_field(property, &reason)
+    })
+}
+
+/// 200 with `body(jwt)`, or a 500 when signing failed. Signing can only fail
+/// if the authorisation hook amended the request into something invalid:
+/// the caller did nothing wrong.
+fn answer_signed(
+    route: &'static str,
+    signed: Result<String, InvalidClaim>,
+    body: impl FnOnce(&str) -> serde_json::Value,
+) -> Response {
+    match signed {
+        Ok(jwt) => answer(StatusCode::OK, &body(&jwt)),
         Err(e) => {
-            tracing::error!(route = ROUTE, claim = %e.field(), "authorisation hook produced an invalid claim: {e}");
+            tracing::error!(route, claim = %e.field(), "authorisation hook produced an invalid claim: {e}");
             error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "server_error",
