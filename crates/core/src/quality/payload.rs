@@ -2,8 +2,7 @@
 //! JSON shapes (`dist/types/event-callback.d.ts`). Only the fields zoomkit
 //! reads are modelled; others in the payload are ignored.
 
-use serde::de::{Deserializer, Error as _, Unexpected};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::sdk::UserId;
 use crate::wire::{Decode, Encode};
@@ -111,45 +110,11 @@ impl SystemCpuPressureLevel {
     }
 }
 
-impl Serialize for SystemCpuPressureLevel {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u8(self.as_number())
-    }
-}
-
-impl Encode for SystemCpuPressureLevel {
-    fn encode(&self) -> crate::wire::Value {
-        Encode::encode(&self.as_number())
-    }
-}
-
-impl Decode for SystemCpuPressureLevel {
-    fn decode(v: &crate::wire::Value) -> Result<Self, crate::wire::Error> {
-        u8::decode(v)
-            .ok()
-            .and_then(SystemCpuPressureLevel::from_number)
-            .ok_or_else(|| {
-                crate::wire::Error::new(
-                    "expected a SystemCPUPressureLevel: 0 (Nominal), 1 (Fair), 2 (Serious) or 3 (Critical)",
-                )
-            })
-    }
-}
-
-impl<'de> Deserialize<'de> for SystemCpuPressureLevel {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let n = f64::deserialize(d)?;
-        (n.fract() == 0.0 && (0.0..=3.0).contains(&n))
-            .then(|| SystemCpuPressureLevel::from_number(n as u8))
-            .flatten()
-            .ok_or_else(|| {
-                D::Error::invalid_value(
-                    Unexpected::Float(n),
-                    &"a SystemCPUPressureLevel: 0 (Nominal), 1 (Fair), 2 (Serious) or 3 (Critical)",
-                )
-            })
-    }
-}
+super::video_quality::number_enum_codecs!(
+    SystemCpuPressureLevel,
+    3u8,
+    "a SystemCPUPressureLevel: 0 (Nominal), 1 (Fair), 2 (Serious) or 3 (Critical)"
+);
 
 /// `cpu_usage` of `system-resource-usage-change`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]

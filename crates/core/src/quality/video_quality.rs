@@ -2,10 +2,6 @@
 
 use std::fmt;
 
-use crate::wire::{Decode, Encode};
-use serde::de::{Deserializer, Error as _, Unexpected};
-use serde::{Deserialize, Serialize, Serializer};
-
 /// The SDK's `VideoQuality` enum (`dist/types/common.d.ts`): what
 /// `stream.attachVideo(userId, videoQuality)` takes. Serialised as the SDK's
 /// number (`0` for `Video_90P` .. `4` for `Video_1080P`), so the glue can
@@ -81,41 +77,51 @@ impl fmt::Display for VideoQuality {
     }
 }
 
-impl Serialize for VideoQuality {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u8(self.as_number())
-    }
-}
+/// Serde and wire codecs for an SDK enum carried as its number (through
+/// `as_number`/`from_number`). JS numbers may arrive as floats
+/// (serde-wasm-bindgen): `3.0` is accepted. Anything else is an error
+/// listing the values (`$expected`).
+macro_rules! number_enum_codecs {
+    ($ty:ident, $max:expr, $expected:literal) => {
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_u8(self.as_number())
+            }
+        }
 
-impl Encode for VideoQuality {
-    fn encode(&self) -> crate::wire::Value {
-        Encode::encode(&self.as_number())
-    }
-}
+        impl crate::wire::Encode for $ty {
+            fn encode(&self) -> crate::wire::Value {
+                crate::wire::Encode::encode(&self.as_number())
+            }
+        }
 
-impl Decode for VideoQuality {
-    fn decode(v: &crate::wire::Value) -> Result<Self, crate::wire::Error> {
-        u8::decode(v).ok().and_then(VideoQuality::from_number).ok_or_else(|| {
-            crate::wire::Error::new(
-                "expected a VideoQuality number: 0 (90P), 1 (180P), 2 (360P), 3 (720P) or 4 (1080P)",
-            )
-        })
-    }
-}
+        impl crate::wire::Decode for $ty {
+            fn decode(v: &crate::wire::Value) -> Result<Self, crate::wire::Error> {
+                <u8 as crate::wire::Decode>::decode(v)
+                    .ok()
+                    .and_then($ty::from_number)
+                    .ok_or_else(|| crate::wire::Error::new(concat!("expected ", $expected)))
+            }
+        }
 
-impl<'de> Deserialize<'de> for VideoQuality {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // JS numbers may arrive as floats (serde-wasm-bindgen): accept 3.0.
-        let n = f64::deserialize(d)?;
-        let small = n.fract() == 0.0 && (0.0..=4.0).contains(&n);
-        small
-            .then(|| VideoQuality::from_number(n as u8))
-            .flatten()
-            .ok_or_else(|| {
-                D::Error::invalid_value(
-                    Unexpected::Float(n),
-                    &"a VideoQuality number: 0 (90P), 1 (180P), 2 (360P), 3 (720P) or 4 (1080P)",
-                )
-            })
-    }
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let n = f64::deserialize(d)?;
+                (n.fract() == 0.0 && (0.0..=f64::from($max)).contains(&n))
+                    .then(|| $ty::from_number(n as u8))
+                    .flatten()
+                    .ok_or_else(|| {
+                        D::Error::invalid_value(serde::de::Unexpected::Float(n), &$expected)
+                    })
+            }
+        }
+    };
 }
+pub(crate) use number_enum_codecs;
+
+number_enum_codecs!(
+    VideoQuality,
+    4u8,
+    "a VideoQuality number: 0 (90P), 1 (180P), 2 (360P), 3 (720P) or 4 (1080P)"
+);
