@@ -309,6 +309,15 @@ struct V<'a> {
     attrs: Attrs,
 }
 
+impl V<'_> {
+    /// A struct variant's fields, renamed by the variant's `rename_all`, else
+    /// the container's `rename_all_fields`.
+    fn fields(&self, named: &syn::FieldsNamed, container: &Attrs) -> syn::Result<Vec<Field>> {
+        let rule = self.attrs.rename_all.as_deref();
+        named_fields(named, rule.or(container.rename_all_fields.as_deref()))
+    }
+}
+
 fn variants<'a>(a: &Attrs, list: Vec<&'a Variant>) -> syn::Result<Vec<V<'a>>> {
     list.into_iter()
         .map(|v| {
@@ -361,13 +370,7 @@ fn decode_enum(name: &Ident, a: &Attrs, list: Vec<&Variant>) -> syn::Result<Toke
                 ))
             }
             Fields::Named(named) => {
-                let fields = named_fields(
-                    named,
-                    v.attrs
-                        .rename_all
-                        .as_deref()
-                        .or(a.rename_all_fields.as_deref()),
-                )?;
+                let fields = v.fields(named, a)?;
                 let inits = decode_fields(&fields, false);
                 let deny = deny(&fields, a.deny_unknown, deny_tag);
                 quote! {{
@@ -549,13 +552,7 @@ fn encode_enum(name: &Ident, a: &Attrs, list: Vec<&Variant>) -> syn::Result<Toke
                     ))
                 }
                 Fields::Named(named) => {
-                    let fields = named_fields(
-                        named,
-                        v.attrs
-                            .rename_all
-                            .as_deref()
-                            .or(a.rename_all_fields.as_deref()),
-                    )?;
+                    let fields = v.fields(named, a)?;
                     let ids = fields.iter().map(|f| &f.ident);
                     let pushes = encode_fields(&fields, |id| quote!(#id));
                     let n = fields.len();
