@@ -82,10 +82,9 @@ struct Inner {
     quality_listeners: Vec<SdkListener>,
     quality_timer: Option<Timeout>,
     quality_ready: bool,
-    /// The capture decision last handed to the session.
-    capture_sent: Option<VideoQuality>,
-    /// The audio-only decision last handed to the session.
-    audio_only_sent: bool,
+    /// The controller's camera decisions (capture quality, audio-only), to
+    /// hand to the session once the stage is no longer borrowed.
+    camera_inputs: Vec<zoomkit_core::Input>,
     video_webrtc_mode: bool,
     sdk_max_videos: u32,
     /// Diagnostics are events, not state: the controller tells each once.
@@ -137,7 +136,7 @@ impl Drop for Inner {
             }
         }
         // Without a stage nothing would end audio-only mode: end it now.
-        if self.audio_only_sent {
+        if self.quality.audio_only() {
             let _ = driver.handle(zoomkit_core::Input::AudioOnly(false));
         }
     }
@@ -241,8 +240,7 @@ impl Stage {
                 quality_listeners: Vec::new(),
                 quality_timer: None,
                 quality_ready: false,
-                capture_sent: None,
-                audio_only_sent: false,
+                camera_inputs: Vec::new(),
                 video_webrtc_mode: get("videoWebrtcMode").as_bool().unwrap_or(false),
                 sdk_max_videos: 9,
                 diagnostics: Vec::new(),
@@ -594,24 +592,13 @@ fn update(inner: &Rc<RefCell<Inner>>) -> Result<Layout, String> {
     Ok(layout)
 }
 
-/// Hands new camera decisions to the session: the capture quality (it
-/// restarts the camera with the matching `startVideo` options when it must)
-/// and audio-only mode (it pauses a wanted camera).
+/// Hands the controller's camera decisions to the session: the capture
+/// quality (it restarts the camera with the matching `startVideo` options
+/// when it must) and audio-only mode (it pauses a wanted camera).
 fn apply_capture(inner: &Rc<RefCell<Inner>>) {
     let (driver, inputs) = {
         let mut st = inner.borrow_mut();
-        let mut inputs = Vec::new();
-        let capture = st.quality.capture_quality();
-        if let Some(quality) = capture.filter(|_| capture != st.capture_sent) {
-            st.capture_sent = capture;
-            inputs.push(zoomkit_core::Input::CaptureQuality(quality));
-        }
-        let audio_only = st.quality.audio_only();
-        if audio_only != st.audio_only_sent {
-            st.audio_only_sent = audio_only;
-            inputs.push(zoomkit_core::Input::AudioOnly(audio_only));
-        }
-        (st.driver.upgrade(), inputs)
+        (st.driver.upgrade(), std::mem::take(&mut st.camera_inputs))
     };
     if let Some(driver) = driver {
         for input in inputs {
@@ -631,11 +618,15 @@ fn drain_quality(st: &mut Inner) -> bool {
     let mut changed = false;
     while let Some(out) = st.quality.poll() {
         match out {
+            // The session applies these to the camera.
+            QualityOutput::SetCaptureQuality { quality } => st
+                .camera_inputs
+                .push(zoomkit_core::Input::CaptureQuality(quality)),
+            QualityOutput::AudioOnly { on } => {
+                st.camera_inputs.push(zoomkit_core::Input::AudioOnly(on));
+            }
             // The controller keeps these; the stage reads them back.
-            QualityOutput::SetCaptureQuality { .. }
-            | QualityOutput::SetReceiveQuality { .. }
-            | QualityOutput::SetMaxVideos { .. }
-            | QualityOutput::AudioOnly { .. } => {}
+            QualityOutput::SetReceiveQuality { .. } | QualityOutput::SetMaxVideos { .. } => {}
             QualityOutput::Diagnostic { diagnostic } => {
                 web_sys::console::warn_1(&format!("zoomkit: {}", diagnostic.message()).into());
                 st.diagnostics.push(diagnostic);
