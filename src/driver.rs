@@ -59,6 +59,7 @@ pub(crate) struct SdkListener {
 
 impl SdkListener {
     /// Subscribes `callback` to `event` on `client`.
+    #[cfg(feature = "stage")]
     pub(crate) fn new(
         client: &VideoClient,
         event: &'static str,
@@ -170,6 +171,7 @@ impl Driver {
     }
 
     /// A handle that does not keep the session alive.
+    #[cfg(feature = "stage")]
     pub(crate) fn downgrade(&self) -> WeakDriver {
         WeakDriver(self.weak())
     }
@@ -854,9 +856,11 @@ fn describe(state: &zoomkit_core::State) -> (Option<ZoomError>, String) {
 }
 
 /// A [`Driver`] that does not keep the session alive (for the `Stage`).
+#[cfg(feature = "stage")]
 #[derive(Clone)]
 pub(crate) struct WeakDriver(Weak<RefCell<Inner>>);
 
+#[cfg(feature = "stage")]
 impl WeakDriver {
     /// The driver, if the session still exists.
     pub(crate) fn upgrade(&self) -> Option<Driver> {

@@ -336,6 +336,7 @@ pub struct Session {
     off: Closure<dyn FnMut(u32)>,
 }
 
+#[cfg(feature = "stage")]
 impl Session {
     pub(crate) fn driver(&self) -> &Driver {
         &self.driver
