@@ -16,4 +16,14 @@ pub mod json;
 pub mod sdk;
 
 pub use error::Error;
+
+/// The wasm's allocator. The client's heap is small (a session's state, a
+/// few hundred participants, event payloads in flight) and short-lived, so a
+/// free list that coalesces neighbours serves it as well as std's dlmalloc
+/// for an eighth of the code. `LockedAllocator` is the safe constructor; the
+/// lock is never contended in single-threaded wasm.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
 pub use zoomkit_core::ZoomError;
