@@ -30,10 +30,10 @@ async function run(fn, arg) {
   }
 }
 
-test("join, media, leave: every listener, timer and track is released", async () => {
+for (const entry of ["main", "stage"]) test(`join, media, leave (${entry} entry): every listener, timer and track is released`, async () => {
   const token = validToken(TOPIC);
-  const r = await run(async ({ token, TOPIC }) => {
-    const { sim, session, log, off } = zk.start({ participants: [{ name: "Ann", video: true }] }, {}, token);
+  const r = await run(async ({ token, TOPIC, entry }) => {
+    const { sim, session, log, off } = zk.start({ participants: [{ name: "Ann", video: true }] }, {}, token, entry);
     const states = [];
     session.on("stateChanged", (e) => states.push(e.to));
     await session.join({ topic: TOPIC, userName: "Ada", audio: true, video: true });
@@ -57,7 +57,7 @@ test("join, media, leave: every listener, timer and track is released", async ()
     session.free();
     sim.destroy();
     return { states, during, final, after, appListenersAfterOff, kinds: [...new Set(log.map((e) => e.event))] };
-  }, { token, TOPIC });
+  }, { token, TOPIC, entry });
   assert.deepEqual(r.states.slice(0, 4), ["fetching_token", "initialising", "joining", "connected"]);
   assert.equal(r.states.at(-1), "left");
   assert.ok(r.during.tracks >= 2, `camera and microphone tracks while in session: ${JSON.stringify(r.during)}`);
@@ -449,7 +449,7 @@ test("storageNamespace keeps two sessions' snapshots apart on one page", async (
 
 test("QualityController takes every QualityConfig field the types name, and refuses others by name", async () => {
   const r = await run(async () => {
-    const { init, QualityController } = await import("/pkg/index.js");
+    const { init, QualityController } = await import("/pkg/stage/index.js");
     await init();
     const all = { downHold: 1000, upHold: 5000, minInterval: 2000, statsTtl: 8000, allowFullHd: true,
                   videoLoss360p: 5, videoLoss180p: 12, audioLossAudioOnly: 25 };

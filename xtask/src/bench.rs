@@ -61,65 +61,69 @@ fn read(path: &std::path::Path) -> Result<Vec<u8>, String> {
 }
 
 /// gzip -9 size of what a production bundle carries from zoomkit (the wasm
-/// and its JS glue, not the simulator entry) against the SDK's own ESM build.
+/// and its JS glue, not the simulator entry) against the SDK's own ESM build:
+/// once for the client (`zoomkit`), once for `zoomkit/stage` (the client
+/// plus `Stage`, `Layouter` and `QualityController`). An app loads one.
 fn size() -> Result<(), String> {
     crate::pkg::ensure_npm_deps()?;
     let pkg = crate::pkg::run_pkg(false)?;
-    let mut ours = 0;
-    // Everything a production bundle loads from the package: the wasm, the
-    // JS glue, the entry, and wasm-bindgen's inline JS snippets (not the
-    // `sim/` entry, nor types and docs).
-    let mut files: Vec<std::path::PathBuf> = ["zoomkit_bg.wasm", "zoomkit.js", "index.js"]
-        .iter()
-        .map(|f| pkg.join(f))
-        .collect();
-    files.extend(js_files(&pkg.join("snippets"))?);
-    for file in files {
-        let n = gzip9(&read(&file)?)?;
-        let shown = file
-            .strip_prefix(&pkg)
-            .unwrap_or(&file)
-            .display()
-            .to_string();
-        eprintln!("  {shown}: {n} B gzip -9");
-        ours += n;
-    }
     let theirs = gzip9(&read(&util::videosdk_dir().join("dist/index.esm.js"))?)?;
     let budget = 80 * 1024;
-    println!(
-        "bench size: {ours} B vs @zoom/videosdk/dist/index.esm.js {theirs} B = {:.2}x",
-        ours as f64 / theirs as f64
-    );
-    if ours > budget {
-        eprintln!(
-            "bench size: over the {budget} B budget by {} B",
-            ours - budget
+    for (bench, dir, name) in [
+        ("size", "", "zoomkit"),
+        ("size-stage", "stage", "zoomkit_stage"),
+    ] {
+        let ours = entry_size(&pkg, dir, name)?;
+        println!(
+            "bench {bench}: {ours} B vs @zoom/videosdk/dist/index.esm.js {theirs} B = {:.2}x",
+            ours as f64 / theirs as f64
         );
-    } else {
-        eprintln!(
-            "bench size: within the {budget} B budget ({} B to spare)",
-            budget - ours
-        );
+        let what = if dir.is_empty() {
+            "zoomkit"
+        } else {
+            "zoomkit/stage"
+        };
+        if ours > budget {
+            eprintln!(
+                "bench {bench}: {what} is over the {budget} B budget by {} B",
+                ours - budget
+            );
+        } else {
+            eprintln!(
+                "bench {bench}: {what} is within the {budget} B budget ({} B to spare)",
+                budget - ours
+            );
+        }
     }
     Ok(())
 }
 
-/// The `.js` files under `dir` (none if it does not exist), sorted.
-fn js_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(out);
-    };
-    for entry in entries {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        if path.is_dir() {
-            out.extend(js_files(&path)?);
-        } else if path.extension().is_some_and(|e| e == "js") {
-            out.push(path);
-        }
+/// The gzip -9 bytes of one package entry: everything a production bundle
+/// loads from it (the wasm, the JS glue, the entry module and wasm-bindgen's
+/// inline JS snippets; not types or docs). Prints each file.
+fn entry_size(pkg: &Path, dir: &str, name: &str) -> Result<usize, String> {
+    let root = pkg.join(dir);
+    let mut files: Vec<std::path::PathBuf> = [
+        format!("{name}_bg.wasm"),
+        format!("{name}.js"),
+        "index.js".to_owned(),
+    ]
+    .iter()
+    .map(|f| root.join(f))
+    .collect();
+    files.extend(util::js_files(&root.join("snippets"))?);
+    let mut total = 0;
+    for file in files {
+        let n = gzip9(&read(&file)?)?;
+        let shown = file
+            .strip_prefix(pkg)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        eprintln!("  {shown}: {n} B gzip -9");
+        total += n;
     }
-    out.sort();
-    Ok(out)
+    Ok(total)
 }
 
 /// A bench that runs in Chromium: `tests/browser/bench/<name>.mjs`.

@@ -86,6 +86,38 @@ pub fn ensure_npm_deps() -> Result<(), String> {
     )
 }
 
+/// Minifies one release JS file in place with terser (a tests' npm dev
+/// dependency), keeping the `@ts-self-types` comment that points TypeScript
+/// at the `.d.ts`. Bundlers minify anyway; this makes the package's own
+/// download (and `bench size`) what an app actually ships. Without terser,
+/// only the JSDoc is stripped: it is already in the `.d.ts` that editors read.
+fn minify_js(js: &Path) -> Result<(), String> {
+    let terser = util::node_modules().join(".bin/terser");
+    if !terser.exists() {
+        eprintln!(
+            "xtask: terser not found, {} is not minified \
+             (`npm ci --prefix tests/browser` installs it)",
+            js.display()
+        );
+        let text = std::fs::read_to_string(js).map_err(|e| format!("{}: {e}", js.display()))?;
+        return write(js, &strip_jsdoc(&text));
+    }
+    step(
+        &format!("terser {}", js.display()),
+        Command::new(terser)
+            .arg(js)
+            .args([
+                "--module",
+                "--compress",
+                "--mangle",
+                "--comments",
+                "/@ts-self-types/",
+                "-o",
+            ])
+            .arg(js),
+    )
+}
+
 fn wasm_opt() -> Option<PathBuf> {
     let local = util::node_modules().join(".bin/wasm-opt");
     if local.exists() {
@@ -104,29 +136,69 @@ pub fn run_pkg(dev: bool) -> Result<PathBuf, String> {
         std::fs::remove_dir_all(&out)
             .map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
     }
-    // The client is the package's main entry; the simulator is a separate
-    // wasm module behind `zoomkit/sim`, so production bundles never carry it.
-    build_entry(&bindgen, dev, "zoomkit", "zoomkit", &out)?;
-    build_entry(
-        &bindgen,
-        dev,
-        "zoomkit-sim",
-        "zoomkit_sim",
-        &out.join("sim"),
-    )?;
+    // The client is the package's main entry. `zoomkit/stage` is the same
+    // client built with the `stage` feature (plus `Stage`, `Layouter`,
+    // `QualityController`): an app imports one or the other, never both. The
+    // simulator is a separate wasm module behind `zoomkit/sim`, so
+    // production bundles never carry it.
+    let entries = [
+        Entry {
+            krate: "zoomkit",
+            artifact: "zoomkit",
+            name: "zoomkit",
+            features: Features::NoDefault,
+            dir: "",
+        },
+        Entry {
+            krate: "zoomkit",
+            artifact: "zoomkit",
+            name: "zoomkit_stage",
+            features: Features::Default,
+            dir: "stage",
+        },
+        Entry {
+            krate: "zoomkit-sim",
+            artifact: "zoomkit_sim",
+            name: "zoomkit_sim",
+            features: Features::Default,
+            dir: "sim",
+        },
+    ];
+    for entry in &entries {
+        build_entry(&bindgen, dev, entry, &out.join(entry.dir))?;
+    }
     write_package_files(&out)?;
     eprintln!("xtask: npm package written to {}", out.display());
     Ok(out)
 }
 
+/// One entry of the npm package: a wasm crate built with some features.
+struct Entry {
+    krate: &'static str,
+    /// The file cargo writes (`<artifact>.wasm`).
+    artifact: &'static str,
+    /// What wasm-bindgen names the output (`<name>.js`, `<name>_bg.wasm`).
+    name: &'static str,
+    features: Features,
+    /// Where in `pkg/` the entry goes (`""` for the main entry).
+    dir: &'static str,
+}
+
+#[derive(Clone, Copy)]
+enum Features {
+    Default,
+    NoDefault,
+}
+
 /// Builds one wasm crate and runs wasm-bindgen (and wasm-opt) into `out`.
-fn build_entry(
-    bindgen: &Path,
-    dev: bool,
-    krate: &str,
-    name: &str,
-    out: &Path,
-) -> Result<(), String> {
+fn build_entry(bindgen: &Path, dev: bool, entry: &Entry, out: &Path) -> Result<(), String> {
+    let Entry {
+        krate,
+        artifact,
+        name,
+        features,
+        ..
+    } = *entry;
     let profile = if dev { "debug" } else { "release" };
     let mut build = util::cargo();
     build.args([
@@ -140,22 +212,32 @@ fn build_entry(
     if !dev {
         build.arg("--release");
     }
-    step(&format!("build {krate} for wasm32 ({profile})"), &mut build)?;
-    let wasm = target_dir().join(format!("wasm32-unknown-unknown/{profile}/{name}.wasm"));
+    let variant = match features {
+        Features::Default => "",
+        Features::NoDefault => {
+            build.arg("--no-default-features");
+            ", no default features"
+        }
+    };
     step(
-        &format!("wasm-bindgen --target web ({krate})"),
+        &format!("build {krate} for wasm32 ({profile}{variant})"),
+        &mut build,
+    )?;
+    // Cargo writes both feature sets of a crate to the same file, so it is
+    // read right after its build.
+    let wasm = target_dir().join(format!("wasm32-unknown-unknown/{profile}/{artifact}.wasm"));
+    step(
+        &format!("wasm-bindgen --target web ({name})"),
         Command::new(bindgen)
             .args(["--target", "web", "--out-name", name, "--out-dir"])
             .arg(out)
             .arg(&wasm),
     )?;
     if !dev {
-        // The JSDoc wasm-bindgen copies from our doc comments is already in
-        // the .d.ts (which editors read); in the .js it was ~3 KB of every
-        // production download.
-        let js = out.join(format!("{name}.js"));
-        let text = std::fs::read_to_string(&js).map_err(|e| format!("{}: {e}", js.display()))?;
-        write(&js, &strip_jsdoc(&text))?;
+        minify_js(&out.join(format!("{name}.js")))?;
+        for snippet in util::js_files(&out.join("snippets"))? {
+            minify_js(&snippet)?;
+        }
     }
     let bg = out.join(format!("{name}_bg.wasm"));
     match (dev, wasm_opt()) {
@@ -163,7 +245,7 @@ fn build_entry(
         (false, Some(opt)) => {
             let before = file_len(&bg);
             step(
-                &format!("wasm-opt -Oz ({krate})"),
+                &format!("wasm-opt -Oz ({name})"),
                 Command::new(opt)
                     .args([
                         "-Oz",
@@ -191,7 +273,7 @@ fn build_entry(
     write(
         &out.join("index.js"),
         &format!(
-            "// {krate}: importing this module touches no browser global.\n\
+            "// {name}: importing this module touches no browser global.\n\
              // Call `await init()` once (in the browser) before using anything else.\n\
              export * from \"./{name}.js\";\n\
              export {{ default as init, initSync }} from \"./{name}.js\";\n"
@@ -259,12 +341,14 @@ fn write_package_files(out: &Path) -> Result<(), String> {
         "types": "./index.d.ts",
         "exports": {
             ".": { "types": "./index.d.ts", "import": "./index.js", "default": "./index.js" },
+            "./stage": { "types": "./stage/index.d.ts", "import": "./stage/index.js", "default": "./stage/index.js" },
             "./sim": { "types": "./sim/index.d.ts", "import": "./sim/index.js", "default": "./sim/index.js" },
             "./zoomkit_bg.wasm": "./zoomkit_bg.wasm",
+            "./stage/zoomkit_stage_bg.wasm": "./stage/zoomkit_stage_bg.wasm",
             "./sim/zoomkit_sim_bg.wasm": "./sim/zoomkit_sim_bg.wasm",
             "./package.json": "./package.json"
         },
-        "files": ["index.js", "index.d.ts", "zoomkit.js", "zoomkit.d.ts", "zoomkit_bg.wasm", "zoomkit_bg.wasm.d.ts", "sim/", "README.md"],
+        "files": ["index.js", "index.d.ts", "zoomkit.js", "zoomkit.d.ts", "zoomkit_bg.wasm", "zoomkit_bg.wasm.d.ts", "snippets/", "stage/", "sim/", "README.md"],
         "sideEffects": false,
         "peerDependencies": { "@zoom/videosdk": "^2.5.0" },
         "keywords": ["zoom", "videosdk", "webrtc", "wasm", "video"]

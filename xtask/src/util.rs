@@ -99,3 +99,21 @@ pub fn locked_version(krate: &str) -> Result<String, String> {
         .ok_or_else(|| "Cargo.lock is malformed".to_owned())?;
     Ok(lock[start..start + end].to_owned())
 }
+
+/// The `.js` files under `dir` (none if it does not exist), sorted.
+pub fn js_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(out);
+    };
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            out.extend(js_files(&path)?);
+        } else if path.extension().is_some_and(|e| e == "js") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    Ok(out)
+}

@@ -5,7 +5,6 @@
 import {
   init,
   Session,
-  Stage,
   type AudioStatus,
   type Cause,
   type CaptureProfile,
@@ -14,6 +13,7 @@ import {
   type SessionState,
   type ZoomkitError,
 } from "zoomkit";
+import * as staged from "zoomkit/stage";
 import { createSim } from "zoomkit/sim";
 
 export async function readme(): Promise<void> {
@@ -64,9 +64,19 @@ export async function readme(): Promise<void> {
   const people: Participant[] = session.participants();
   const lists = session.devices();
   console.log(audio.muted, people.length, lists?.cameras[0]?.label);
-  const stage = new Stage(session, { onLayout: (l) => console.log(l.tiles.length) });
-  stage.free();
   off();
   await session.leave();
+  session.free();
+}
+
+/** The Stage comes with `zoomkit/stage`: its Session, not the main entry's. */
+export async function withStage(): Promise<void> {
+  await staged.init();
+  const sim = createSim({ seed: 7 });
+  const session = new staged.Session({ zoomVideo: sim.zoomVideo, tokenProvider: async () => "token" });
+  const stage = new staged.Stage(session, { onLayout: (l: staged.Layout) => console.log(l.tiles.length) });
+  const quality = new staged.QualityController({ allowFullHd: false });
+  quality.free();
+  stage.free();
   session.free();
 }

@@ -1,0 +1,696 @@
+/* tslint:disable */
+/* eslint-disable */
+
+/** Inputs of the quality controller: the SDK's own event names and payloads, plus a few of ours. */
+export type QualityInput =
+| { kind: "selfUser"; payload: number }
+| { kind: "capabilities"; payload: { crossOriginIsolated: boolean; supportsMultipleVideos: boolean; maxRenderableVideos: number; supportsHdVideo: boolean; videoWebrtcMode?: boolean } }
+| { kind: "network-quality-change"; payload: { userId: number; type: "uplink" | "downlink"; level: number } }
+| { kind: "audio-statistic-data-change"; payload: unknown }
+| { kind: "video-statistic-data-change"; payload: unknown }
+| { kind: "system-resource-usage-change"; payload: unknown }
+| { kind: "tiles"; payload: { userId: number; quality: number }[] }
+| { kind: "timeout" };
+/** Decisions of the quality controller. Qualities are the SDK's `VideoQuality` numbers. */
+export type QualityOutput =
+| { type: "setCaptureQuality"; quality: number }
+| { type: "setReceiveQuality"; userId: number; quality: number }
+| { type: "setMaxVideos"; count: number }
+| { type: "audioOnly"; on: boolean }
+| { type: "diagnostic"; diagnostic: { kind: string; message: string } & Record<string, unknown> }
+| { type: "timeout"; at: number };
+/** The controller's settings; every field is optional (the core's `QualityConfig` defaults). */
+export interface QualityConfig {
+    /** How long a lower target must last before going down, in ms. Default 2000. */
+    downHold?: number;
+    /** How long a higher target must last before going up, in ms. Default 10000. */
+    upHold?: number;
+    /** The least time between two switches of one direction, in ms. Default 4000. */
+    minInterval?: number;
+    /** How long a statistics report counts, in ms. Default 10000. */
+    statsTtl?: number;
+    /** Capture 1080p (`fullHd`) when everything allows it. Default `false`. */
+    allowFullHd?: boolean;
+    /** Video `avg_loss` from which a direction is capped at 360p. Default 4. */
+    videoLoss360p?: number;
+    /** Video `avg_loss` from which a direction is capped at 180p. Default 10. */
+    videoLoss180p?: number;
+    /** Audio `avg_loss` from which video is dropped to save the audio. Default 20. */
+    audioLossAudioOnly?: number;
+}
+
+
+
+/** One participant as the layout needs them. `joinSeq` increases with join order. */
+export interface LayoutParticipant { userId: number; joinSeq: number; videoOn?: boolean }
+export type LayoutMode =
+| { kind: "gallery" } | { kind: "speaker" } | { kind: "share" } | { kind: "pip" }
+| { kind: "fullscreen"; userId: number };
+/** Everything a layout depends on (see zoomkit-core's `layout` module). */
+export interface LayoutInput {
+    participants: LayoutParticipant[];
+    selfId?: number | null;
+    activeSpeaker?: number | null;
+    recentSpeakers?: number[];
+    share?: { userId: number; size?: { width: number; height: number } | null } | null;
+    pins?: number[];
+    spotlights?: number[];
+    viewport: { width: number; height: number; devicePixelRatio?: number };
+    mode?: LayoutMode;
+    page?: number;
+    hideSelfView?: boolean;
+    maxRenderableVideos: number;
+    pageSize?: number;
+    gap?: number;
+}
+/** One tile: where it goes and at what quality to attach its video (`null`: do not attach). */
+export interface Tile {
+    userId: number;
+    kind: "video" | "share";
+    role: "main" | "grid" | "filmstrip" | "overlay";
+    rect: { x: number; y: number; width: number; height: number };
+    z: number;
+    quality: number | null;
+    isSelf: boolean;
+    pinned: boolean;
+    speaking: boolean;
+}
+export interface Layout { mode: LayoutMode; page: number; pageCount: number; perPage: number; tiles: Tile[] }
+
+
+
+/** What `Session` needs from the app. */
+export interface SessionOptions {
+    /** `ZoomVideo` from `@zoom/videosdk`, or `createSim().zoomVideo` from `zoomkit/sim`. */
+    zoomVideo: unknown;
+    /** Returns a Video SDK JWT for the topic, usually from your back end's token endpoint. */
+    tokenProvider: (request: { topic: string; reason: "join" | "refresh" }) => Promise<string> | string;
+    /** `init`'s language. Default `"en-US"`. */
+    language?: string;
+    /** `init`'s dependent assets: `"CDN"`, `"Global"`, `"CN"` or the URL of a self-hosted `dist/lib`. Default `"Global"`. */
+    dependentAssets?: string;
+    /** The `<video>` or `<canvas>` screen share renders into. */
+    shareElement?: HTMLVideoElement | HTMLCanvasElement;
+    /** Write the resume snapshot and device preferences (zoomkit's own keys only). Default `true`. */
+    storage?: boolean;
+    /**
+     * Keep this session's keys apart: `zoomkit:<storageNamespace>:resume` and
+     * `zoomkit:<storageNamespace>:devices` (letters, digits, `-` and `_`, at
+     * most 64). Default: none (`zoomkit:resume`, `zoomkit:devices`).
+     */
+    storageNamespace?: string;
+    /** Seed for rejoin jitter. Default: random. */
+    seed?: number;
+    /** Give up on a join that has not settled after this long. Default 30000. */
+    joinTimeoutMs?: number;
+    /** Rejoin ourselves when Zoom's failover lasts longer than this; `null`: wait for Zoom. Default 120000. */
+    failoverTimeoutMs?: number | null;
+    /** End the session this long after it first connected. */
+    maxDurationMs?: number;
+    /** End the session after the user has been alone this long. */
+    idleTimeoutMs?: number;
+    /** How long a resume snapshot stays valid; `null`: never write one. Default 120000. */
+    resumeTtlMs?: number | null;
+    /** Switch back to the preferred device when it returns. Default `true`. */
+    switchBackToPreferred?: boolean;
+    /**
+     * Leave on `pagehide` (keeping the resume snapshot) and join again on a
+     * `pageshow` from the back/forward cache. Default `true`.
+     */
+    leaveOnPageHide?: boolean;
+}
+/** What `Session.join` takes. */
+export interface JoinOptions {
+    /** The session name; must equal the token's `tpc`. */
+    topic: string;
+    userName: string;
+    /** The session passcode, if it has one. */
+    password?: string;
+    sessionIdleTimeoutMins?: number;
+    /** Connect computer audio once joined. */
+    audio?: boolean;
+    /** Join with the microphone muted. */
+    muted?: boolean;
+    /** Start the camera once joined. */
+    video?: boolean;
+}
+/** The state names of a session, as `Session.state` reports them. */
+export type SessionState =
+| "idle" | "fetching_token" | "initialising" | "joining" | "connected" | "reconnecting"
+| "rejoining" | "leaving" | "left" | "ended" | "failed";
+/** Why a session changed state (the core's `Cause`). */
+export type Cause =
+| "join" | "resume" | "token_fetched" | "token_failed" | "initialised" | "init_failed"
+| "joined" | "join_failed" | "join_timed_out" | "sdk_reconnecting" | "sdk_reconnected"
+| "sdk_failed" | "sdk_closed" | "ended_by_host" | "removed" | "failover_timed_out"
+| "retry_scheduled" | "retry_started" | "reset_done" | "offline" | "gave_up"
+| "user_left" | "page_hidden" | "session_timed_out" | "leave_done" | "leave_timed_out";
+/** What to do about a failure (the core's `Remedy`; `ZoomkitError.hint` says it in English). */
+export type Remedy =
+| "none" | "retryLater" | "reportToZoom" | "checkToken" | "refreshToken"
+| "checkPasscode" | "askHost" | "waitForHost" | "leaveOtherSession"
+| "useSupportedBrowser" | "fixAssets" | "waitForReconnection" | "fixCallOrder"
+| "fixParameters" | "grantPermission" | "checkMicrophone" | "connectDevice"
+| "chooseAnotherDevice" | "closeOtherApps" | "enableFeature"
+| "stopConflictingFeature" | "refreshPage" | "clickToResume" | "unmuteInSystem"
+| "restartBrowser" | "checkWebGl" | "installExtension";
+/** Zoom's own error, as the SDK reported it. */
+export interface ZoomErrorInfo { type?: string; reason: string; errorCode?: number; extensionUrl?: string }
+/** Someone in the session, the local user included. */
+export interface Participant {
+    userId: number;
+    displayName: string;
+    userKey: string | null;
+    isHost: boolean;
+    isManager: boolean;
+    /** `""` (none), `"computer"` or `"phone"`; `null` until the SDK says. */
+    audio: "" | "computer" | "phone" | null;
+    muted: boolean | null;
+    videoOn: boolean;
+    sharing: boolean;
+    /** Lost their connection; shown as reconnecting and not counted twice. */
+    reconnecting: boolean;
+}
+/** The local user's audio. */
+export interface AudioStatus { connected: boolean; muted: boolean }
+/** One device of a list. */
+export interface ListedDevice { deviceId: string; label: string; groupId?: string }
+/** The three device lists. */
+export interface DeviceLists { cameras: ListedDevice[]; microphones: ListedDevice[]; speakers: ListedDevice[] }
+/** `startVideo`'s capture options in use: the SDK default (360p), `hd` (720p) or `fullHd` (1080p). */
+export type CaptureProfile = "standard" | "hd" | "fullHd";
+/** Every event `Session.on` delivers, told apart by `event`. */
+export type SessionEvent =
+| { event: "stateChanged"; from: SessionState; to: SessionState; cause: Cause; error: ZoomErrorInfo | null }
+| { event: "rejoinScheduled"; attempt: number; /** `Date.now()` milliseconds. */ at: number }
+| ({ event: "participantJoined" } & Participant)
+| ({ event: "participantUpdated" } & Participant)
+| ({ event: "participantLeft" } & Participant)
+| { event: "participantReconnecting"; userId: number }
+| { event: "participantRecovered"; userId: number; /** Their previous id, if it changed. */ replaced: number | null }
+| { event: "participantsCleared" }
+| ({ event: "audioChanged" } & AudioStatus)
+| { event: "videoChanged"; on: boolean }
+| { event: "captureChanged"; profile: CaptureProfile }
+/** Audio-only mode paused a wanted camera (`true`), or resumes it (`false`). */
+| { event: "videoPaused"; paused: boolean }
+| { event: "shareChanged"; on: boolean }
+| { event: "mediaFailed"; op: string; error: ZoomErrorInfo }
+| { event: "mutedByHost" }
+| { event: "hostAskedToUnmute" }
+| { event: "speakingWhileMuted" }
+| { event: "autoPlayBlocked" }
+| ({ event: "devicesChanged" } & DeviceLists)
+| {
+    event: "activeDeviceChanged";
+    kind: "camera" | "microphone" | "speaker";
+    device: ListedDevice | null;
+    reason: "selected" | "initial" | "fallback" | "preferredReturned" | "renamed";
+}
+| {
+    event: "permissionChanged";
+    kind: "camera" | "microphone" | "speaker";
+    state: "denied" | "granted" | "prompt";
+    remedy: Remedy | null;
+}
+| { event: "mediaHealth"; media: "audio" | "video" | "sharing"; code: number; message: string; remedy: Remedy }
+| { event: "resumeIgnored"; reason: "missing" | "unreadable" | "stale" | "passwordRequired" }
+/** An SDK event whose payload did not match the SDK's documented shape, or that the core refused. */
+| { event: "sdkPayloadError"; sdkEvent: string; message: string; payload: unknown }
+| { event: "sdkEventRejected"; sdkEvent: string; message: string; payload: unknown };
+/** The name of a `SessionEvent`. */
+export type SessionEventName = SessionEvent["event"];
+export interface Session {
+    /**
+     * Subscribes to one event by name, with its payload typed, or to `"*"` for
+     * all. Returns the function that unsubscribes.
+     */
+    on<K extends SessionEventName>(name: K, callback: (event: Extract<SessionEvent, { event: K }>) => void): () => void;
+    on(name: "*", callback: (event: SessionEvent) => void): () => void;
+}
+/** Why zoomkit is rejoining (or why its last attempt failed). */
+export type RejoinReason =
+| { kind: "sdkFailed"; errorCode: number | null }
+| { kind: "connectionLost" }
+| { kind: "failoverTimedOut" }
+| { kind: "attemptFailed"; error: ZoomErrorInfo }
+| { kind: "attemptTimedOut" };
+/** Why a session failed. */
+export type SessionFailure =
+| { kind: "token" | "init" | "join" | "connection"; error: ZoomErrorInfo }
+| { kind: "tokenExpired"; /** The token's `exp`, in ms. */ expiredAt: number }
+| { kind: "tokenTopicMismatch"; /** The token's `tpc`. */ tokenTopic: string; topic: string }
+| { kind: "joinTimedOut"; /** ms */ after: number }
+| { kind: "gaveUp"; attempts: number; lastError: ZoomErrorInfo | null };
+/** `Session.stateDetail()`: the state with the data it carries. Times are `Date.now()` ms. */
+export type SessionStateDetail =
+| { state: "idle" }
+| { state: "fetching_token" | "initialising" | "joining" | "connected" | "leaving"; since: number }
+| { state: "reconnecting"; since: number; /** Zoom's `reason`, e.g. `"failover"`. */ reason: string | null }
+| {
+    state: "rejoining";
+    since: number;
+    attempt: number;
+    reason: RejoinReason;
+    phase:
+    | { kind: "resetting" | "offline" | "fetchingToken" | "joining" }
+    | { kind: "waiting"; until: number };
+}
+| {
+    state: "left";
+    outcome: { kind: "notConnected" | "clean" | "timedOut" } | { kind: "rejected"; error: ZoomErrorInfo };
+    endSession: boolean;
+}
+| { state: "ended"; reason: "endedByHost" | "removed" | "maxDuration" | "idle" }
+| { state: "failed"; error: SessionFailure };
+/** What the driver holds, for tests that prove cleanup. */
+export interface Resources {
+    sdkListeners: number;
+    browserListeners: number;
+    timers: number;
+    pendingCommands: number;
+    waiters: number;
+}
+
+
+
+/** What the browser supports, from `ZoomVideo.checkSystemRequirements()`. */
+export interface Compatibility { audio: boolean; video: boolean; screen: boolean }
+/** One camera, microphone or speaker. `deviceId` rotates between origins; `label` is stabler. */
+export interface Device { deviceId: string; kind: "camera" | "microphone" | "speaker"; label: string; groupId: string }
+/**
+ * Every error zoomkit throws or rejects with. `kind` is `zoom` when the SDK
+ * itself failed, and then `type`, `errorCode` and `reason` are Zoom's own.
+ */
+export interface ZoomkitError extends Error {
+    name: "ZoomkitError";
+    /**
+     * `zoom`: the SDK rejected; `thrown`: an SDK call threw; `decode`: the SDK
+     * answered in a shape zoomkit cannot read; `session`: `join()` ended in
+     * another state; `usage`: the app passed something wrong.
+     */
+    kind: "zoom" | "thrown" | "decode" | "session" | "usage";
+    /** The SDK call, for `zoom`, `thrown` and `decode`. */
+    op?: string;
+    /** The state `join()` ended in, for `session`. */
+    state?: SessionState;
+    /** Zoom's `type`, `errorCode` and `reason`, unchanged, when Zoom's error is behind it. */
+    type?: string;
+    errorCode?: number;
+    reason?: string;
+    /** zoomkit's reading of Zoom's error: where it comes from, whether to retry, what to do. */
+    category?: ErrorCategory;
+    retryable?: boolean;
+    remedy?: Remedy;
+    /** The remedy in a short English sentence. */
+    hint?: string;
+}
+/** The part of the SDK an error comes from (by Zoom's code ranges). */
+export type ErrorCategory =
+| "internal" | "session" | "client" | "stream" | "audio" | "video" | "share"
+| "remoteControl" | "chat" | "commandChannel" | "recording" | "transcription"
+| "liveStream" | "incomingLiveStream" | "subsession" | "reaction" | "summary"
+| "qa" | "broadcastStreaming" | "whiteboard" | "realTimeMediaStreams"
+| "voiceTranslator" | "driver" | "unknown";
+
+
+
+
+/** `Stage` options. */
+export interface StageOptions {
+    /** Called with every new layout. */
+    onLayout?: (layout: Layout) => void;
+    /** The area to lay out; default: the window's inner size. */
+    viewport?: { width: number; height: number; devicePixelRatio?: number };
+    mode?: LayoutMode;
+    pageSize?: number;
+    gap?: number;
+    hideSelfView?: boolean;
+    /** The render budget; default: the SDK's `getMaxRenderableVideos()` (or 9 before joining). */
+    maxRenderableVideos?: number;
+    /** Called when the quality decisions change (see `Stage.quality()`). */
+    onQuality?: (quality: StageQuality) => void;
+    /** The token was signed with `video_webrtc_mode: 1`. */
+    videoWebrtcMode?: boolean;
+}
+/** The quality controller's current decisions, as the stage applies them. */
+export interface StageQuality {
+    /** What to capture at (the SDK's `VideoQuality` number), once decided. */
+    capture: number | null;
+    /** The most videos to render. */
+    maxVideos: number | null;
+    /** Video is off for the network's sake. */
+    audioOnly: boolean;
+    /** Per-user receive caps: `[userId, quality][]`. */
+    receive: [number, number][];
+    /** Why quality is limited and what would unlock more. */
+    diagnostics: { kind: string; message: string }[];
+}
+
+
+
+/**
+ * A layouter that keeps its buffers and its input between calls.
+ */
+export class Layouter {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Stores `input` and lays it out.
+     */
+    layout(input_value: LayoutInput): Layout;
+    /**
+     * An empty layouter.
+     */
+    constructor();
+    /**
+     * Lays out the stored input `times` times without crossing into JS:
+     * what `cargo xtask bench layout` times. Returns the tile count.
+     */
+    repeat(times: number): number;
+}
+
+/**
+ * A running local camera preview. `stop()` (or `free()`) releases the camera.
+ */
+export class Preview {
+    private constructor();
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Stops the preview and releases the camera. Idempotent.
+     */
+    stop(): Promise<void>;
+    /**
+     * Whether the preview is running.
+     */
+    readonly running: boolean;
+}
+
+/**
+ * Picks capture quality, receive quality per tile, how many videos to
+ * render and audio-only mode, with hysteresis.
+ */
+export class QualityController {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Feeds one input (an SDK event payload under its event name, or one of
+     * ours) at the current time.
+     */
+    handle(input: QualityInput): void;
+    /**
+     * A controller; `config` is the core's `QualityConfig` in JSON
+     * (durations in ms), or `undefined` for the defaults.
+     */
+    constructor(config: QualityConfig | undefined);
+    /**
+     * Drains the decisions taken so far.
+     */
+    poll(): QualityOutput[];
+    /**
+     * Feeds the last input again `times` times (time advancing 1 ms each
+     * step) without crossing into JS: what `cargo xtask bench quality` times.
+     */
+    repeat(times: number): number;
+}
+
+/**
+ * A Zoom Video SDK session with zoomkit's behaviour: rejoin after a drop,
+ * devices that survive unplugging, media that restores, typed errors.
+ *
+ * ```js
+ * import ZoomVideo from "@zoom/videosdk";
+ * import { init, Session } from "zoomkit";
+ * await init();
+ * const session = new Session({
+ *   zoomVideo: ZoomVideo,
+ *   tokenProvider: async ({ topic }) => (await (await fetch("/api/zoom/video-token", {
+ *     method: "POST", headers: { "content-type": "application/json" },
+ *     body: JSON.stringify({ sessionName: topic, role: 0 }),
+ *   })).json()).signature,
+ * });
+ * const off = session.on("stateChanged", (e) => console.log(e.from, "->", e.to, e.cause));
+ * await session.join({ topic: "standup", userName: "Ada", audio: true, video: true });
+ * session.mute();
+ * await session.leave();
+ * off();
+ * session.free();
+ * ```
+ */
+export class Session {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * The local audio: `{ connected, muted }`.
+     */
+    audio(): AudioStatus;
+    /**
+     * The device lists, once known: `{ cameras, microphones, speakers }`.
+     */
+    devices(): DeviceLists | null;
+    /**
+     * Joins a session: token, init, join. Resolves with `"connected"`;
+     * rejects with a `ZoomkitError` (kind `session`, with Zoom's `type`,
+     * `errorCode`, `reason` and the remedy) if it ends anywhere else.
+     */
+    join(options: JoinOptions): Promise<"connected">;
+    /**
+     * Leaves (from any state: joining, reconnecting, twice). `end: true` ends
+     * the session for everyone (host only). Resolves with the final state
+     * name once nothing is pending.
+     */
+    leave(end?: boolean | null): Promise<SessionState>;
+    /**
+     * Number of listeners registered with `on`.
+     */
+    listenerCount(): number;
+    /**
+     * Mutes the microphone. Idempotent; a second click while the first is
+     * in flight makes no second SDK call.
+     */
+    mute(): void;
+    /**
+     * Creates a session. Calls nothing on the SDK until `join` or `resume`.
+     */
+    constructor(options: SessionOptions);
+    /**
+     * The participants, the local user included.
+     */
+    participants(): Participant[];
+    /**
+     * Reads the device lists again (the SDK's `device-change` does this by itself).
+     */
+    refreshDevices(): void;
+    /**
+     * What zoomkit holds right now: SDK and window listeners, timers,
+     * pending calls. All zero after `leave()` resolves.
+     */
+    resources(): Resources;
+    /**
+     * After a page refresh: rejoins the session this tab was in, if its
+     * snapshot (written by zoomkit under `zoomkit:resume` in sessionStorage)
+     * is fresh. Resolves `true` when connected, `false` when there was
+     * nothing to resume (a `resumeIgnored` event says why).
+     */
+    resume(password?: string | null): Promise<boolean>;
+    /**
+     * Picks a device by `deviceId`; remembered by label and group so it is
+     * found again when ids rotate.
+     */
+    selectDevice(kind: "camera" | "microphone" | "speaker", device_id: string): void;
+    /**
+     * Your own `userId`, once joined.
+     */
+    selfId(): number | undefined;
+    /**
+     * Connects computer audio.
+     */
+    startAudio(): void;
+    /**
+     * Starts sharing the screen into `shareElement`.
+     */
+    startShare(): void;
+    /**
+     * Starts the camera.
+     */
+    startVideo(): void;
+    /**
+     * The full state, with the data it carries (attempt numbers, errors).
+     */
+    stateDetail(): SessionStateDetail;
+    /**
+     * Disconnects computer audio.
+     */
+    stopAudio(): void;
+    /**
+     * Stops sharing the screen.
+     */
+    stopShare(): void;
+    /**
+     * Stops the camera.
+     */
+    stopVideo(): void;
+    /**
+     * The core's transition table: `{ from, to, cause }[]`.
+     */
+    static transitions(): { from: SessionState; to: SessionState; cause: Cause }[];
+    /**
+     * Unmutes the microphone.
+     */
+    unmute(): void;
+    /**
+     * Whether the local camera is on.
+     */
+    videoOn(): boolean;
+    /**
+     * Whether the camera is wanted on: `startVideo()` was asked and not
+     * undone, including while audio-only mode pauses it.
+     */
+    wantedVideo(): boolean;
+    /**
+     * The state's name, as in the core's transition table.
+     */
+    readonly state: SessionState;
+}
+
+/**
+ * Lays out a session's videos and attaches exactly the visible ones.
+ *
+ * ```js
+ * const stage = new Stage(session, { onLayout: (l) => render(l.tiles) });
+ * stage.setMode({ kind: "speaker" });
+ * stage.pin(userId);
+ * // ... later
+ * stage.free(); // releases its listeners and detaches its videos
+ * ```
+ */
+export class Stage {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * The videos this stage has attached: `[userId, videoQuality][]`.
+     */
+    attached(): [number, number][];
+    /**
+     * Window/document listeners, SDK listeners, timers and session
+     * subscriptions this stage holds.
+     */
+    listenerCount(): number;
+    /**
+     * A stage for `session`.
+     */
+    constructor(session: Session, options: StageOptions | undefined);
+    /**
+     * Pins a participant (always visible) and lays out.
+     */
+    pin(user_id: number): Layout;
+    /**
+     * The quality controller's current decisions.
+     */
+    quality(): StageQuality;
+    /**
+     * Sets the active speaker (from the SDK's `active-speaker`) and lays out.
+     */
+    setActiveSpeaker(user_id?: number | null): Layout;
+    /**
+     * Sets the mode (`{ kind: "gallery" | "speaker" | "share" | "pip" }` or
+     * `{ kind: "fullscreen", userId }`) and lays out.
+     */
+    setMode(mode: LayoutMode): Layout;
+    /**
+     * Shows gallery or filmstrip page `page` (0-based) and lays out.
+     */
+    setPage(page: number): Layout;
+    /**
+     * Sets the area to lay out (stops following the window) and lays out.
+     */
+    setViewport(width: number, height: number): Layout;
+    /**
+     * Unpins a participant and lays out.
+     */
+    unpin(user_id: number): Layout;
+    /**
+     * Lays out now and makes the attached videos match. Returns the layout.
+     */
+    update(): Layout;
+}
+
+/**
+ * A thin typed handle on the SDK: the first contact with `ZoomVideo`,
+ * useful on its own for pre-join checks (browser support, device lists).
+ *
+ * ```js
+ * import ZoomVideo from "@zoom/videosdk";
+ * import { init, ZoomSdk } from "zoomkit";
+ * await init();
+ * const sdk = new ZoomSdk(ZoomVideo);
+ * sdk.checkSystemRequirements(); // { audio, video, screen }
+ * await sdk.init("en-US", "CDN");
+ * await sdk.getDevices();        // Device[]
+ * ```
+ */
+export class ZoomSdk {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Whether audio, video and screen sharing work in this browser.
+     */
+    checkSystemRequirements(): Compatibility;
+    /**
+     * The cameras, microphones and speakers the SDK sees.
+     */
+    getDevices(): Promise<Device[]>;
+    /**
+     * Creates the client and initialises it. `dependentAssets` is `"CDN"`,
+     * `"Global"`, `"CN"` or the URL of a self-hosted copy of the SDK's `dist/lib`.
+     */
+    init(language: string, dependent_assets: string): Promise<void>;
+    /**
+     * Joins a session. Rejects with a `ZoomkitError` carrying Zoom's `type`,
+     * `errorCode` and `reason` when Zoom refuses.
+     */
+    join(topic: string, token: string, user_name: string, password?: string | null): Promise<void>;
+    /**
+     * Wraps `ZoomVideo` (or the simulator). Calls nothing yet.
+     */
+    constructor(zoom_video: typeof import('@zoom/videosdk').default);
+    /**
+     * Starts a local camera preview in `element` (a `<video>` or
+     * `<canvas>`) before joining. Resolves with a `Preview` whose `stop()`
+     * releases the camera; freeing the `Preview` stops it too.
+     */
+    startPreview(element: HTMLVideoElement | HTMLCanvasElement, device_id?: string | null): Promise<Preview>;
+}
+
+/**
+ * Lays out tiles: a pure function of its input. Throws a `ZoomkitError`
+ * (kind `usage`) naming the bad field.
+ */
+export function layout(input_value: LayoutInput): Layout;
+
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+export interface InitOutput { /* raw wasm exports: not compared */ }
+
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+
+/**
+ * Instantiates the given `module`, which can either be bytes or
+ * a precompiled `WebAssembly.Module`.
+ *
+ * @param {{ module: SyncInitInput }} module - Passing `SyncInitInput` directly is deprecated.
+ *
+ * @returns {InitOutput}
+ */
+export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
+
+/**
+ * If `module_or_path` is {RequestInfo} or {URL}, makes a request and
+ * for everything else, calls `WebAssembly.instantiate` directly.
+ *
+ * @param {{ module_or_path: InitInput | Promise<InitInput> }} module_or_path - Passing `InitInput` directly is deprecated.
+ *
+ * @returns {Promise<InitOutput>}
+ */
+export default function __wbg_init (module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<InitOutput>;
