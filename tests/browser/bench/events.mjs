@@ -62,7 +62,7 @@ try {
   if (result.reached < 8) throw new Error(`events did not reach the core: ${result.reached} participants`);
   const fmt = (x) => Math.round(x).toString();
   console.log(`bench events: ${fmt(result.ours)}/s vs bare-listener ${fmt(result.theirs)}/s = ${(result.ours / result.theirs).toFixed(4)}x`);
-  console.error(`  (user-updated events, at least 200 ms per round, median of ${ROUNDS} rounds; ours are decoded with serde and fed to the core)`);
+  console.error(`  (user-updated events, at least 200 ms per round, median of ${ROUNDS} rounds; ours are read with zoomkit_core::wire and fed to the core)`);
   await tab.close();
 } finally {
   await browser.close();
