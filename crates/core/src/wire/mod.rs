@@ -27,6 +27,7 @@ use std::fmt;
 pub mod json;
 mod number;
 
+pub(crate) use number::push_u64;
 pub use number::Num;
 
 pub use zoomkit_wire_derive::{Decode, Encode};
