@@ -342,16 +342,23 @@ fn decode_enum(name: &Ident, a: &Attrs, list: Vec<&Variant>) -> syn::Result<Toke
     let w = wire();
     let vs = variants(a, list)?;
     let keys: Vec<&str> = vs.iter().map(|v| v.key.as_str()).collect();
-    if unit_only(a, &vs) {
+    if unit_only(a, &vs) && !vs.is_empty() {
+        // `unit_variant` returns an index into `NAMES`, so the last variant
+        // can take the `_` arm: no `unreachable!()` (and its panic message)
+        // in every impl.
+        let last = vs.len() - 1;
         let arms = vs.iter().enumerate().map(|(i, v)| {
             let id = &v.v.ident;
-            quote!(#i => ::core::result::Result::Ok(#name::#id),)
+            if i == last {
+                quote!(_ => ::core::result::Result::Ok(#name::#id),)
+            } else {
+                quote!(#i => ::core::result::Result::Ok(#name::#id),)
+            }
         });
         return Ok(quote! {
             const NAMES: &[&str] = &[#(#keys),*];
             match #w::unit_variant(__v, NAMES)? {
                 #(#arms)*
-                _ => ::core::unreachable!(),
             }
         });
     }
