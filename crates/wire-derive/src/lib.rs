@@ -534,7 +534,7 @@ fn encode_enum(name: &Ident, a: &Attrs, list: Vec<&Variant>) -> syn::Result<Toke
         });
         return Ok(quote! {
             const NAMES: &[&str] = &[#(#keys),*];
-            #w::Value::String(::std::borrow::ToOwned::to_owned(NAMES[match self { #(#arms)* }]))
+            #w::string(NAMES[match self { #(#arms)* }])
         });
     }
     let s = |k: &str| quote!(::std::string::String::from(#k));
@@ -574,11 +574,10 @@ fn encode_enum(name: &Ident, a: &Attrs, list: Vec<&Variant>) -> syn::Result<Toke
                 }
             };
             let body = match (&a.tag, &a.content, content) {
-                (None, _, None) => quote!(#w::Value::String(#ks)),
+                (None, _, None) => quote!(#w::string(#key)),
                 (None, _, Some(c)) => quote!(#w::Value::Object(::std::vec![(#ks, #c)])),
                 (Some(tag), _, None) => {
-                    let ts = s(tag);
-                    quote!(#w::Value::Object(::std::vec![(#ts, #w::Value::String(#ks))]))
+                    quote!(#w::tagged(#tag, #key, #w::Value::Object(::std::vec::Vec::new())))
                 }
                 (Some(tag), Some(cn), Some(c)) => {
                     let ts = s(tag);
