@@ -496,6 +496,9 @@ impl Session {
     fn start(&self, input: Input, intents: Vec<MediaIntent>) -> Result<js_sys::Promise, JsValue> {
         let driver = self.driver.clone();
         let mut result = Ok(());
+        // `Promise::new` takes an `FnMut`, though it calls it once: the input
+        // is moved out of an `Option` rather than cloned.
+        let mut input = Some(input);
         let promise = js_sys::Promise::new(&mut |resolve, reject| {
             driver.wait_for_join(resolve, reject);
             for intent in &intents {
@@ -504,7 +507,9 @@ impl Session {
                     return;
                 }
             }
-            result = driver.handle(input.clone());
+            if let Some(input) = input.take() {
+                result = driver.handle(input);
+            }
         });
         result.map_err(|e| JsValue::from(Error::from(e)))?;
         Ok(promise)
