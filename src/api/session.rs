@@ -542,8 +542,9 @@ impl Session {
     /// The full state, with the data it carries (attempt numbers, errors).
     #[wasm_bindgen(js_name = stateDetail, unchecked_return_type = "SessionStateDetail")]
     pub fn state_detail(&self) -> Result<JsValue, JsValue> {
-        let state = self.driver.with_core(|c| c.state().clone());
-        to_js(&state)
+        // Encoded under the borrow rather than cloned out of it (in this and
+        // the getters below): the clones were KBs of wasm.
+        self.driver.with_core(|c| to_js(c.state()))
     }
 
     /// Subscribes to an event by name (`stateChanged`, `participantJoined`,
@@ -645,17 +646,16 @@ impl Session {
     /// The device lists, once known: `{ cameras, microphones, speakers }`.
     #[wasm_bindgen(unchecked_return_type = "DeviceLists | null")]
     pub fn devices(&self) -> Result<JsValue, JsValue> {
-        let list = self.driver.with_core(|c| c.device_list().cloned());
-        to_js(&list)
+        self.driver.with_core(|c| to_js(&c.device_list()))
     }
 
     /// The participants, the local user included.
     #[wasm_bindgen(unchecked_return_type = "Participant[]")]
     pub fn participants(&self) -> Result<JsValue, JsValue> {
-        let list: Vec<_> = self
-            .driver
-            .with_core(|c| c.participants().cloned().collect());
-        to_js(&list)
+        self.driver.with_core(|c| {
+            let list: Vec<_> = c.participants().collect();
+            to_js(&list)
+        })
     }
 
     /// The local audio: `{ connected, muted }`.
