@@ -316,7 +316,7 @@ impl Driver {
                     detail: detail.clone(),
                     error: error.clone().map(Box::new),
                 };
-                let _ = w.reject.call1(&JsValue::NULL, &JsValue::from(err.clone()));
+                let _ = w.reject.call1(&JsValue::NULL, &JsValue::from(err));
             }
         }
         for w in leaves {

@@ -409,7 +409,7 @@ impl Session {
         if let Some(v) = cfg.switch_back_to_preferred {
             config.switch_back_to_preferred = v;
         }
-        let storage_namespace = cfg.storage_namespace.clone();
+        let storage_namespace = cfg.storage_namespace;
         if let Some(ns) = &storage_namespace {
             let valid = !ns.is_empty()
                 && ns.len() <= 64
