@@ -131,7 +131,12 @@ pub async fn get_devices(zoom: &ZoomVideo) -> Result<Vec<Device>, Error> {
             op: OP,
             detail: "expected an array of MediaDeviceInfo".to_owned(),
         })?;
-    list.iter().map(|d| decode_device(&d)).collect()
+    // A loop, not `collect::<Result<..>>()`, whose adapter was ~1 KB of wasm.
+    let mut devices = Vec::new();
+    for device in list.iter() {
+        devices.push(decode_device(&device)?);
+    }
+    Ok(devices)
 }
 
 /// `VideoClient.init(language, dependentAssets)`. `dependent_assets` is `CDN`,

@@ -16,7 +16,6 @@ use gloo::timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use zoomkit_core::wire::Encode;
 use zoomkit_core::{
     BrowserSignal, Command, CommandId, CommandOutput, DeviceList, Event, Input, Instant, Op,
     Output, SdkEvent, StateName, StorageArea, StorageWrite, UserId, ZoomError,
@@ -317,7 +316,7 @@ impl Driver {
                     detail: detail.clone(),
                     error: error.clone().map(Box::new),
                 };
-                let _ = w.reject.call1(&JsValue::NULL, &JsValue::from(err.clone()));
+                let _ = w.reject.call1(&JsValue::NULL, &JsValue::from(err));
             }
         }
         for w in leaves {
@@ -585,9 +584,9 @@ impl Driver {
     }
 
     pub(crate) fn stream(&self) -> Result<Stream, ZoomError> {
-        self.client()?.get_media_stream().map_err(|e| {
-            ZoomError::driver(format!("client.getMediaStream threw: {}", js_message(&e)))
-        })
+        self.client()?
+            .get_media_stream()
+            .map_err(|e| threw("client.getMediaStream", &e))
     }
 
     /// Starts the SDK call for `op` now (synchronously, so calls keep the
@@ -631,21 +630,20 @@ impl Driver {
     }
 
     fn start_promise(&self, op: &Op) -> Result<(Answer, Option<js_sys::Promise>), ZoomError> {
-        let threw = |what: &str| {
-            let what = what.to_owned();
-            move |e: JsValue| ZoomError::driver(format!("{what} threw: {}", js_message(&e)))
-        };
-        Ok(match op {
+        // Each arm names the call and returns what it returned; a throw is
+        // turned into an error once, below, rather than in every arm.
+        let (what, called): (&str, Result<js_sys::Promise, JsValue>) = match op {
             Op::FetchToken { topic, reason } => {
                 let request = js_sys::Object::new();
                 let _ = js_sys::Reflect::set(&request, &"topic".into(), &JsValue::from_str(topic));
                 let reason = crate::json::to_js(reason);
                 let _ = js_sys::Reflect::set(&request, &"reason".into(), &reason);
                 let provider = self.inner.borrow().opts.token_provider.clone();
-                let value = provider
-                    .call1(&JsValue::NULL, &request)
-                    .map_err(threw("the token provider"))?;
-                (Answer::Token, Some(js_sys::Promise::resolve(&value)))
+                let value = provider.call1(&JsValue::NULL, &request);
+                (
+                    "the token provider",
+                    value.map(|v| js_sys::Promise::resolve(&v)),
+                )
             }
             Op::Init => {
                 let (zoom, language, assets) = {
@@ -658,13 +656,13 @@ impl Driver {
                 };
                 let client = zoom
                     .create_client()
-                    .map_err(threw("ZoomVideo.createClient"))?;
+                    .map_err(|e| threw("ZoomVideo.createClient", &e))?;
                 self.inner.borrow_mut().client = Some(client.clone());
                 self.subscribe(&client)?;
-                let p = client
-                    .init(&language, &assets, &JsValue::UNDEFINED)
-                    .map_err(threw("client.init"))?;
-                (Answer::Unit, Some(p))
+                (
+                    "client.init",
+                    client.init(&language, &assets, &JsValue::UNDEFINED),
+                )
             }
             Op::Join {
                 topic,
@@ -675,127 +673,58 @@ impl Driver {
             } => {
                 let client = self.client()?;
                 self.subscribe(&client)?;
-                let p = client
-                    .join(topic, token, user_name, session_password.clone())
-                    .map_err(threw("client.join"))?;
-                (Answer::Joined, Some(p))
+                (
+                    "client.join",
+                    client.join(topic, token, user_name, session_password.clone()),
+                )
             }
-            Op::Leave { end } => {
-                let p = self.client()?.leave(*end).map_err(threw("client.leave"))?;
-                (Answer::Unit, Some(p))
-            }
+            Op::Leave { end } => ("client.leave", self.client()?.leave(*end)),
             Op::StartAudio {
                 mute,
                 microphone_id,
                 speaker_id,
             } => {
-                let opts = AudioOption {
+                let opts = crate::json::to_js(&AudioOption {
                     mute: *mute,
                     microphone_id: microphone_id.clone(),
                     speaker_id: speaker_id.clone(),
-                };
-                let opts = to_js(&opts)?;
-                (
-                    Answer::Unit,
-                    Some(
-                        self.stream()?
-                            .start_audio(&opts)
-                            .map_err(threw("stream.startAudio"))?,
-                    ),
-                )
+                });
+                ("stream.startAudio", self.stream()?.start_audio(&opts))
             }
-            Op::StopAudio => (
-                Answer::Unit,
-                Some(
-                    self.stream()?
-                        .stop_audio()
-                        .map_err(threw("stream.stopAudio"))?,
-                ),
-            ),
-            Op::MuteAudio => (
-                Answer::Unit,
-                Some(
-                    self.stream()?
-                        .mute_audio()
-                        .map_err(threw("stream.muteAudio"))?,
-                ),
-            ),
-            Op::UnmuteAudio => (
-                Answer::Unit,
-                Some(
-                    self.stream()?
-                        .unmute_audio()
-                        .map_err(threw("stream.unmuteAudio"))?,
-                ),
-            ),
+            Op::StopAudio => ("stream.stopAudio", self.stream()?.stop_audio()),
+            Op::MuteAudio => ("stream.muteAudio", self.stream()?.mute_audio()),
+            Op::UnmuteAudio => ("stream.unmuteAudio", self.stream()?.unmute_audio()),
             Op::SwitchMicrophone { microphone_id } => (
-                Answer::Unit,
-                Some(
-                    self.stream()?
-                        .switch_microphone(microphone_id)
-                        .map_err(threw("stream.switchMicrophone"))?,
-                ),
+                "stream.switchMicrophone",
+                self.stream()?.switch_microphone(microphone_id),
             ),
             Op::SwitchSpeaker { speaker_id } => (
-                Answer::Unit,
-                Some(
-                    self.stream()?
-                        .switch_speaker(speaker_id)
-                        .map_err(threw("stream.switchSpeaker"))?,
-                ),
+                "stream.switchSpeaker",
+                self.stream()?.switch_speaker(speaker_id),
             ),
             Op::StartVideo { camera_id, capture } => {
-                let opts = to_js(&CaptureVideoOption {
+                let opts = crate::json::to_js(&CaptureVideoOption {
                     camera_id: camera_id.clone(),
                     hd: capture.hd(),
                     full_hd: capture.full_hd(),
-                })?;
-                (
-                    Answer::Unit,
-                    Some(
-                        self.stream()?
-                            .start_video(&opts)
-                            .map_err(threw("stream.startVideo"))?,
-                    ),
-                )
+                });
+                ("stream.startVideo", self.stream()?.start_video(&opts))
             }
-            Op::StopVideo => (
-                Answer::Unit,
-                Some(
-                    self.stream()?
-                        .stop_video()
-                        .map_err(threw("stream.stopVideo"))?,
-                ),
-            ),
+            Op::StopVideo => ("stream.stopVideo", self.stream()?.stop_video()),
             Op::SwitchCamera { camera_device_id } => (
-                Answer::Unit,
-                Some(
-                    self.stream()?
-                        .switch_camera(camera_device_id)
-                        .map_err(threw("stream.switchCamera"))?,
-                ),
+                "stream.switchCamera",
+                self.stream()?.switch_camera(camera_device_id),
             ),
             Op::StartShareScreen => {
                 let element = self.inner.borrow().opts.share_element.clone().ok_or_else(|| {
                     ZoomError::driver("screen share needs `shareElement` (a <video> or <canvas>) in the Session options")
                 })?;
                 (
-                    Answer::Unit,
-                    Some(
-                        self.stream()?
-                            .start_share_screen(&element)
-                            .map_err(threw("stream.startShareScreen"))?,
-                    ),
+                    "stream.startShareScreen",
+                    self.stream()?.start_share_screen(&element),
                 )
             }
-            Op::StopShareScreen => (
-                Answer::Unit,
-                Some(
-                    self.stream()?
-                        .stop_share_screen()
-                        .map_err(threw("stream.stopShareScreen"))?,
-                ),
-            ),
+            Op::StopShareScreen => ("stream.stopShareScreen", self.stream()?.stop_share_screen()),
             Op::ListDevices => {
                 let stream = self.stream()?;
                 let list = DeviceList {
@@ -803,7 +732,7 @@ impl Driver {
                     microphones: devices(stream.get_mic_list(), "stream.getMicList")?,
                     speakers: devices(stream.get_speaker_list(), "stream.getSpeakerList")?,
                 };
-                (Answer::Devices(list), None)
+                return Ok((Answer::Devices(list), None));
             }
             other => {
                 return Err(ZoomError::driver(format!(
@@ -811,8 +740,23 @@ impl Driver {
                     other.name()
                 )))
             }
-        })
+        };
+        let promise = called.map_err(|e| threw(what, &e))?;
+        let answer = match op {
+            Op::FetchToken { .. } => Answer::Token,
+            Op::Join { .. } => Answer::Joined,
+            _ => Answer::Unit,
+        };
+        Ok((answer, Some(promise)))
     }
+}
+
+/// "`what` threw: message", for a JS call that threw.
+fn threw(what: &str, e: &JsValue) -> ZoomError {
+    let mut reason = String::from(what);
+    reason.push_str(" threw: ");
+    reason.push_str(&js_message(e));
+    ZoomError::driver(reason)
 }
 
 /// Zoom's error behind a terminal state, and the state's reason in words.
@@ -876,15 +820,11 @@ enum Answer {
     Devices(DeviceList),
 }
 
-fn to_js<T: Encode>(value: &T) -> Result<JsValue, ZoomError> {
-    Ok(crate::json::to_js(value))
-}
-
 fn devices(
     list: Result<JsValue, JsValue>,
     op: &str,
 ) -> Result<Vec<zoomkit_core::Device>, ZoomError> {
-    let list = list.map_err(|e| ZoomError::driver(format!("{op} threw: {}", js_message(&e))))?;
+    let list = list.map_err(|e| threw(op, &e))?;
     crate::json::from_js(&list)
         .map_err(|e| ZoomError::driver(format!("{op} returned an unexpected value: {e}")))
 }

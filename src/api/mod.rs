@@ -1,5 +1,8 @@
 //! What JavaScript sees: the `#[wasm_bindgen]` exports.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use wasm_bindgen::prelude::*;
 
 use crate::client;
@@ -52,6 +55,21 @@ export type ErrorCategory =
 /// A Rust value as a JS value, as the exports return it.
 pub(crate) fn to_js<T: zoomkit_core::wire::Encode + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     Ok(crate::json::to_js(value))
+}
+
+/// `future` as a JS promise. Every async export goes through here, so
+/// `future_to_promise` and its task machinery are instantiated once, for a
+/// boxed future, rather than once per export (each copy was ~1 KB of the wasm).
+pub(crate) fn promise(
+    future: impl Future<Output = Result<JsValue, JsValue>> + 'static,
+) -> js_sys::Promise {
+    boxed_promise(Box::pin(future))
+}
+
+fn boxed_promise(
+    future: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>,
+) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(future)
 }
 
 /// A `ZoomkitError` of kind `usage`.
@@ -108,7 +126,7 @@ impl ZoomSdk {
             .create_client()
             .map_err(|e| Error::from_js("ZoomVideo.createClient", e))?;
         self.client = Some(client.clone());
-        Ok(wasm_bindgen_futures::future_to_promise(async move {
+        Ok(promise(async move {
             client::init(&client, &language, &dependent_assets).await?;
             Ok(JsValue::UNDEFINED)
         }))
@@ -118,7 +136,7 @@ impl ZoomSdk {
     #[wasm_bindgen(js_name = getDevices, unchecked_return_type = "Promise<Device[]>")]
     pub fn get_devices(&self) -> js_sys::Promise {
         let zoom = self.zoom.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
+        promise(async move {
             let devices = client::get_devices(&zoom).await?;
             to_js(&devices)
         })
@@ -139,7 +157,7 @@ impl ZoomSdk {
             .zoom
             .create_local_video_track(device_id)
             .map_err(|e| Error::from_js(OP, e))?;
-        Ok(wasm_bindgen_futures::future_to_promise(async move {
+        Ok(promise(async move {
             let started = track
                 .start(&element)
                 .map_err(|e| Error::from_js("LocalVideoTrack.start", e))?;
@@ -167,7 +185,7 @@ impl ZoomSdk {
             .client
             .clone()
             .ok_or_else(|| Error::Usage("call `init` before `join`".to_owned()))?;
-        Ok(wasm_bindgen_futures::future_to_promise(async move {
+        Ok(promise(async move {
             client::join(&client, &topic, &token, &user_name, password).await?;
             Ok(JsValue::UNDEFINED)
         }))
@@ -189,7 +207,7 @@ impl Preview {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn stop(&mut self) -> js_sys::Promise {
         let track = self.track.take();
-        wasm_bindgen_futures::future_to_promise(async move {
+        promise(async move {
             if let Some(track) = track {
                 let p = track
                     .stop()

@@ -409,7 +409,7 @@ impl Session {
         if let Some(v) = cfg.switch_back_to_preferred {
             config.switch_back_to_preferred = v;
         }
-        let storage_namespace = cfg.storage_namespace.clone();
+        let storage_namespace = cfg.storage_namespace;
         if let Some(ns) = &storage_namespace {
             let valid = !ns.is_empty()
                 && ns.len() <= 64
@@ -496,6 +496,9 @@ impl Session {
     fn start(&self, input: Input, intents: Vec<MediaIntent>) -> Result<js_sys::Promise, JsValue> {
         let driver = self.driver.clone();
         let mut result = Ok(());
+        // `Promise::new` takes an `FnMut`, though it calls it once: the input
+        // is moved out of an `Option` rather than cloned.
+        let mut input = Some(input);
         let promise = js_sys::Promise::new(&mut |resolve, reject| {
             driver.wait_for_join(resolve, reject);
             for intent in &intents {
@@ -504,7 +507,9 @@ impl Session {
                     return;
                 }
             }
-            result = driver.handle(input.clone());
+            if let Some(input) = input.take() {
+                result = driver.handle(input);
+            }
         });
         result.map_err(|e| JsValue::from(Error::from(e)))?;
         Ok(promise)
@@ -537,8 +542,9 @@ impl Session {
     /// The full state, with the data it carries (attempt numbers, errors).
     #[wasm_bindgen(js_name = stateDetail, unchecked_return_type = "SessionStateDetail")]
     pub fn state_detail(&self) -> Result<JsValue, JsValue> {
-        let state = self.driver.with_core(|c| c.state().clone());
-        to_js(&state)
+        // Encoded under the borrow rather than cloned out of it (in this and
+        // the getters below): the clones were KBs of wasm.
+        self.driver.with_core(|c| to_js(c.state()))
     }
 
     /// Subscribes to an event by name (`stateChanged`, `participantJoined`,
@@ -640,17 +646,16 @@ impl Session {
     /// The device lists, once known: `{ cameras, microphones, speakers }`.
     #[wasm_bindgen(unchecked_return_type = "DeviceLists | null")]
     pub fn devices(&self) -> Result<JsValue, JsValue> {
-        let list = self.driver.with_core(|c| c.device_list().cloned());
-        to_js(&list)
+        self.driver.with_core(|c| to_js(&c.device_list()))
     }
 
     /// The participants, the local user included.
     #[wasm_bindgen(unchecked_return_type = "Participant[]")]
     pub fn participants(&self) -> Result<JsValue, JsValue> {
-        let list: Vec<_> = self
-            .driver
-            .with_core(|c| c.participants().cloned().collect());
-        to_js(&list)
+        self.driver.with_core(|c| {
+            let list: Vec<_> = c.participants().collect();
+            to_js(&list)
+        })
     }
 
     /// The local audio: `{ connected, muted }`.

@@ -81,25 +81,36 @@ pub struct Backoff {
     pub budget: Duration,
 }
 
-/// Durations in milliseconds: `Duration`'s own Debug (with its decimal
-/// formatting) would be in the wasm only for this, as `ReconnectPolicy`'s
-/// vtable keeps `Debug` alive.
+/// Written out by hand, durations in milliseconds: `ReconnectPolicy`'s vtable
+/// keeps this impl in the wasm, and `debug_struct` would bring the pretty
+/// printer and integer `Debug` with it, `Duration`'s `Debug` its decimal
+/// formatting.
 impl fmt::Debug for Backoff {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        struct Ms(Duration);
-        impl fmt::Debug for Ms {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                let ms = u64::try_from(self.0.as_millis()).unwrap_or(u64::MAX);
-                write!(f, "{ms}ms")
-            }
+        let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        let fields = [
+            ("first_jitter", ms(self.first_jitter), "ms"),
+            ("base", ms(self.base), "ms"),
+            ("max", ms(self.max), "ms"),
+            ("max_attempts", u64::from(self.max_attempts), ""),
+            ("budget", ms(self.budget), "ms"),
+        ];
+        // `{:#?}`: one field a line, as a derived impl prints.
+        let (open, separator, close) = if f.alternate() {
+            (" {\n    ", ",\n    ", ",\n}")
+        } else {
+            (" { ", ", ", " }")
+        };
+        let mut out = String::from("Backoff");
+        for (i, (name, value, unit)) in fields.into_iter().enumerate() {
+            out.push_str(if i == 0 { open } else { separator });
+            out.push_str(name);
+            out.push_str(": ");
+            crate::wire::push_u64(value, &mut out);
+            out.push_str(unit);
         }
-        f.debug_struct("Backoff")
-            .field("first_jitter", &Ms(self.first_jitter))
-            .field("base", &Ms(self.base))
-            .field("max", &Ms(self.max))
-            .field("max_attempts", &self.max_attempts)
-            .field("budget", &Ms(self.budget))
-            .finish()
+        out.push_str(close);
+        f.write_str(&out)
     }
 }
 
@@ -191,6 +202,11 @@ mod tests {
         assert_eq!(
             format!("{:?}", Backoff::default()),
             "Backoff { first_jitter: 250ms, base: 1000ms, max: 16000ms, max_attempts: 10, budget: 120000ms }"
+        );
+        assert_eq!(
+            format!("{:#?}", Backoff::default()),
+            "Backoff {\n    first_jitter: 250ms,\n    base: 1000ms,\n    max: 16000ms,\n    \
+             max_attempts: 10,\n    budget: 120000ms,\n}"
         );
     }
 

@@ -122,7 +122,9 @@ impl JoinOptions {
     /// [`CoreError::InvalidOption`] naming the field.
     pub fn validate(&self) -> Result<(), CoreError> {
         let invalid = |field, reason| Err(CoreError::InvalidOption { field, reason });
-        if self.topic.trim().is_empty() {
+        // `chars().all(..)`, not `trim().is_empty()`: trimming from both
+        // ends brings a second UTF-8 decoder into the wasm.
+        if self.topic.chars().all(char::is_whitespace) {
             return invalid("topic", "must not be empty");
         }
         if self.topic.chars().count() > 200 {
@@ -135,7 +137,7 @@ impl JoinOptions {
             if p.chars().count() > 10 {
                 return invalid("sessionPassword", "at most 10 characters");
             }
-            if !p.chars().all(|c| (' '..='~').contains(&c)) {
+            if !p.bytes().all(|b| (b' '..=b'~').contains(&b)) {
                 return invalid("sessionPassword", "printable ASCII only");
             }
         }
@@ -2439,5 +2441,37 @@ mod stored_text {
                 prefs
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod join_options {
+    use super::*;
+
+    fn reason(opts: &JoinOptions) -> Option<&'static str> {
+        match opts.validate() {
+            Ok(()) => None,
+            Err(CoreError::InvalidOption { reason, .. }) => Some(reason),
+            Err(other) => panic!("unexpected error {other}"),
+        }
+    }
+
+    #[test]
+    fn a_blank_topic_or_a_non_ascii_password_is_refused() {
+        assert_eq!(
+            reason(&JoinOptions::new(" \t\u{3000}", "Ada")),
+            Some("must not be empty")
+        );
+        assert_eq!(reason(&JoinOptions::new(" a ", "Ada")), None);
+        let opts = JoinOptions::new("t", "Ada");
+        assert_eq!(reason(&opts.clone().password("pass word~")), None);
+        assert_eq!(
+            reason(&opts.clone().password("pässe")),
+            Some("printable ASCII only")
+        );
+        assert_eq!(
+            reason(&opts.password("\u{7f}")),
+            Some("printable ASCII only")
+        );
     }
 }

@@ -342,16 +342,23 @@ fn decode_enum(name: &Ident, a: &Attrs, list: Vec<&Variant>) -> syn::Result<Toke
     let w = wire();
     let vs = variants(a, list)?;
     let keys: Vec<&str> = vs.iter().map(|v| v.key.as_str()).collect();
-    if unit_only(a, &vs) {
+    if unit_only(a, &vs) && !vs.is_empty() {
+        // `unit_variant` returns an index into `NAMES`, so the last variant
+        // can take the `_` arm: no `unreachable!()` (and its panic message)
+        // in every impl.
+        let last = vs.len() - 1;
         let arms = vs.iter().enumerate().map(|(i, v)| {
             let id = &v.v.ident;
-            quote!(#i => ::core::result::Result::Ok(#name::#id),)
+            if i == last {
+                quote!(_ => ::core::result::Result::Ok(#name::#id),)
+            } else {
+                quote!(#i => ::core::result::Result::Ok(#name::#id),)
+            }
         });
         return Ok(quote! {
             const NAMES: &[&str] = &[#(#keys),*];
             match #w::unit_variant(__v, NAMES)? {
                 #(#arms)*
-                _ => ::core::unreachable!(),
             }
         });
     }
@@ -527,7 +534,7 @@ fn encode_enum(name: &Ident, a: &Attrs, list: Vec<&Variant>) -> syn::Result<Toke
         });
         return Ok(quote! {
             const NAMES: &[&str] = &[#(#keys),*];
-            #w::Value::String(::std::borrow::ToOwned::to_owned(NAMES[match self { #(#arms)* }]))
+            #w::string(NAMES[match self { #(#arms)* }])
         });
     }
     let s = |k: &str| quote!(::std::string::String::from(#k));
@@ -567,11 +574,10 @@ fn encode_enum(name: &Ident, a: &Attrs, list: Vec<&Variant>) -> syn::Result<Toke
                 }
             };
             let body = match (&a.tag, &a.content, content) {
-                (None, _, None) => quote!(#w::Value::String(#ks)),
+                (None, _, None) => quote!(#w::string(#key)),
                 (None, _, Some(c)) => quote!(#w::Value::Object(::std::vec![(#ks, #c)])),
                 (Some(tag), _, None) => {
-                    let ts = s(tag);
-                    quote!(#w::Value::Object(::std::vec![(#ts, #w::Value::String(#ks))]))
+                    quote!(#w::tagged(#tag, #key, #w::Value::Object(::std::vec::Vec::new())))
                 }
                 (Some(tag), Some(cn), Some(c)) => {
                     let ts = s(tag);

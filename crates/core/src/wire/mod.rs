@@ -27,6 +27,7 @@ use std::fmt;
 pub mod json;
 mod number;
 
+pub(crate) use number::push_u64;
 pub use number::Num;
 
 pub use zoomkit_wire_derive::{Decode, Encode};
@@ -314,8 +315,18 @@ pub fn put(members: &mut Vec<(String, Value)>, name: &'static str, value: Value)
     members.push((name.to_owned(), value));
 }
 
+/// Used by the derive: a variant's name as a string value. One function
+/// rather than an inlined allocation and copy in every `match` arm.
+#[doc(hidden)]
+#[must_use]
+#[inline(never)]
+pub fn string(s: &'static str) -> Value {
+    Value::String(s.to_owned())
+}
+
 /// Used by the derive: an internally tagged variant, the tag first in its
-/// content (which the derive only builds from struct-like content).
+/// content (which the derive only builds from struct-like content, or an
+/// empty object for a unit variant).
 #[doc(hidden)]
 #[must_use]
 #[inline(never)]

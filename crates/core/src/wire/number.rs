@@ -134,7 +134,8 @@ fn digits_of(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     &buf[i..]
 }
 
-fn push_u64(n: u64, out: &mut String) {
+/// Appends `n` in decimal, without `core::fmt`.
+pub(crate) fn push_u64(n: u64, out: &mut String) {
     let mut buf = [0u8; 20];
     for &b in digits_of(n, &mut buf) {
         out.push(char::from(b));
