@@ -68,7 +68,7 @@ fn size() -> Result<(), String> {
     crate::pkg::ensure_npm_deps()?;
     let pkg = crate::pkg::run_pkg(false)?;
     let theirs = gzip9(&read(&util::videosdk_dir().join("dist/index.esm.js"))?)?;
-    let budget = 80 * 1024;
+    let budget = SIZE_BUDGET;
     for (bench, dir, name) in [
         ("size", "", "zoomkit"),
         ("size-stage", "stage", "zoomkit_stage"),
@@ -95,6 +95,28 @@ fn size() -> Result<(), String> {
             );
         }
     }
+    Ok(())
+}
+
+/// The client's budget, gzip -9 bytes of the main `zoomkit` entry (issue 5).
+pub const SIZE_BUDGET: usize = 80 * 1024;
+
+/// Fails when the built main entry in `pkg` is over [`SIZE_BUDGET`]: `cargo
+/// xtask test` runs this on the release package, so a change that grows the
+/// client past its budget fails CI instead of surfacing at the next bench.
+pub fn check_size_budget(pkg: &Path) -> Result<(), String> {
+    let ours = entry_size(pkg, "", "zoomkit")?;
+    if ours > SIZE_BUDGET {
+        return Err(format!(
+            "the client (pkg/ main entry) is {ours} B gzip -9, over its {SIZE_BUDGET} B budget \
+             by {} B (`cargo xtask bench size` shows each file)",
+            ours - SIZE_BUDGET
+        ));
+    }
+    eprintln!(
+        "xtask: the client is {ours} B gzip -9, within its {SIZE_BUDGET} B budget ({} B to spare)",
+        SIZE_BUDGET - ours
+    );
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::util::{self, step};
-use crate::{conformance, pkg, purity, types};
+use crate::{bench, conformance, pkg, purity, types};
 
 const CHROMIUM_INSTALL: &str = "apt-get update && apt-get install -y chromium chromium-driver";
 
@@ -105,7 +105,9 @@ pub fn run(_args: &[String]) -> Result<(), String> {
         "native tests of every crate",
         util::cargo().args(["test", "--workspace", "--all-features"]),
     )?;
-    pkg::run_pkg(false)?;
+    let built = pkg::run_pkg(false)?;
+    eprintln!("\n==> size budget of the client");
+    bench::check_size_budget(&built)?;
     types::run()?;
     let mut tests: Vec<PathBuf> = std::fs::read_dir(util::root().join("tests/browser"))
         .map_err(|e| e.to_string())?
