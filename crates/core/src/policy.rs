@@ -133,11 +133,11 @@ impl ReconnectPolicy for Backoff {
         }
         let random = ctx.random.clamp(0.0, 1.0);
         let delay = if ctx.attempt == 0 {
-            self.first_jitter.mul_f64(random)
+            scale(self.first_jitter, random)
         } else {
             let shift = (ctx.attempt - 1).min(30);
             let step = self.base.saturating_mul(1 << shift).min(self.max);
-            step.mul_f64(0.5 + 0.5 * random)
+            scale(step, 0.5 + 0.5 * random)
         };
         // Never schedule an attempt past the budget.
         if ctx.elapsed + delay > self.budget {
@@ -145,6 +145,17 @@ impl ReconnectPolicy for Backoff {
         }
         Some(delay)
     }
+}
+
+/// `d` times `factor` (in `0.0..=1.0`), to the microsecond. Unlike
+/// `Duration::mul_f64` it cannot panic, and it keeps std's float-to-Duration
+/// conversion (~0.6 KB with its panic messages) out of the wasm.
+fn scale(d: Duration, factor: f64) -> Duration {
+    let micros = d
+        .as_secs()
+        .saturating_mul(1_000_000)
+        .saturating_add(u64::from(d.subsec_micros()));
+    Duration::from_micros((micros as f64 * factor) as u64)
 }
 
 /// A fixed table of delays plus optional jitter, as LiveKit's policy works.
@@ -179,7 +190,7 @@ impl ReconnectPolicy for DelayTable {
         if ctx.attempt < self.jitter_from {
             return Some(base);
         }
-        Some(base + self.jitter.mul_f64(ctx.random.clamp(0.0, 1.0)))
+        Some(base + scale(self.jitter, ctx.random.clamp(0.0, 1.0)))
     }
 }
 
