@@ -7,6 +7,12 @@
 //! JavaScript exports ([`api`]).
 //!
 //! It is published to npm as `zoomkit` by `cargo xtask pkg`.
+//!
+//! ## Features
+//! - `stage` (default): the `Stage`, `layout`, `Layouter` and
+//!   `QualityController` exports. The npm package's main entry, `zoomkit`,
+//!   is built without it to stay within the client's 80 KB gzip budget;
+//!   `zoomkit/stage` is built with it.
 
 pub mod api;
 pub mod client;

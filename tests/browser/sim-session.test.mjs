@@ -462,3 +462,32 @@ test("QualityController takes every QualityConfig field the types name, and refu
   assert.equal(r.bad?.kind, "usage");
   assert.match(r.bad.message, /upHld/);
 });
+
+test("the client's wasm heap stays bounded through participant churn (its free-list allocator reuses memory)", async () => {
+  const token = validToken(TOPIC);
+  const r = await run(async ({ token, TOPIC }) => {
+    const { init } = await import("/pkg/index.js");
+    const { memory } = await init();
+    const { sim, session } = zk.start({}, { storage: false }, token, "main");
+    await session.join({ topic: TOPIC, userName: "Ada" });
+    const churn = async (rounds) => {
+      for (let i = 0; i < rounds; i++) {
+        const ids = sim.addParticipants(40);
+        await zk.until(() => session.participants().length === 41, "40 joined");
+        for (const id of ids) sim.removeParticipant(id);
+        await zk.until(() => session.participants().length === 1, "40 left");
+      }
+    };
+    await churn(20);
+    const warm = memory.buffer.byteLength;
+    await churn(300);
+    const after = memory.buffer.byteLength;
+    await session.leave();
+    session.free();
+    sim.destroy();
+    return { warm, after };
+  }, { token, TOPIC });
+  // 12,000 joins and leaves after the warm-up: a leak of even 100 bytes each
+  // would need more pages than the warm heap had.
+  assert.equal(r.after, r.warm, `heap grew from ${r.warm} to ${r.after} bytes`);
+});
