@@ -304,6 +304,13 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// The core's refusal as a `ZoomkitError` of kind `usage`. One function for
+/// every export that feeds the core, rather than the conversion inlined in each.
+#[inline(never)]
+fn refused(e: zoomkit_core::CoreError) -> JsValue {
+    Error::from(e).into()
+}
+
 fn random_seed() -> u64 {
     // Jitter only needs sessions to differ, not cryptographic randomness.
     (js_sys::Math::random() * (u64::MAX as f64)) as u64 ^ js_sys::Date::now() as u64
@@ -440,7 +447,7 @@ impl Session {
                 .handle(Input::LoadPreferences {
                     stored: Some(stored),
                 })
-                .map_err(|e| JsValue::from(Error::from(e)))?;
+                .map_err(refused)?;
         }
         // The unsubscribe functions `on` returns call this. It belongs to the
         // session and is released with it.
@@ -462,7 +469,7 @@ impl Session {
         let mut opts = CoreJoinOptions::new(o.topic, o.user_name);
         opts.password = o.password;
         opts.session_idle_timeout_mins = o.session_idle_timeout_mins;
-        opts.validate().map_err(|e| JsValue::from(Error::from(e)))?;
+        opts.validate().map_err(refused)?;
         let mut intents = Vec::new();
         if o.muted {
             intents.push(MediaIntent::Mute);
@@ -511,7 +518,7 @@ impl Session {
                 result = driver.handle(input);
             }
         });
-        result.map_err(|e| JsValue::from(Error::from(e)))?;
+        result.map_err(refused)?;
         Ok(promise)
     }
 
@@ -528,7 +535,7 @@ impl Session {
                 end: end.unwrap_or(false),
             });
         });
-        result.map_err(|e| JsValue::from(Error::from(e)))?;
+        result.map_err(refused)?;
         Ok(promise)
     }
 
@@ -606,9 +613,7 @@ impl Session {
     }
 
     fn media(&self, intent: MediaIntent) -> Result<(), JsValue> {
-        self.driver
-            .handle(Input::Media(intent))
-            .map_err(|e| JsValue::from(Error::from(e)))
+        self.driver.handle(Input::Media(intent)).map_err(refused)
     }
 
     /// Picks a device by `deviceId`; remembered by label and group so it is
@@ -632,15 +637,13 @@ impl Session {
         };
         self.driver
             .handle(Input::SelectDevice { kind, device_id })
-            .map_err(|e| JsValue::from(Error::from(e)))
+            .map_err(refused)
     }
 
     /// Reads the device lists again (the SDK's `device-change` does this by itself).
     #[wasm_bindgen(js_name = refreshDevices)]
     pub fn refresh_devices(&self) -> Result<(), JsValue> {
-        self.driver
-            .handle(Input::RefreshDevices)
-            .map_err(|e| JsValue::from(Error::from(e)))
+        self.driver.handle(Input::RefreshDevices).map_err(refused)
     }
 
     /// The device lists, once known: `{ cameras, microphones, speakers }`.

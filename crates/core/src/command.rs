@@ -16,7 +16,8 @@ pub struct CommandId(pub u64);
 
 impl fmt::Display for CommandId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#{}", self.0)
+        f.write_str("#")?;
+        f.write_str(&crate::wire::decimal(self.0))
     }
 }
 

@@ -2,6 +2,7 @@
 //! sans-IO state machine.
 
 use std::collections::VecDeque;
+use std::fmt;
 
 use crate::vecmap::VecMap;
 use std::time::Duration;
@@ -344,7 +345,7 @@ const SNAPSHOT_VERSION: u32 = 1;
 #[derive(Debug)]
 pub struct Session {
     config: Config,
-    policy: Box<dyn ReconnectPolicy>,
+    policy: Policy,
     rng: Rng,
     now: Instant,
     state: State,
@@ -385,16 +386,48 @@ struct PageLeft {
     shown: bool,
 }
 
+/// The reconnect policy. The default is held by value rather than boxed as a
+/// `dyn ReconnectPolicy`: a `Backoff` vtable would carry its `Debug` impl
+/// (the trait's supertrait) into every build, and the wasm, which only ever
+/// uses the default, never prints it.
+enum Policy {
+    Default(Backoff),
+    Custom(Box<dyn ReconnectPolicy>),
+}
+
+impl Policy {
+    fn next_delay(&self, context: &ReconnectContext) -> Option<Duration> {
+        match self {
+            Policy::Default(backoff) => backoff.next_delay(context),
+            Policy::Custom(policy) => policy.next_delay(context),
+        }
+    }
+}
+
+/// Prints the policy itself, as the boxed field did.
+impl fmt::Debug for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Policy::Default(backoff) => backoff.fmt(f),
+            Policy::Custom(policy) => policy.fmt(f),
+        }
+    }
+}
+
 impl Session {
     /// A session with the default reconnect policy ([`Backoff::default`]).
     #[must_use]
     pub fn new(config: Config) -> Self {
-        Session::with_policy(config, Box::new(Backoff::default()))
+        Session::with(config, Policy::Default(Backoff::default()))
     }
 
     /// A session with a custom reconnect policy.
     #[must_use]
     pub fn with_policy(config: Config, policy: Box<dyn ReconnectPolicy>) -> Self {
+        Session::with(config, Policy::Custom(policy))
+    }
+
+    fn with(config: Config, policy: Policy) -> Self {
         Session {
             rng: Rng::new(config.seed),
             config,

@@ -232,11 +232,18 @@ impl ZoomError {
 
 impl fmt::Display for ZoomError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let code = self.code();
-        match (self.error_code, code.name()) {
-            (Some(n), Some(name)) => write!(f, "Zoom error {n} {name}")?,
-            (Some(n), None) => write!(f, "Zoom error {n}")?,
-            (None, _) => f.write_str("error")?,
+        // "Zoom error {n} {name}", "Zoom error {n}" or "error"; the number is
+        // written without `core::fmt`'s `i64` printing (see `wire::decimal`).
+        match self.error_code {
+            Some(n) => {
+                f.write_str(if n < 0 { "Zoom error -" } else { "Zoom error " })?;
+                f.write_str(&crate::wire::decimal(n.unsigned_abs()))?;
+                if let Some(name) = self.code().name() {
+                    f.write_str(" ")?;
+                    f.write_str(name)?;
+                }
+            }
+            None => f.write_str("error")?,
         }
         if let Some(kind) = &self.kind {
             write!(f, " ({})", kind.as_str())?;

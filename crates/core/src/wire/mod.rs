@@ -27,8 +27,8 @@ use std::fmt;
 pub mod json;
 mod number;
 
-pub(crate) use number::push_u64;
 pub use number::Num;
+pub(crate) use number::{decimal, push_u64};
 
 pub use zoomkit_wire_derive::{Decode, Encode};
 

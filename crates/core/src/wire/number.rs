@@ -142,6 +142,15 @@ pub(crate) fn push_u64(n: u64, out: &mut String) {
     }
 }
 
+/// `n` in decimal, as `n.to_string()` writes it, but without `core::fmt`'s
+/// integer printing: the `Display` impls that print ids and error codes use
+/// this, so the wasm does not carry `u64`'s and `i64`'s impls (~0.6 KB).
+pub(crate) fn decimal(n: u64) -> String {
+    let mut out = String::new();
+    push_u64(n, &mut out);
+    out
+}
+
 /// A number for a message (`NaN`, `inf` and `-inf` spelled as Rust does).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Num(pub f64);
