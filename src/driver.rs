@@ -223,6 +223,14 @@ impl Driver {
             .push(Waiter { resolve, reject });
     }
 
+    /// Drops the waiter whose `resolve` this is: its call was refused, so
+    /// nothing will ever settle it (and `resources()` would count it).
+    pub fn forget_waiter(&self, resolve: &js_sys::Function) {
+        let mut inner = self.inner.borrow_mut();
+        inner.join_waiters.retain(|w| w.resolve != *resolve);
+        inner.leave_waiters.retain(|w| w.resolve != *resolve);
+    }
+
     /// `Session.on(name, callback)`; returns the id for [`Driver::off`].
     pub fn on(&self, name: String, callback: js_sys::Function) -> u32 {
         let mut inner = self.inner.borrow_mut();

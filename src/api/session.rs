@@ -506,7 +506,9 @@ impl Session {
         // `Promise::new` takes an `FnMut`, though it calls it once: the input
         // is moved out of an `Option` rather than cloned.
         let mut input = Some(input);
+        let mut waiter = None;
         let promise = js_sys::Promise::new(&mut |resolve, reject| {
+            waiter = Some(resolve.clone());
             driver.wait_for_join(resolve, reject);
             for intent in &intents {
                 if let Err(e) = driver.handle(Input::Media(*intent)) {
@@ -518,6 +520,9 @@ impl Session {
                 result = driver.handle(input);
             }
         });
+        if let (Err(_), Some(resolve)) = (&result, &waiter) {
+            driver.forget_waiter(resolve);
+        }
         result.map_err(refused)?;
         Ok(promise)
     }
@@ -529,12 +534,17 @@ impl Session {
     pub fn leave(&self, end: Option<bool>) -> Result<js_sys::Promise, JsValue> {
         let driver = self.driver.clone();
         let mut result = Ok(());
+        let mut waiter = None;
         let promise = js_sys::Promise::new(&mut |resolve, reject| {
+            waiter = Some(resolve.clone());
             driver.wait_for_leave(resolve, reject);
             result = driver.handle(Input::Leave {
                 end: end.unwrap_or(false),
             });
         });
+        if let (Err(_), Some(resolve)) = (&result, &waiter) {
+            driver.forget_waiter(resolve);
+        }
         result.map_err(refused)?;
         Ok(promise)
     }

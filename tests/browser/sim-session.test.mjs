@@ -491,3 +491,31 @@ test("the client's wasm heap stays bounded through participant churn (its free-l
   // would need more pages than the warm heap had.
   assert.equal(r.after, r.warm, `heap grew from ${r.warm} to ${r.after} bytes`);
 });
+
+test("leave(true) by a participant who is not the host is refused with what to do, and the session stays", async () => {
+  const token = validToken(TOPIC); // role_type 0: not the host
+  const r = await run(async ({ token, TOPIC }) => {
+    const { sim, session } = zk.start({}, {}, token, "main");
+    await session.join({ topic: TOPIC, userName: "Ada" });
+    await zk.until(() => session.participants().some((p) => p.userId === session.selfId()), "self in the roster");
+    let refused = null;
+    try { await session.leave(true); } catch (e) { refused = { kind: e.kind, message: e.message }; }
+    const during = { state: session.state, waiters: session.resources().waiters, connected: sim.zoomVideo.createClient().getSessionInfo().isInMeeting };
+    let again = null;
+    try { await session.join({ topic: TOPIC, userName: "Ada" }); } catch (e) { again = e.kind; }
+    const afterJoin = session.resources().waiters;
+    const final = await session.leave();
+    const after = { resources: session.resources(), inMeeting: sim.zoomVideo.createClient().getSessionInfo().isInMeeting };
+    session.free();
+    sim.destroy();
+    return { refused, during, again, afterJoin, final, after };
+  }, { token, TOPIC });
+  assert.equal(r.refused?.kind, "usage");
+  assert.match(r.refused.message, /only the host can end the session.*leave\(\)/);
+  assert.deepEqual(r.during, { state: "connected", waiters: 0, connected: true });
+  assert.equal(r.again, "usage", "a second join is refused");
+  assert.equal(r.afterJoin, 0, "a refused call leaves no promise waiting");
+  assert.equal(r.final, "left");
+  assert.equal(r.after.inMeeting, false);
+  assert.deepEqual(r.after.resources, { sdkListeners: 0, browserListeners: 0, timers: 0, pendingCommands: 0, waiters: 0 });
+});

@@ -367,6 +367,9 @@ pub struct Session {
     rejoin_last_error: Option<ZoomError>,
     token_stale: bool,
     leave_goal: Option<LeaveGoal>,
+    /// Zoom's refusal of `leave(true)`, while the plain leave that replaced
+    /// it is under way; the final transition carries it.
+    end_refused: Option<ZoomError>,
     media: Media,
     devices: Devices,
     last_snapshot: Option<Snapshot>,
@@ -450,6 +453,7 @@ impl Session {
             rejoin_last_error: None,
             token_stale: false,
             leave_goal: None,
+            end_refused: None,
             media: Media::default(),
             devices: Devices::default(),
             last_snapshot: None,
@@ -1038,12 +1042,21 @@ impl Session {
                 self.finish_leave_without_sdk(end);
                 Ok(())
             }
+            _ if end && self.known_not_host() => Err(CoreError::HostOnly),
             _ => {
                 self.cancel_all();
                 self.start_leave(end, goal, Cause::UserLeft);
                 Ok(())
             }
         }
+    }
+
+    /// Whether the roster says the local user is not the host. Unknown (no
+    /// self user yet, or not in the roster) is not "not host": Zoom decides.
+    fn known_not_host(&self) -> bool {
+        self.self_user
+            .and_then(|id| self.roster.get(id))
+            .is_some_and(|me| !me.is_host)
     }
 
     fn finish_leave_without_sdk(&mut self, end: bool) {
@@ -1067,9 +1080,10 @@ impl Session {
 
     fn finish_leave(&mut self, outcome: LeaveOutcome, cause: Cause) {
         self.cancel_all();
+        let refused = self.end_refused.take();
         let error = match &outcome {
             LeaveOutcome::Rejected { error } => Some(error.clone()),
-            _ => None,
+            _ => refused,
         };
         let state = match self.leave_goal.take() {
             Some(LeaveGoal::End(reason)) => State::Ended { reason },
@@ -1092,6 +1106,18 @@ impl Session {
                 self.disarm(TimerKind::Leave);
                 let outcome = match result {
                     Ok(_) => LeaveOutcome::Clean,
+                    // Zoom refused to end the session (only the host may,
+                    // and the roster did not say we were not): the SDK's
+                    // session is still open, so leave it plainly instead.
+                    Err(error)
+                        if matches!(self.leave_goal, Some(LeaveGoal::User { end: true })) =>
+                    {
+                        self.leave_goal = Some(LeaveGoal::User { end: false });
+                        self.end_refused = Some(error);
+                        self.issue(Op::Leave { end: false });
+                        self.arm(TimerKind::Leave, self.config.leave_timeout);
+                        return;
+                    }
                     Err(error) => LeaveOutcome::Rejected { error },
                 };
                 self.finish_leave(outcome, Cause::LeaveDone);

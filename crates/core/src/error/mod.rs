@@ -777,6 +777,9 @@ pub enum CoreError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// `leave(true)` by a participant the roster says is not the host.
+    #[error("only the host can end the session for everyone: call leave() to leave it yourself")]
+    HostOnly,
     /// `Done` for an id that was never issued or was already answered.
     #[error("no pending command {0}: each command is answered exactly once")]
     UnknownCommand(CommandId),
