@@ -48,7 +48,9 @@ pub struct UserId(pub u64);
 
 impl fmt::Display for UserId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
+        // Not `self.0.fmt(f)`: `u64`'s `Display` would come into the wasm
+        // for this alone (see `wire::decimal`).
+        f.write_str(&crate::wire::decimal(self.0))
     }
 }
 

@@ -453,7 +453,11 @@ pub enum QualityOutput {
 #[non_exhaustive]
 pub enum QualityError {
     /// `network-quality-change` with `level` above 5.
-    #[error("network-quality-change level must be 0-5, got {0}")]
+    // The number goes through `wire::decimal`, not `u8`'s `Display`.
+    #[error(
+        "network-quality-change level must be 0-5, got {}",
+        crate::wire::decimal(u64::from(*.0))
+    )]
     Level(u8),
     /// A statistics report whose `avg_loss` is negative or not a number.
     #[error(

@@ -73,7 +73,15 @@ impl VideoQuality {
 
 impl fmt::Display for VideoQuality {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}p", self.height())
+        // The names spelled out rather than `{height}p`: no integer
+        // formatting for five fixed strings.
+        f.write_str(match self {
+            VideoQuality::Video90P => "90p",
+            VideoQuality::Video180P => "180p",
+            VideoQuality::Video360P => "360p",
+            VideoQuality::Video720P => "720p",
+            VideoQuality::Video1080P => "1080p",
+        })
     }
 }
 
