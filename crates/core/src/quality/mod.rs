@@ -666,11 +666,19 @@ impl QualityController {
     pub fn poll_timeout(&self) -> Option<Instant> {
         let holds = self.config.holds();
         let ttl = self.config.stats_ttl;
-        [self.up.due(holds), self.down.due(holds)]
-            .into_iter()
-            .chain(self.stats.iter().map(|s| s.map(|(_, at)| at + ttl)))
+        // The earliest of the two holds and the statistics' expiries. A
+        // plain loop: the iterator chain this was cost ~0.5 KB of wasm.
+        let mut next = self.up.due(holds);
+        let expiries = self.stats.iter().map(|s| s.map(|(_, at)| at + ttl));
+        for at in std::iter::once(self.down.due(holds))
+            .chain(expiries)
             .flatten()
-            .min()
+        {
+            if next.is_none_or(|n| at < n) {
+                next = Some(at);
+            }
+        }
+        next
     }
 
     /// The quality to capture at whenever video is on (`None` before the
