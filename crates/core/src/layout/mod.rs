@@ -695,16 +695,22 @@ impl Lists {
         let speaker = input
             .active_speaker
             .filter(|&s| with_speaker && Some(s) != input.self_id);
-        for id in input
-            .spotlights
-            .iter()
-            .chain(&input.pins)
-            .copied()
-            .chain(speaker)
-        {
-            if Some(id) != main && ctx.visible(id) && !self.sticky.contains(&id) {
-                self.sticky.push(id);
+        // Three loops rather than one over a chain of the three sources: the
+        // chain's adapters cost more wasm than the loops.
+        let sticky = &mut self.sticky;
+        let mut add = |id: UserId| {
+            if Some(id) != main && ctx.visible(id) && !sticky.contains(&id) {
+                sticky.push(id);
             }
+        };
+        for &id in &input.spotlights {
+            add(id);
+        }
+        for &id in &input.pins {
+            add(id);
+        }
+        if let Some(id) = speaker {
+            add(id);
         }
         self.sticky_sorted.clear();
         self.sticky_sorted.extend_from_slice(&self.sticky);
@@ -767,29 +773,25 @@ impl Ctx<'_> {
     /// joiner; yourself only when alone.
     fn main(&self) -> Option<UserId> {
         let input = self.input;
-        let not_me = |id: &UserId| Some(*id) != input.self_id;
-        input
-            .spotlights
-            .iter()
-            .chain(&input.pins)
-            .copied()
-            .find(|&id| self.visible(id))
-            .or_else(|| {
-                input
-                    .active_speaker
-                    .iter()
-                    .chain(&input.recent_speakers)
-                    .copied()
-                    .filter(not_me)
-                    .find(|&id| self.visible(id))
-            })
+        let me = input.self_id;
+        // The first visible id of a list, skipping yourself if `not_me`. One
+        // function over plain slices: chained iterators cost more wasm.
+        let first = |ids: &[UserId], not_me: bool| {
+            ids.iter()
+                .copied()
+                .find(|&id| !(not_me && Some(id) == me) && self.visible(id))
+        };
+        first(&input.spotlights, false)
+            .or_else(|| first(&input.pins, false))
+            .or_else(|| first(input.active_speaker.as_slice(), true))
+            .or_else(|| first(&input.recent_speakers, true))
             .or_else(|| {
                 self.order
                     .iter()
                     .map(|&i| input.participants[i as usize].user_id)
-                    .find(not_me)
+                    .find(|&id| Some(id) != me)
             })
-            .or_else(|| input.self_id.filter(|&me| self.visible(me)))
+            .or_else(|| me.filter(|&me| self.visible(me)))
     }
 
     fn tile(&self, id: UserId, role: TileRole, rect: Rect) -> Tile {
