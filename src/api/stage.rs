@@ -105,17 +105,18 @@ struct StageQuality<'a> {
 
 impl Inner {
     fn quality_view(&self) -> StageQuality<'_> {
+        // A loop, not filter_map/collect: less wasm for the same list.
+        let mut receive = Vec::new();
+        for t in &self.layouter.last().tiles {
+            if let Some(q) = self.quality.receive_quality(t.user_id) {
+                receive.push((t.user_id.0, q));
+            }
+        }
         StageQuality {
             capture: self.quality.capture_quality(),
             max_videos: self.quality.max_videos(),
             audio_only: self.quality.audio_only(),
-            receive: self
-                .layouter
-                .last()
-                .tiles
-                .iter()
-                .filter_map(|t| Some((t.user_id.0, self.quality.receive_quality(t.user_id)?)))
-                .collect(),
+            receive,
             diagnostics: &self.diagnostics,
         }
     }
