@@ -133,7 +133,7 @@ fn entry_size(pkg: &Path, dir: &str, name: &str) -> Result<usize, String> {
     .iter()
     .map(|f| root.join(f))
     .collect();
-    files.extend(util::js_files(&root.join("snippets"))?);
+    files.extend(util::files_with_extension(&root.join("snippets"), "js")?);
     let mut total = 0;
     for file in files {
         let n = gzip9(&read(&file)?)?;

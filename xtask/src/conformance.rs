@@ -68,7 +68,7 @@ pub fn run() -> Result<(), String> {
     let mut payloads = Vec::new();
     let mut sim_methods = 0;
     for dir in ["src", "crates/sim/src", "crates/core/src"] {
-        for path in rust_files(&util::root().join(dir))? {
+        for path in util::files_with_extension(&util::root().join(dir), "rs")? {
             let src =
                 std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             let name = path
@@ -99,23 +99,6 @@ pub fn run() -> Result<(), String> {
     } else {
         Err(format!("conformance failed:\n  {}", problems.join("\n  ")))
     }
-}
-
-fn rust_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(out);
-    };
-    for entry in entries {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        if path.is_dir() {
-            out.extend(rust_files(&path)?);
-        } else if path.extension().is_some_and(|x| x == "rs") {
-            out.push(path);
-        }
-    }
-    out.sort();
-    Ok(out)
 }
 
 fn sdk_version() -> Result<String, String> {

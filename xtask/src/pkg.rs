@@ -235,7 +235,7 @@ fn build_entry(bindgen: &Path, dev: bool, entry: &Entry, out: &Path) -> Result<(
     )?;
     if !dev {
         minify_js(&out.join(format!("{name}.js")))?;
-        for snippet in util::js_files(&out.join("snippets"))? {
+        for snippet in util::files_with_extension(&out.join("snippets"), "js")? {
             minify_js(&snippet)?;
         }
     }

@@ -100,8 +100,9 @@ pub fn locked_version(krate: &str) -> Result<String, String> {
     Ok(lock[start..start + end].to_owned())
 }
 
-/// The `.js` files under `dir` (none if it does not exist), sorted.
-pub fn js_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
+/// The files under `dir` (recursively; none if it does not exist) whose
+/// extension is `ext`, sorted.
+pub fn files_with_extension(dir: &Path, ext: &str) -> Result<Vec<std::path::PathBuf>, String> {
     let mut out = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(out);
@@ -109,8 +110,8 @@ pub fn js_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
     for entry in entries {
         let path = entry.map_err(|e| e.to_string())?.path();
         if path.is_dir() {
-            out.extend(js_files(&path)?);
-        } else if path.extension().is_some_and(|e| e == "js") {
+            out.extend(files_with_extension(&path, ext)?);
+        } else if path.extension().is_some_and(|e| e == ext) {
             out.push(path);
         }
     }

@@ -90,12 +90,18 @@ fn when_zoom_refuses_to_end_the_session_leaves_plainly_and_says_why() {
     h.assert_quiet();
 }
 
-#[test]
-fn the_plain_leave_after_a_refusal_is_not_retried_again() {
+/// Connected, `leave(true)`, and Zoom refuses it: a plain leave is open.
+fn refused_end() -> Harness {
     let mut h = Harness::new();
     h.connect();
     h.input(Input::Leave { end: true }).unwrap();
     h.fail("leave", zerr(5007, "host only"));
+    h
+}
+
+#[test]
+fn the_plain_leave_after_a_refusal_is_not_retried_again() {
+    let mut h = refused_end();
     let second = zerr(1, "internal error");
     h.fail("leave", second.clone());
     assert_eq!(
@@ -111,10 +117,7 @@ fn the_plain_leave_after_a_refusal_is_not_retried_again() {
 
 #[test]
 fn the_plain_leave_after_a_refusal_times_out_like_any_leave() {
-    let mut h = Harness::new();
-    h.connect();
-    h.input(Input::Leave { end: true }).unwrap();
-    h.fail("leave", zerr(5007, "host only"));
+    let mut h = refused_end();
     h.advance(h.s.config().leave_timeout);
     assert_eq!(
         h.s.state(),
