@@ -90,6 +90,15 @@ struct AppListener {
 }
 
 /// A promise the app is awaiting (`join()`, `leave()`).
+/// What a [`Driver::promise_for`] promise waits for.
+#[derive(Clone, Copy)]
+pub enum Wait {
+    /// Connected (resolves) or a terminal state (rejects).
+    Join,
+    /// A terminal state (resolves with its name).
+    Leave,
+}
+
 struct Waiter {
     resolve: js_sys::Function,
     reject: js_sys::Function,
@@ -207,28 +216,36 @@ impl Driver {
         Ok(())
     }
 
-    /// Registers a promise to settle when the join succeeds or fails.
-    pub fn wait_for_join(&self, resolve: js_sys::Function, reject: js_sys::Function) {
-        self.inner
-            .borrow_mut()
-            .join_waiters
-            .push(Waiter { resolve, reject });
-    }
-
-    /// Registers a promise to settle when the session has left or ended.
-    pub fn wait_for_leave(&self, resolve: js_sys::Function, reject: js_sys::Function) {
-        self.inner
-            .borrow_mut()
-            .leave_waiters
-            .push(Waiter { resolve, reject });
-    }
-
-    /// Drops the waiter whose `resolve` this is: its call was refused, so
-    /// nothing will ever settle it (and `resources()` would count it).
-    pub fn forget_waiter(&self, resolve: &js_sys::Function) {
-        let mut inner = self.inner.borrow_mut();
-        inner.join_waiters.retain(|w| w.resolve != *resolve);
-        inner.leave_waiters.retain(|w| w.resolve != *resolve);
+    /// A promise that settles when the session is connected or has ended
+    /// ([`Wait::Join`]), or has left or ended ([`Wait::Leave`]), after
+    /// `start` has fed the core. The waiter is registered before `start`
+    /// runs, since the core may get there synchronously; if `start` is
+    /// refused, the waiter is dropped again (nothing would ever settle it,
+    /// and `resources()` would count it) and the refusal is returned.
+    pub fn promise_for(
+        &self,
+        wait: Wait,
+        start: impl FnOnce(&Driver) -> Result<(), zoomkit_core::CoreError>,
+    ) -> Result<js_sys::Promise, zoomkit_core::CoreError> {
+        let mut waiter = None;
+        let promise = js_sys::Promise::new(&mut |resolve, reject| {
+            waiter = Some(resolve.clone());
+            let mut inner = self.inner.borrow_mut();
+            let list = match wait {
+                Wait::Join => &mut inner.join_waiters,
+                Wait::Leave => &mut inner.leave_waiters,
+            };
+            list.push(Waiter { resolve, reject });
+        });
+        if let Err(e) = start(self) {
+            if let Some(resolve) = waiter {
+                let mut inner = self.inner.borrow_mut();
+                inner.join_waiters.retain(|w| w.resolve != resolve);
+                inner.leave_waiters.retain(|w| w.resolve != resolve);
+            }
+            return Err(e);
+        }
+        Ok(promise)
     }
 
     /// `Session.on(name, callback)`; returns the id for [`Driver::off`].

@@ -8,7 +8,7 @@ use zoomkit_core::{
 };
 
 use crate::api::{to_js, usage};
-use crate::driver::{Driver, Options};
+use crate::driver::{Driver, Options, Wait};
 use crate::error::Error;
 use crate::sdk::ZoomVideo;
 
@@ -501,30 +501,14 @@ impl Session {
     }
 
     fn start(&self, input: Input, intents: Vec<MediaIntent>) -> Result<js_sys::Promise, JsValue> {
-        let driver = self.driver.clone();
-        let mut result = Ok(());
-        // `Promise::new` takes an `FnMut`, though it calls it once: the input
-        // is moved out of an `Option` rather than cloned.
-        let mut input = Some(input);
-        let mut waiter = None;
-        let promise = js_sys::Promise::new(&mut |resolve, reject| {
-            waiter = Some(resolve.clone());
-            driver.wait_for_join(resolve, reject);
-            for intent in &intents {
-                if let Err(e) = driver.handle(Input::Media(*intent)) {
-                    result = Err(e);
-                    return;
+        self.driver
+            .promise_for(Wait::Join, |driver| {
+                for intent in intents {
+                    driver.handle(Input::Media(intent))?;
                 }
-            }
-            if let Some(input) = input.take() {
-                result = driver.handle(input);
-            }
-        });
-        if let (Err(_), Some(resolve)) = (&result, &waiter) {
-            driver.forget_waiter(resolve);
-        }
-        result.map_err(refused)?;
-        Ok(promise)
+                driver.handle(input)
+            })
+            .map_err(refused)
     }
 
     /// Leaves (from any state: joining, reconnecting, twice). `end: true` ends
@@ -532,21 +516,10 @@ impl Session {
     /// name once nothing is pending.
     #[wasm_bindgen(unchecked_return_type = "Promise<SessionState>")]
     pub fn leave(&self, end: Option<bool>) -> Result<js_sys::Promise, JsValue> {
-        let driver = self.driver.clone();
-        let mut result = Ok(());
-        let mut waiter = None;
-        let promise = js_sys::Promise::new(&mut |resolve, reject| {
-            waiter = Some(resolve.clone());
-            driver.wait_for_leave(resolve, reject);
-            result = driver.handle(Input::Leave {
-                end: end.unwrap_or(false),
-            });
-        });
-        if let (Err(_), Some(resolve)) = (&result, &waiter) {
-            driver.forget_waiter(resolve);
-        }
-        result.map_err(refused)?;
-        Ok(promise)
+        let end = end.unwrap_or(false);
+        self.driver
+            .promise_for(Wait::Leave, |driver| driver.handle(Input::Leave { end }))
+            .map_err(refused)
     }
 
     /// The state's name, as in the core's transition table.
