@@ -244,6 +244,11 @@ fn encode_fields(fields: &[Field], access: impl Fn(&Ident) -> TokenStream) -> Ve
         .collect()
 }
 
+/// The error for a shape neither derive supports.
+fn unsupported(what: &str) -> syn::Error {
+    syn::Error::new(Span::call_site(), format!("{what} are not supported"))
+}
+
 fn decode(input: &DeriveInput) -> syn::Result<TokenStream> {
     let w = wire();
     let name = &input.ident;
@@ -269,21 +274,11 @@ fn decode(input: &DeriveInput) -> syn::Result<TokenStream> {
             Fields::Unnamed(f) if f.unnamed.len() == 1 => {
                 quote!(::core::result::Result::Ok(#name(#w::Decode::decode(__v)?)))
             }
-            Fields::Unnamed(_) => {
-                return Err(syn::Error::new(
-                    Span::call_site(),
-                    "tuple structs are not supported",
-                ))
-            }
+            Fields::Unnamed(_) => return Err(unsupported("tuple structs")),
             Fields::Unit => quote!(::core::result::Result::Ok(#name)),
         },
         Data::Enum(e) => decode_enum(name, &a, e.variants.iter().collect())?,
-        Data::Union(_) => {
-            return Err(syn::Error::new(
-                Span::call_site(),
-                "unions are not supported",
-            ))
-        }
+        Data::Union(_) => return Err(unsupported("unions")),
     };
     Ok(quote! {
         impl #ig #w::Decode for #name #tg #wc {
@@ -498,21 +493,11 @@ fn encode(input: &DeriveInput) -> syn::Result<TokenStream> {
                 }
             }
             Fields::Unnamed(f) if f.unnamed.len() == 1 => quote!(#w::Encode::encode(&self.0)),
-            Fields::Unnamed(_) => {
-                return Err(syn::Error::new(
-                    Span::call_site(),
-                    "tuple structs are not supported",
-                ))
-            }
+            Fields::Unnamed(_) => return Err(unsupported("tuple structs")),
             Fields::Unit => quote!(#w::Value::Null),
         },
         Data::Enum(e) => encode_enum(name, &a, e.variants.iter().collect())?,
-        Data::Union(_) => {
-            return Err(syn::Error::new(
-                Span::call_site(),
-                "unions are not supported",
-            ))
-        }
+        Data::Union(_) => return Err(unsupported("unions")),
     };
     Ok(quote! {
         impl #ig #w::Encode for #name #tg #wc {
