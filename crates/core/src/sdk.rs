@@ -316,6 +316,20 @@ string_enum! {
     }
 }
 
+impl ConnectionReason {
+    /// Zoom is moving the session into, between or out of breakout rooms
+    /// (subsessions): a `Reconnecting` that Zoom ends itself, not a failover.
+    #[must_use]
+    pub fn is_subsession_move(&self) -> bool {
+        matches!(
+            self,
+            ConnectionReason::JoinSubsession
+                | ConnectionReason::MoveToSubsession
+                | ConnectionReason::BackToMainSession
+        )
+    }
+}
+
 string_enum! {
     /// `source` of `current-audio-change`: `MutedSource` or `LeaveAudioSource`.
     pub enum AudioChangeSource {

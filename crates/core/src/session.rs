@@ -45,7 +45,9 @@ pub struct Config {
     /// Give up on a `leave` promise that has not settled after this long.
     pub leave_timeout: Duration,
     /// Abandon Zoom's failover and rejoin ourselves after this long
-    /// `Reconnecting` (`None`: wait for Zoom indefinitely).
+    /// `Reconnecting` (`None`: wait for Zoom indefinitely). Not armed while
+    /// Zoom moves the session into, between or out of breakout rooms
+    /// ([`ConnectionReason::is_subsession_move`](crate::sdk::ConnectionReason::is_subsession_move)).
     pub failover_timeout: Option<Duration>,
     /// Fetch a new token before rejoining when the current one expires within this.
     pub token_expiry_margin: Duration,
@@ -1226,7 +1228,13 @@ impl Session {
         let name = self.name();
         match c.state {
             ConnectionState::Reconnecting if name == StateName::Connected => {
-                if let Some(t) = self.config.failover_timeout {
+                // The watchdog is for a failover that hangs; a breakout-room
+                // move is Zoom's own and ends in `Connected` (or `Fail`).
+                let moving = c
+                    .reason
+                    .as_ref()
+                    .is_some_and(ConnectionReason::is_subsession_move);
+                if let (Some(t), false) = (self.config.failover_timeout, moving) {
                     self.arm(TimerKind::Failover, t);
                 }
                 self.transition(
