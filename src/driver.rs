@@ -16,6 +16,9 @@ use gloo::timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
+use zoomkit_core::outcome::Settle;
+pub use zoomkit_core::outcome::Wait;
+use zoomkit_core::stage::StageSdkEvent;
 use zoomkit_core::{
     BrowserSignal, Command, CommandId, CommandOutput, DeviceList, Event, Input, Instant, Op,
     Output, SdkEvent, StateName, StorageArea, StorageWrite, UserId, ZoomError,
@@ -29,6 +32,25 @@ use crate::sdk::{events, AudioOption, CaptureVideoOption, Stream, VideoClient, Z
 pub fn now() -> Instant {
     Instant::from_millis(js_sys::Date::now().max(0.0) as u64)
 }
+
+/// Milliseconds from now until `at`, for a `setTimeout`.
+fn delay_until(at: Instant) -> u32 {
+    u32::try_from(at.as_millis().saturating_sub(now().as_millis())).unwrap_or(u32::MAX)
+}
+
+/// What the driver tells the session's `Stage`, which holds no SDK listener
+/// or timer of its own.
+pub(crate) enum StageCall {
+    /// An SDK event in `events::STAGE`.
+    Sdk(StageSdkEvent),
+    /// The session may have changed (participants, state, media).
+    Session,
+    /// The stage's timer fired.
+    Timeout,
+}
+
+/// How the driver reaches the stage.
+pub(crate) type StageHook = Rc<dyn Fn(StageCall)>;
 
 /// What the app gives the driver besides the core's config.
 pub struct Options {
@@ -58,8 +80,7 @@ pub(crate) struct SdkListener {
 
 impl SdkListener {
     /// Subscribes `callback` to `event` on `client`.
-    #[cfg(feature = "stage")]
-    pub(crate) fn new(
+    fn new(
         client: &VideoClient,
         event: &'static str,
         callback: Closure<dyn FnMut(JsValue)>,
@@ -87,16 +108,6 @@ struct AppListener {
     id: u32,
     name: String,
     callback: js_sys::Function,
-}
-
-/// A promise the app is awaiting (`join()`, `leave()`).
-/// What a [`Driver::promise_for`] promise waits for.
-#[derive(Clone, Copy)]
-pub enum Wait {
-    /// Connected (resolves) or a terminal state (rejects).
-    Join,
-    /// A terminal state (resolves with its name).
-    Leave,
 }
 
 struct Waiter {
@@ -135,6 +146,8 @@ struct Inner {
     in_flight: VecMap<CommandId, ()>,
     join_waiters: Vec<Waiter>,
     leave_waiters: Vec<Waiter>,
+    stage: Option<StageHook>,
+    stage_timer: Option<Timeout>,
 }
 
 /// The driver. Cheap to clone (shared state); the last clone dropped releases
@@ -174,12 +187,13 @@ impl Driver {
                 in_flight: VecMap::new(),
                 join_waiters: Vec::new(),
                 leave_waiters: Vec::new(),
+                stage: None,
+                stage_timer: None,
             })),
         }
     }
 
     /// A handle that does not keep the session alive.
-    #[cfg(feature = "stage")]
     pub(crate) fn downgrade(&self) -> WeakDriver {
         WeakDriver(self.weak())
     }
@@ -203,7 +217,7 @@ impl Driver {
         Resources {
             sdk_listeners: inner.sdk_listeners.len(),
             browser_listeners: inner.browser_listeners.len(),
-            timers: usize::from(inner.timer.is_some()),
+            timers: usize::from(inner.timer.is_some()) + usize::from(inner.stage_timer.is_some()),
             pending_commands: inner.in_flight.len(),
             waiters: inner.join_waiters.len() + inner.leave_waiters.len(),
         }
@@ -295,13 +309,15 @@ impl Driver {
         }
         self.settle_waiters();
         self.release_if_terminal();
+        let stage = self.inner.borrow().stage.clone();
+        if let Some(hook) = stage {
+            hook(StageCall::Session);
+        }
     }
 
     fn arm_timer(&self, at: Instant) {
-        let delay = at.as_millis().saturating_sub(now().as_millis());
-        let delay = u32::try_from(delay).unwrap_or(u32::MAX);
         let weak = self.weak();
-        let timer = Timeout::new(delay, move || {
+        let timer = Timeout::new(delay_until(at), move || {
             if let Some(driver) = Driver::from_weak(&weak) {
                 driver.inner.borrow_mut().timer = None;
                 let _ = driver.handle(Input::Timeout);
@@ -311,42 +327,38 @@ impl Driver {
         self.inner.borrow_mut().timer = Some(timer);
     }
 
+    /// Settles the `join()` and `leave()` promises the core's state settles.
     fn settle_waiters(&self) {
-        let (state, error, detail) = {
+        let (join, leave) = {
             let inner = self.inner.borrow();
-            let (error, detail) = describe(inner.core.state());
-            (inner.core.state().name(), error, detail)
+            let state = inner.core.state();
+            (state.settle(Wait::Join), state.settle(Wait::Leave))
         };
-        let (joins, leaves) = {
-            let mut inner = self.inner.borrow_mut();
-            let joins = if state == StateName::Connected || state.is_terminal() {
-                std::mem::take(&mut inner.join_waiters)
-            } else {
-                Vec::new()
-            };
-            let leaves = if state.is_terminal() {
-                std::mem::take(&mut inner.leave_waiters)
-            } else {
-                Vec::new()
-            };
-            (joins, leaves)
+        let take = |settle: &Settle, list: fn(&mut Inner) -> &mut Vec<Waiter>| match settle {
+            Settle::Pending => Vec::new(),
+            _ => std::mem::take(list(&mut self.inner.borrow_mut())),
         };
-        let state_js = JsValue::from_str(state.as_str());
-        for w in joins {
-            if state == StateName::Connected {
-                let _ = w.resolve.call1(&JsValue::NULL, &state_js);
-            } else {
-                let err = crate::error::Error::Session {
-                    state: state.as_str(),
-                    detail: detail.clone(),
-                    error: error.clone().map(Box::new),
-                };
-                let _ = w.reject.call1(&JsValue::NULL, &JsValue::from(err));
+        let joins = take(&join, |i| &mut i.join_waiters);
+        let leaves = take(&leave, |i| &mut i.leave_waiters);
+        for (settle, waiters) in [(join, joins), (leave, leaves)] {
+            for w in waiters {
+                match &settle {
+                    Settle::Resolve(state) => {
+                        let _ = w
+                            .resolve
+                            .call1(&JsValue::NULL, &JsValue::from_str(state.as_str()));
+                    }
+                    Settle::Reject(failure) => {
+                        let err = crate::error::Error::Session {
+                            state: failure.state.as_str(),
+                            detail: failure.detail.clone(),
+                            error: failure.error.clone().map(Box::new),
+                        };
+                        let _ = w.reject.call1(&JsValue::NULL, &JsValue::from(err));
+                    }
+                    Settle::Pending => {}
+                }
             }
-        }
-        for w in leaves {
-            let _ = w.resolve.call1(&JsValue::NULL, &state_js);
-            drop(w.reject);
         }
     }
 
@@ -367,7 +379,7 @@ impl Driver {
                 (
                     std::mem::take(&mut inner.sdk_listeners),
                     browser,
-                    inner.timer.take(),
+                    (inner.timer.take(), inner.stage_timer.take()),
                 )
             };
             drop((sdk, browser, timer));
@@ -464,23 +476,10 @@ impl Driver {
         }
         let mut listeners = Vec::new();
         for &event in events::ALL {
-            let weak = self.weak();
-            let callback = Closure::<dyn FnMut(JsValue)>::new(move |payload: JsValue| {
-                let Some(driver) = Driver::from_weak(&weak) else {
-                    return;
-                };
-                driver.on_sdk_event(event, payload);
-            });
-            client
-                .on(event, callback.as_ref().unchecked_ref())
-                .map_err(|e| {
-                    ZoomError::driver(format!("client.on({event}) threw: {}", js_message(&e)))
-                })?;
-            listeners.push(SdkListener {
-                client: client.clone(),
-                event,
-                callback,
-            });
+            listeners.push(self.sdk_listener(client, event, Driver::on_sdk_event)?);
+        }
+        for &event in events::STAGE {
+            listeners.push(self.sdk_listener(client, event, Driver::on_stage_event)?);
         }
         let mut browser = Vec::new();
         if let Some(window) = web_sys::window() {
@@ -524,6 +523,79 @@ impl Driver {
         inner.sdk_listeners = listeners;
         inner.browser_listeners = browser;
         Ok(())
+    }
+
+    /// A listener for `event` on `client` that hands its payload to `on`.
+    fn sdk_listener(
+        &self,
+        client: &VideoClient,
+        event: &'static str,
+        on: fn(&Driver, &'static str, JsValue),
+    ) -> Result<SdkListener, ZoomError> {
+        let weak = self.weak();
+        let callback = Closure::<dyn FnMut(JsValue)>::new(move |payload: JsValue| {
+            if let Some(driver) = Driver::from_weak(&weak) {
+                on(&driver, event, payload);
+            }
+        });
+        SdkListener::new(client, event, callback)
+            .map_err(|e| ZoomError::driver(format!("client.on({event}) threw: {}", js_message(&e))))
+    }
+
+    /// An event for the session's `Stage`, if it has one.
+    fn on_stage_event(&self, event: &'static str, payload: JsValue) {
+        let Some(hook) = self.inner.borrow().stage.clone() else {
+            return;
+        };
+        let decoded = crate::json::value(&payload)
+            .and_then(|v| StageSdkEvent::decode_wire(event, &v))
+            .map_err(|e| e.to_string());
+        match decoded {
+            Ok(ev) => hook(StageCall::Sdk(ev)),
+            // A payload that does not match the SDK's documented shape is
+            // reported, never silently dropped.
+            Err(e) => self.report("sdkPayloadError", event, &e, &payload),
+        }
+    }
+
+    /// Gives the session a `Stage`: it hears the SDK events in
+    /// `events::STAGE`, every change of the session, and its timer. A
+    /// session has one stage at a time; `false` when it already has one.
+    pub(crate) fn attach_stage(&self, hook: StageHook) -> bool {
+        let mut inner = self.inner.borrow_mut();
+        if inner.stage.is_some() {
+            return false;
+        }
+        inner.stage = Some(hook);
+        true
+    }
+
+    /// The stage is gone: stop telling it, and clear its timer.
+    pub(crate) fn detach_stage(&self) {
+        let mut inner = self.inner.borrow_mut();
+        inner.stage = None;
+        inner.stage_timer = None;
+    }
+
+    /// Arms (or, with `None`, clears) the stage's one timer.
+    pub(crate) fn arm_stage_timer(&self, at: Option<Instant>) {
+        let timer = at.map(|at| {
+            let weak = self.weak();
+            Timeout::new(delay_until(at), move || {
+                let Some(driver) = Driver::from_weak(&weak) else {
+                    return;
+                };
+                let hook = {
+                    let mut inner = driver.inner.borrow_mut();
+                    inner.stage_timer = None;
+                    inner.stage.clone()
+                };
+                if let Some(hook) = hook {
+                    hook(StageCall::Timeout);
+                }
+            })
+        });
+        self.inner.borrow_mut().stage_timer = timer;
     }
 
     /// A listener on `target` that feeds `signal(event)` to the core.
@@ -784,52 +856,10 @@ fn threw(what: &str, e: &JsValue) -> ZoomError {
     ZoomError::driver(reason)
 }
 
-/// Zoom's error behind a terminal state, and the state's reason in words.
-fn describe(state: &zoomkit_core::State) -> (Option<ZoomError>, String) {
-    use zoomkit_core::{EndReason, SessionError, State};
-    match state {
-        State::Failed { error } => {
-            let detail = match error {
-                SessionError::Token { .. } => "the token provider failed".to_owned(),
-                SessionError::TokenExpired { .. } => {
-                    "the token provider returned an expired token".to_owned()
-                }
-                SessionError::TokenTopicMismatch { token_topic, topic } => format!(
-                    "the token provider returned a token for session `{token_topic}` \
-                     (its `tpc`), not `{topic}`"
-                ),
-                SessionError::Init { .. } => "the SDK's init failed".to_owned(),
-                SessionError::Join { .. } => "Zoom refused the join".to_owned(),
-                SessionError::JoinTimedOut { .. } => "the join did not settle in time".to_owned(),
-                SessionError::GaveUp { attempts, .. } => {
-                    format!("gave up rejoining after {attempts} attempts")
-                }
-                SessionError::Connection { .. } => "the connection failed".to_owned(),
-                _ => "the session failed".to_owned(),
-            };
-            (error.zoom_error().cloned(), detail)
-        }
-        State::Ended { reason } => {
-            let detail = match reason {
-                EndReason::EndedByHost => "the host ended the session",
-                EndReason::Removed => "the host removed you from the session",
-                EndReason::MaxDuration => "the maximum session duration was reached",
-                EndReason::Idle => "you were alone in the session for too long",
-                _ => "the session ended",
-            };
-            (None, detail.to_owned())
-        }
-        State::Left { .. } => (None, "left before it connected".to_owned()),
-        other => (None, other.name().as_str().to_owned()),
-    }
-}
-
 /// A [`Driver`] that does not keep the session alive (for the `Stage`).
-#[cfg(feature = "stage")]
 #[derive(Clone)]
 pub(crate) struct WeakDriver(Weak<RefCell<Inner>>);
 
-#[cfg(feature = "stage")]
 impl WeakDriver {
     /// The driver, if the session still exists.
     pub(crate) fn upgrade(&self) -> Option<Driver> {

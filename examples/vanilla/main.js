@@ -3,7 +3,7 @@
 // folder), and tokens come from zoomkit-server's endpoint. The simulator
 // (zoomkit/sim) is the default; with ZOOM_VIDEO_SDK_KEY/SECRET set on the
 // server, the session runs on the real SDK.
-import { init, Session, Stage, ZoomSdk } from "/pkg/stage/index.js";
+import { init, Session, Stage, ZoomSdk } from "/pkg/index.js";
 import ZoomVideo from "/sdk/index.esm.js";
 
 const $ = (id) => document.querySelector(`[data-testid="${id}"]`);

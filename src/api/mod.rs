@@ -239,20 +239,11 @@ impl Drop for Preview {
     }
 }
 
-// Layout and quality adaptation are the `stage` feature: the npm package's
-// `zoomkit/stage` entry is built with it, and the main `zoomkit` entry
-// without, so apps that render video their own way do not download them.
-#[cfg(feature = "stage")]
 mod layout;
-#[cfg(feature = "stage")]
 pub use layout::{layout_js, Layouter};
 
-#[cfg(feature = "stage")]
 mod stage;
-#[cfg(feature = "stage")]
 pub use stage::Stage;
 
-#[cfg(feature = "stage")]
 mod quality;
-#[cfg(feature = "stage")]
 pub use quality::QualityController;

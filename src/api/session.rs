@@ -343,7 +343,6 @@ pub struct Session {
     off: Closure<dyn FnMut(u32)>,
 }
 
-#[cfg(feature = "stage")]
 impl Session {
     pub(crate) fn driver(&self) -> &Driver {
         &self.driver

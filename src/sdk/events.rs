@@ -40,16 +40,26 @@ pub const VIDEO_STATISTIC_DATA_CHANGE: &str = "video-statistic-data-change";
 /// `system-resource-usage-change`: CPU pressure.
 pub const SYSTEM_RESOURCE_USAGE_CHANGE: &str = "system-resource-usage-change";
 
-/// Every event the `Stage` subscribes to for quality adaptation; a test
-/// checks it is what the core's quality controller decodes.
-pub const QUALITY: &[&str] = &[
+/// `active-speaker`: who is talking, loudest first.
+pub const ACTIVE_SPEAKER: &str = "active-speaker";
+/// `active-share-change`: someone started (`Active`) or stopped sharing.
+pub const ACTIVE_SHARE_CHANGE: &str = "active-share-change";
+/// `share-content-dimension-change`: the shared content's size.
+pub const SHARE_CONTENT_DIMENSION_CHANGE: &str = "share-content-dimension-change";
+
+/// Every event the driver subscribes to for the session's `Stage` (layout
+/// and quality adaptation); a test checks it is what the core's stage decodes.
+pub const STAGE: &[&str] = &[
+    ACTIVE_SPEAKER,
+    ACTIVE_SHARE_CHANGE,
+    SHARE_CONTENT_DIMENSION_CHANGE,
     NETWORK_QUALITY_CHANGE,
     AUDIO_STATISTIC_DATA_CHANGE,
     VIDEO_STATISTIC_DATA_CHANGE,
     SYSTEM_RESOURCE_USAGE_CHANGE,
 ];
 
-/// Every event the driver subscribes to.
+/// Every event the driver subscribes to for the session itself.
 pub const ALL: &[&str] = &[
     CONNECTION_CHANGE,
     USER_ADDED,
@@ -78,9 +88,9 @@ mod tests {
     }
 
     #[test]
-    fn the_stage_subscribes_to_exactly_what_the_quality_controller_decodes() {
-        let mut ours = super::QUALITY.to_vec();
-        let mut core = zoomkit_core::quality::QualityInput::SDK_EVENTS.to_vec();
+    fn the_driver_subscribes_for_the_stage_to_exactly_what_the_core_stage_decodes() {
+        let mut ours = super::STAGE.to_vec();
+        let mut core = zoomkit_core::stage::StageSdkEvent::NAMES.to_vec();
         ours.sort_unstable();
         core.sort_unstable();
         assert_eq!(ours, core);

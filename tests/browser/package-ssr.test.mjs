@@ -27,11 +27,11 @@ test("importing the package under SSR touches no browser global", async () => {
   const mod = await import(pathToFileURL(path.join(pkg, "index.js")).href);
   assert.equal(typeof mod.init, "function");
   assert.equal(typeof mod.ZoomSdk, "function");
-  assert.equal(mod.Stage, undefined, "the main entry is the client without the Stage");
-  const staged = await import(pathToFileURL(path.join(pkg, "stage/index.js")).href);
+  // One client entry: an app imports one thing.
   for (const name of ["init", "Session", "ZoomSdk", "Stage", "Layouter", "QualityController", "layout"]) {
-    assert.equal(typeof staged[name], "function", `zoomkit/stage exports ${name}`);
+    assert.equal(typeof mod[name], "function", `zoomkit exports ${name}`);
   }
+  assert.equal(fs.existsSync(path.join(pkg, "stage")), false, "there is no zoomkit/stage entry any more");
 });
 
 test("every file a packaged module imports is in the package", () => {
@@ -59,7 +59,6 @@ test("every file a packaged module imports is in the package", () => {
 // reviewed change to this stored copy. Bless with ZOOMKIT_BLESS=1.
 for (const [generated, golden] of [
   ["zoomkit.d.ts", "zoomkit.d.ts"],
-  ["stage/zoomkit_stage.d.ts", "zoomkit_stage.d.ts"],
   ["sim/zoomkit_sim.d.ts", "zoomkit_sim.d.ts"],
 ]) {
   test(`generated ${generated} matches tests/browser/golden/${golden}`, (t) => {

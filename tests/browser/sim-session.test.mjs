@@ -30,10 +30,10 @@ async function run(fn, arg) {
   }
 }
 
-for (const entry of ["main", "stage"]) test(`join, media, leave (${entry} entry): every listener, timer and track is released`, async () => {
+test("join, media, leave: every listener, timer and track is released", async () => {
   const token = validToken(TOPIC);
-  const r = await run(async ({ token, TOPIC, entry }) => {
-    const { sim, session, log, off } = zk.start({ participants: [{ name: "Ann", video: true }] }, {}, token, entry);
+  const r = await run(async ({ token, TOPIC }) => {
+    const { sim, session, log, off } = zk.start({ participants: [{ name: "Ann", video: true }] }, {}, token);
     const states = [];
     session.on("stateChanged", (e) => states.push(e.to));
     await session.join({ topic: TOPIC, userName: "Ada", audio: true, video: true });
@@ -57,7 +57,7 @@ for (const entry of ["main", "stage"]) test(`join, media, leave (${entry} entry)
     session.free();
     sim.destroy();
     return { states, during, final, after, appListenersAfterOff, kinds: [...new Set(log.map((e) => e.event))] };
-  }, { token, TOPIC, entry });
+  }, { token, TOPIC });
   assert.deepEqual(r.states.slice(0, 4), ["fetching_token", "initialising", "joining", "connected"]);
   assert.equal(r.states.at(-1), "left");
   assert.ok(r.during.tracks >= 2, `camera and microphone tracks while in session: ${JSON.stringify(r.during)}`);
@@ -449,7 +449,7 @@ test("storageNamespace keeps two sessions' snapshots apart on one page", async (
 
 test("QualityController takes every QualityConfig field the types name, and refuses others by name", async () => {
   const r = await run(async () => {
-    const { init, QualityController } = await import("/pkg/stage/index.js");
+    const { init, QualityController } = await import("/pkg/index.js");
     await init();
     const all = { downHold: 1000, upHold: 5000, minInterval: 2000, statsTtl: 8000, allowFullHd: true,
                   videoLoss360p: 5, videoLoss180p: 12, audioLossAudioOnly: 25 };
@@ -518,4 +518,44 @@ test("leave(true) by a participant who is not the host is refused with what to d
   assert.equal(r.final, "left");
   assert.equal(r.after.inMeeting, false);
   assert.deepEqual(r.after.resources, { sdkListeners: 0, browserListeners: 0, timers: 0, pendingCommands: 0, waiters: 0 });
+});
+
+test("the stage follows the SDK's share and active speaker: share mode shows the share, speaker mode the speaker (issue 16, bug 4)", async () => {
+  const token = validToken(TOPIC);
+  const r = await run(async ({ token, TOPIC }) => {
+    const { sim, session } = zk.start({ participants: [{ name: "Ann", video: true }, { name: "Bob", video: true }] }, {}, token);
+    await session.join({ topic: TOPIC, userName: "Ada" });
+    await zk.until(() => session.participants().length === 3, "three participants");
+    const id = (name) => session.participants().find((p) => p.displayName === name).userId;
+    const layouts = [];
+    const stage = new zk.Stage(session, { mode: { kind: "speaker" }, viewport: { width: 1280, height: 720 }, onLayout: (l) => layouts.push(l) });
+    const main = () => stage.update().tiles.find((t) => t.role === "main");
+    sim.act("speak", { who: "Bob" });
+    await zk.until(() => main()?.userId === id("Bob"), "Bob on the stage");
+    const speaker = { main: main(), speaking: stage.update().tiles.filter((t) => t.speaking).map((t) => t.userId) };
+    stage.setMode({ kind: "share" });
+    const beforeShare = stage.update().mode.kind;
+    sim.act("setShare", { who: "Ann", on: true });
+    await zk.until(() => stage.update().mode.kind === "share", "a share layout");
+    const share = main();
+    sim.act("setShare", { who: "Ann", on: false });
+    await zk.until(() => stage.update().mode.kind !== "share", "the share gone");
+    const afterShare = stage.update().mode.kind;
+    const listenersDuring = sim.listenerCount();
+    stage.free();
+    const listenersAfterFree = sim.listenerCount();
+    await session.leave();
+    const after = { listeners: sim.listenerCount(), timers: sim.activeTimerCount(), resources: session.resources() };
+    session.free();
+    sim.destroy();
+    return { speaker, beforeShare, share, afterShare, listenersDuring, listenersAfterFree, after };
+  }, { token, TOPIC });
+  assert.equal(r.speaker.main.kind, "video");
+  assert.equal(r.speaker.speaking.length, 1, `one tile is the active speaker: ${JSON.stringify(r.speaker)}`);
+  assert.equal(r.beforeShare, "speaker", "share mode falls back to speaker while nobody shares");
+  assert.equal(r.share.kind, "share", `the main tile is the share: ${JSON.stringify(r.share)}`);
+  assert.equal(r.afterShare, "speaker");
+  assert.equal(r.listenersDuring, r.listenersAfterFree, "the stage itself holds no SDK listener: the driver is the only subscriber");
+  assert.equal(r.after.listeners, 0);
+  assert.equal(r.after.timers, 0);
 });

@@ -136,31 +136,21 @@ pub fn run_pkg(dev: bool) -> Result<PathBuf, String> {
         std::fs::remove_dir_all(&out)
             .map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
     }
-    // The client is the package's main entry. `zoomkit/stage` is the same
-    // client built with the `stage` feature (plus `Stage`, `Layouter`,
-    // `QualityController`): an app imports one or the other, never both. The
-    // simulator is a separate wasm module behind `zoomkit/sim`, so
-    // production bundles never carry it.
+    // The client (`Session`, `Stage`, `layout`, `QualityController` and
+    // the rest) is the package's one client entry. The simulator is a
+    // separate wasm module behind `zoomkit/sim`, so production bundles
+    // never carry it.
     let entries = [
         Entry {
             krate: "zoomkit",
             artifact: "zoomkit",
             name: "zoomkit",
-            features: Features::NoDefault,
             dir: "",
-        },
-        Entry {
-            krate: "zoomkit",
-            artifact: "zoomkit",
-            name: "zoomkit_stage",
-            features: Features::Default,
-            dir: "stage",
         },
         Entry {
             krate: "zoomkit-sim",
             artifact: "zoomkit_sim",
             name: "zoomkit_sim",
-            features: Features::Default,
             dir: "sim",
         },
     ];
@@ -172,22 +162,15 @@ pub fn run_pkg(dev: bool) -> Result<PathBuf, String> {
     Ok(out)
 }
 
-/// One entry of the npm package: a wasm crate built with some features.
+/// One entry of the npm package: a wasm crate.
 struct Entry {
     krate: &'static str,
     /// The file cargo writes (`<artifact>.wasm`).
     artifact: &'static str,
     /// What wasm-bindgen names the output (`<name>.js`, `<name>_bg.wasm`).
     name: &'static str,
-    features: Features,
     /// Where in `pkg/` the entry goes (`""` for the main entry).
     dir: &'static str,
-}
-
-#[derive(Clone, Copy)]
-enum Features {
-    Default,
-    NoDefault,
 }
 
 /// Builds one wasm crate and runs wasm-bindgen (and wasm-opt) into `out`.
@@ -196,7 +179,6 @@ fn build_entry(bindgen: &Path, dev: bool, entry: &Entry, out: &Path) -> Result<(
         krate,
         artifact,
         name,
-        features,
         ..
     } = *entry;
     let profile = if dev { "debug" } else { "release" };
@@ -212,19 +194,7 @@ fn build_entry(bindgen: &Path, dev: bool, entry: &Entry, out: &Path) -> Result<(
     if !dev {
         build.arg("--release");
     }
-    let variant = match features {
-        Features::Default => "",
-        Features::NoDefault => {
-            build.arg("--no-default-features");
-            ", no default features"
-        }
-    };
-    step(
-        &format!("build {krate} for wasm32 ({profile}{variant})"),
-        &mut build,
-    )?;
-    // Cargo writes both feature sets of a crate to the same file, so it is
-    // read right after its build.
+    step(&format!("build {krate} for wasm32 ({profile})"), &mut build)?;
     let wasm = target_dir().join(format!("wasm32-unknown-unknown/{profile}/{artifact}.wasm"));
     step(
         &format!("wasm-bindgen --target web ({name})"),
@@ -351,14 +321,12 @@ fn write_package_files(out: &Path) -> Result<(), String> {
         "types": "./index.d.ts",
         "exports": {
             ".": { "types": "./index.d.ts", "import": "./index.js", "default": "./index.js" },
-            "./stage": { "types": "./stage/index.d.ts", "import": "./stage/index.js", "default": "./stage/index.js" },
             "./sim": { "types": "./sim/index.d.ts", "import": "./sim/index.js", "default": "./sim/index.js" },
             "./zoomkit_bg.wasm": "./zoomkit_bg.wasm",
-            "./stage/zoomkit_stage_bg.wasm": "./stage/zoomkit_stage_bg.wasm",
             "./sim/zoomkit_sim_bg.wasm": "./sim/zoomkit_sim_bg.wasm",
             "./package.json": "./package.json"
         },
-        "files": ["index.js", "index.d.ts", "zoomkit.js", "zoomkit.d.ts", "zoomkit_bg.wasm", "zoomkit_bg.wasm.d.ts", "snippets/", "stage/", "sim/", "README.md"],
+        "files": ["index.js", "index.d.ts", "zoomkit.js", "zoomkit.d.ts", "zoomkit_bg.wasm", "zoomkit_bg.wasm.d.ts", "snippets/", "sim/", "README.md"],
         "sideEffects": false,
         "peerDependencies": { "@zoom/videosdk": "^2.5.0" },
         "keywords": ["zoom", "videosdk", "webrtc", "wasm", "video"]

@@ -75,22 +75,6 @@ pub fn run(_args: &[String]) -> Result<(), String> {
             "warnings",
         ]),
     )?;
-    // The npm main entry is the client built without its `stage` feature.
-    step(
-        "clippy (wasm32, zoomkit without default features, -D warnings)",
-        util::cargo().args([
-            "clippy",
-            "-p",
-            "zoomkit",
-            "--lib",
-            "--no-default-features",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-    )?;
     step(
         "cargo doc (warnings denied)",
         util::cargo()

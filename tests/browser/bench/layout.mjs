@@ -8,7 +8,7 @@ const browser = await launchBrowser();
 try {
   const tab = await openPage(browser, `${server.origin}/pages/blank.html`);
   const results = await tab.page.evaluate(async () => {
-    const { init, Layouter } = await import("/pkg/stage/index.js");
+    const { init, Layouter } = await import("/pkg/index.js");
     await init();
     const participants = Array.from({ length: 1000 }, (_, i) => ({ userId: 1000 + i, joinSeq: i, videoOn: i % 4 !== 0 }));
     const base = {

@@ -8,7 +8,7 @@ const browser = await launchBrowser();
 try {
   const tab = await openPage(browser, `${server.origin}/pages/blank.html`);
   const results = await tab.page.evaluate(async () => {
-    const { init, QualityController } = await import("/pkg/stage/index.js");
+    const { init, QualityController } = await import("/pkg/index.js");
     await init();
     const inputs = {
       network: { kind: "network-quality-change", payload: { userId: 1, type: "downlink", level: 2 } },

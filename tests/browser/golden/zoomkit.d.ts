@@ -1,6 +1,84 @@
 /* tslint:disable */
 /* eslint-disable */
 
+/** Inputs of the quality controller: the SDK's own event names and payloads, plus a few of ours. */
+export type QualityInput =
+| { kind: "selfUser"; payload: number }
+| { kind: "capabilities"; payload: { crossOriginIsolated: boolean; supportsMultipleVideos: boolean; maxRenderableVideos: number; supportsHdVideo: boolean; videoWebrtcMode?: boolean } }
+| { kind: "network-quality-change"; payload: { userId: number; type: "uplink" | "downlink"; level: number } }
+| { kind: "audio-statistic-data-change"; payload: unknown }
+| { kind: "video-statistic-data-change"; payload: unknown }
+| { kind: "system-resource-usage-change"; payload: unknown }
+| { kind: "tiles"; payload: { userId: number; quality: number }[] }
+| { kind: "timeout" };
+/** Decisions of the quality controller. Qualities are the SDK's `VideoQuality` numbers. */
+export type QualityOutput =
+| { type: "setCaptureQuality"; quality: number }
+| { type: "setReceiveQuality"; userId: number; quality: number }
+| { type: "setMaxVideos"; count: number }
+| { type: "audioOnly"; on: boolean }
+| { type: "diagnostic"; diagnostic: { kind: string; message: string } & Record<string, unknown> }
+| { type: "timeout"; at: number };
+/** The controller's settings; every field is optional (the core's `QualityConfig` defaults). */
+export interface QualityConfig {
+    /** How long a lower target must last before going down, in ms. Default 2000. */
+    downHold?: number;
+    /** How long a higher target must last before going up, in ms. Default 10000. */
+    upHold?: number;
+    /** The least time between two switches of one direction, in ms. Default 4000. */
+    minInterval?: number;
+    /** How long a statistics report counts, in ms. Default 10000. */
+    statsTtl?: number;
+    /** Capture 1080p (`fullHd`) when everything allows it. Default `false`. */
+    allowFullHd?: boolean;
+    /** Video `avg_loss` from which a direction is capped at 360p. Default 4. */
+    videoLoss360p?: number;
+    /** Video `avg_loss` from which a direction is capped at 180p. Default 10. */
+    videoLoss180p?: number;
+    /** Audio `avg_loss` from which video is dropped to save the audio. Default 20. */
+    audioLossAudioOnly?: number;
+}
+
+
+
+/** One participant as the layout needs them. `joinSeq` increases with join order. */
+export interface LayoutParticipant { userId: number; joinSeq: number; videoOn?: boolean }
+export type LayoutMode =
+| { kind: "gallery" } | { kind: "speaker" } | { kind: "share" } | { kind: "pip" }
+| { kind: "fullscreen"; userId: number };
+/** Everything a layout depends on (see zoomkit-core's `layout` module). */
+export interface LayoutInput {
+    participants: LayoutParticipant[];
+    selfId?: number | null;
+    activeSpeaker?: number | null;
+    recentSpeakers?: number[];
+    share?: { userId: number; size?: { width: number; height: number } | null } | null;
+    pins?: number[];
+    spotlights?: number[];
+    viewport: { width: number; height: number; devicePixelRatio?: number };
+    mode?: LayoutMode;
+    page?: number;
+    hideSelfView?: boolean;
+    maxRenderableVideos: number;
+    pageSize?: number;
+    gap?: number;
+}
+/** One tile: where it goes and at what quality to attach its video (`null`: do not attach). */
+export interface Tile {
+    userId: number;
+    kind: "video" | "share";
+    role: "main" | "grid" | "filmstrip" | "overlay";
+    rect: { x: number; y: number; width: number; height: number };
+    z: number;
+    quality: number | null;
+    isSelf: boolean;
+    pinned: boolean;
+    speaking: boolean;
+}
+export interface Layout { mode: LayoutMode; page: number; pageCount: number; perPage: number; tiles: Tile[] }
+
+
+
 /** What `Session` needs from the app. */
 export interface SessionOptions {
     /** `ZoomVideo` from `@zoom/videosdk`, or `createSim().zoomVideo` from `zoomkit/sim`. */
@@ -238,6 +316,60 @@ export type ErrorCategory =
 
 
 
+/** `Stage` options. */
+export interface StageOptions {
+    /** Called with every new layout. */
+    onLayout?: (layout: Layout) => void;
+    /** The area to lay out; default: the window's inner size. */
+    viewport?: { width: number; height: number; devicePixelRatio?: number };
+    mode?: LayoutMode;
+    pageSize?: number;
+    gap?: number;
+    hideSelfView?: boolean;
+    /** The render budget; default: the SDK's `getMaxRenderableVideos()` (or 9 before joining). */
+    maxRenderableVideos?: number;
+    /** Called when the quality decisions change (see `Stage.quality()`). */
+    onQuality?: (quality: StageQuality) => void;
+    /** The token was signed with `video_webrtc_mode: 1`. */
+    videoWebrtcMode?: boolean;
+}
+/** The quality controller's current decisions, as the stage applies them. */
+export interface StageQuality {
+    /** What to capture at (the SDK's `VideoQuality` number), once decided. */
+    capture: number | null;
+    /** The most videos to render. */
+    maxVideos: number | null;
+    /** Video is off for the network's sake. */
+    audioOnly: boolean;
+    /** Per-user receive caps: `[userId, quality][]`. */
+    receive: [number, number][];
+    /** Why quality is limited and what would unlock more. */
+    diagnostics: { kind: string; message: string }[];
+}
+
+
+
+/**
+ * A layouter that keeps its buffers and its input between calls.
+ */
+export class Layouter {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Stores `input` and lays it out.
+     */
+    layout(input_value: LayoutInput): Layout;
+    /**
+     * An empty layouter.
+     */
+    constructor();
+    /**
+     * Lays out the stored input `times` times without crossing into JS:
+     * what `cargo xtask bench layout` times. Returns the tile count.
+     */
+    repeat(times: number): number;
+}
+
 /**
  * A running local camera preview. `stop()` (or `free()`) releases the camera.
  */
@@ -253,6 +385,34 @@ export class Preview {
      * Whether the preview is running.
      */
     readonly running: boolean;
+}
+
+/**
+ * Picks capture quality, receive quality per tile, how many videos to
+ * render and audio-only mode, with hysteresis.
+ */
+export class QualityController {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Feeds one input (an SDK event payload under its event name, or one of
+     * ours) at the current time.
+     */
+    handle(input: QualityInput): void;
+    /**
+     * A controller; `config` is the core's `QualityConfig` in JSON
+     * (durations in ms), or `undefined` for the defaults.
+     */
+    constructor(config: QualityConfig | undefined);
+    /**
+     * Drains the decisions taken so far.
+     */
+    poll(): QualityOutput[];
+    /**
+     * Feeds the last input again `times` times (time advancing 1 ms each
+     * step) without crossing into JS: what `cargo xtask bench quality` times.
+     */
+    repeat(times: number): number;
 }
 
 /**
@@ -395,6 +555,69 @@ export class Session {
 }
 
 /**
+ * Lays out a session's videos and attaches exactly the visible ones.
+ *
+ * ```js
+ * const stage = new Stage(session, { onLayout: (l) => render(l.tiles) });
+ * stage.setMode({ kind: "speaker" });
+ * stage.pin(userId);
+ * // ... later
+ * stage.free(); // releases its listeners and detaches its videos
+ * ```
+ */
+export class Stage {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * The videos this stage has attached: `[userId, videoQuality][]`.
+     */
+    attached(): [number, number][];
+    /**
+     * Window and document listeners this stage holds. Its SDK events and
+     * its timer are the session's (`session.resources()`).
+     */
+    listenerCount(): number;
+    /**
+     * A stage for `session`. A session has one stage at a time.
+     */
+    constructor(session: Session, options: StageOptions | undefined);
+    /**
+     * Pins a participant (always visible) and lays out.
+     */
+    pin(user_id: number): Layout;
+    /**
+     * The quality controller's current decisions.
+     */
+    quality(): StageQuality;
+    /**
+     * Names the active speaker yourself, over the SDK's `active-speaker`
+     * (which the stage follows on its own); `null` follows the SDK again.
+     */
+    setActiveSpeaker(user_id?: number | null): Layout;
+    /**
+     * Sets the mode (`{ kind: "gallery" | "speaker" | "share" | "pip" }` or
+     * `{ kind: "fullscreen", userId }`) and lays out.
+     */
+    setMode(mode: LayoutMode): Layout;
+    /**
+     * Shows gallery or filmstrip page `page` (0-based) and lays out.
+     */
+    setPage(page: number): Layout;
+    /**
+     * Sets the area to lay out (stops following the window) and lays out.
+     */
+    setViewport(width: number, height: number): Layout;
+    /**
+     * Unpins a participant and lays out.
+     */
+    unpin(user_id: number): Layout;
+    /**
+     * Lays out now and makes the attached videos match. Returns the layout.
+     */
+    update(): Layout;
+}
+
+/**
  * A thin typed handle on the SDK: the first contact with `ZoomVideo`,
  * useful on its own for pre-join checks (browser support, device lists).
  *
@@ -440,6 +663,12 @@ export class ZoomSdk {
      */
     startPreview(element: HTMLVideoElement | HTMLCanvasElement, device_id?: string | null): Promise<Preview>;
 }
+
+/**
+ * Lays out tiles: a pure function of its input. Throws a `ZoomkitError`
+ * (kind `usage`) naming the bad field.
+ */
+export function layout(input_value: LayoutInput): Layout;
 
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 

@@ -1,27 +1,16 @@
 // Test page helper: a zoomkit Session driven against zoomkit/sim through the
 // real glue. Exposes window.zk for the browser tests to call.
-//
-// Sessions come from `zoomkit/stage` (the client plus Stage, which most tests
-// use) unless a test asks for the main `zoomkit` entry; both are one Rust
-// crate, built with and without its `stage` feature.
 import * as client from "/pkg/index.js";
-import * as staged from "/pkg/stage/index.js";
 import { init as initSim, createSim } from "/pkg/sim/index.js";
 
 await client.init();
-await staged.init();
 await initSim();
 
-const entries = { main: client, stage: staged };
-
 window.zk = {
-  Stage: staged.Stage,
-  /**
-   * A sim and a session on it; events are recorded in `log`. `entry` is
-   * `"stage"` (zoomkit/stage) or `"main"` (zoomkit).
-   */
-  start(simOptions = {}, sessionOptions = {}, token, entry = "stage") {
-    const { Session } = entries[entry];
+  Stage: client.Stage,
+  /** A sim and a session on it; events are recorded in `log`. */
+  start(simOptions = {}, sessionOptions = {}, token) {
+    const { Session } = client;
     const sim = createSim({
       seed: 7,
       watchTimers: true,
@@ -42,7 +31,7 @@ window.zk = {
       ...sessionOptions,
     });
     const off = session.on("*", (e) => log.push(e));
-    return { sim, session, log, tokens, off, entry };
+    return { sim, session, log, tokens, off };
   },
   /** Resolves when `pred()` holds, polling; rejects with `what` after `ms`. */
   until(pred, what, ms = 5000) {

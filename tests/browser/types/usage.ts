@@ -13,7 +13,7 @@ import {
   type SessionState,
   type ZoomkitError,
 } from "zoomkit";
-import * as staged from "zoomkit/stage";
+import * as staged from "zoomkit";
 import { createSim } from "zoomkit/sim";
 
 export async function readme(): Promise<void> {
@@ -69,7 +69,7 @@ export async function readme(): Promise<void> {
   session.free();
 }
 
-/** The Stage comes with `zoomkit/stage`: its Session, not the main entry's. */
+/** The Stage comes with the same one `zoomkit` entry as the Session. */
 export async function withStage(): Promise<void> {
   await staged.init();
   const sim = createSim({ seed: 7 });
