@@ -312,10 +312,10 @@ impl Driver {
     }
 
     fn settle_waiters(&self) {
-        let (state, error, detail) = {
+        let (state, error, detail, class) = {
             let inner = self.inner.borrow();
-            let (error, detail) = describe(inner.core.state());
-            (inner.core.state().name(), error, detail)
+            let (error, detail, class) = describe(inner.core.state());
+            (inner.core.state().name(), error, detail, class)
         };
         let (joins, leaves) = {
             let mut inner = self.inner.borrow_mut();
@@ -340,6 +340,7 @@ impl Driver {
                     state: state.as_str(),
                     detail: detail.clone(),
                     error: error.clone().map(Box::new),
+                    class,
                 };
                 let _ = w.reject.call1(&JsValue::NULL, &JsValue::from(err));
             }
@@ -694,13 +695,19 @@ impl Driver {
                 token,
                 user_name,
                 session_password,
-                ..
+                session_idle_timeout_mins,
             } => {
                 let client = self.client()?;
                 self.subscribe(&client)?;
                 (
                     "client.join",
-                    client.join(topic, token, user_name, session_password.clone()),
+                    client.join(
+                        topic,
+                        token,
+                        user_name,
+                        session_password.clone(),
+                        *session_idle_timeout_mins,
+                    ),
                 )
             }
             Op::Leave { end } => ("client.leave", self.client()?.leave(*end)),
@@ -784,8 +791,15 @@ fn threw(what: &str, e: &JsValue) -> ZoomError {
     ZoomError::driver(reason)
 }
 
-/// Zoom's error behind a terminal state, and the state's reason in words.
-fn describe(state: &zoomkit_core::State) -> (Option<ZoomError>, String) {
+/// Zoom's error behind a terminal state, the state's reason in words, and
+/// the core's classification of a failure.
+fn describe(
+    state: &zoomkit_core::State,
+) -> (
+    Option<ZoomError>,
+    String,
+    Option<zoomkit_core::Classification>,
+) {
     use zoomkit_core::{EndReason, SessionError, State};
     match state {
         State::Failed { error } => {
@@ -807,7 +821,7 @@ fn describe(state: &zoomkit_core::State) -> (Option<ZoomError>, String) {
                 SessionError::Connection { .. } => "the connection failed".to_owned(),
                 _ => "the session failed".to_owned(),
             };
-            (error.zoom_error().cloned(), detail)
+            (error.zoom_error().cloned(), detail, Some(error.classify()))
         }
         State::Ended { reason } => {
             let detail = match reason {
@@ -817,10 +831,10 @@ fn describe(state: &zoomkit_core::State) -> (Option<ZoomError>, String) {
                 EndReason::Idle => "you were alone in the session for too long",
                 _ => "the session ended",
             };
-            (None, detail.to_owned())
+            (None, detail.to_owned(), None)
         }
-        State::Left { .. } => (None, "left before it connected".to_owned()),
-        other => (None, other.name().as_str().to_owned()),
+        State::Left { .. } => (None, "left before it connected".to_owned(), None),
+        other => (None, other.name().as_str().to_owned(), None),
     }
 }
 
