@@ -279,6 +279,9 @@ fn build_entry(bindgen: &Path, dev: bool, entry: &Entry, out: &Path) -> Result<(
     }
     strip_dispose(&out.join(format!("{name}.d.ts")))?;
     write_entry(out, name)?;
+    if !dev {
+        minify_js(&out.join("index.js"))?;
+    }
     // wasm-bindgen writes a .gitignore of `*` into its output; npm pack would
     // then honour it and ship nothing.
     let _ = std::fs::remove_file(out.join(".gitignore"));
