@@ -183,3 +183,73 @@ impl From<zoomkit_core::CoreError> for Error {
         Error::Usage(e.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use zoomkit_core::{ErrorType, Instant, SessionError, ZoomError};
+
+    use super::Error;
+
+    fn session(failure: &SessionError) -> Error {
+        Error::Session {
+            state: "failed",
+            detail: "why".to_owned(),
+            error: failure.zoom_error().cloned().map(Box::new),
+            class: Some(failure.classify()),
+        }
+    }
+
+    #[test]
+    fn every_message_says_its_hint_once() {
+        let zoom = ZoomError::new(ErrorType::InvalidParameters, 200, "The token has expired");
+        let failures = [
+            SessionError::TokenExpired {
+                expired_at: Instant::from_millis(1),
+            },
+            SessionError::JoinTimedOut {
+                after: Duration::from_secs(30),
+            },
+            SessionError::GaveUp {
+                attempts: 3,
+                last_error: None,
+            },
+            SessionError::GaveUp {
+                attempts: 3,
+                last_error: Some(zoom.clone()),
+            },
+            SessionError::Join {
+                error: zoom.clone(),
+            },
+        ];
+        let mut errors: Vec<Error> = failures.iter().map(session).collect();
+        errors.push(Error::Zoom {
+            op: "client.join",
+            error: Box::new(zoom),
+        });
+        for error in &errors {
+            let class = error.classification().expect("classified");
+            let text = error.to_string();
+            assert_eq!(
+                text.matches(class.remedy.hint()).count(),
+                1,
+                "the hint once in: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn zoomkits_own_failures_are_classified() {
+        let expired = session(&SessionError::TokenExpired {
+            expired_at: Instant::from_millis(1),
+        });
+        let class = expired.classification().expect("classified");
+        assert!(!class.retryable);
+        let gave_up = session(&SessionError::GaveUp {
+            attempts: 10,
+            last_error: None,
+        });
+        assert!(gave_up.classification().expect("classified").retryable);
+    }
+}
