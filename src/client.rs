@@ -3,6 +3,8 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 
+use zoomkit_core::{Device, DeviceKind, DeviceList};
+
 use crate::error::Error;
 use crate::sdk::{VideoClient, ZoomVideo};
 
@@ -17,33 +19,9 @@ pub struct Compatibility {
     pub screen: bool,
 }
 
-/// The kind of a media device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, zoomkit_core::wire::Encode)]
-#[serde(rename_all = "lowercase")]
-pub enum DeviceKind {
-    /// `videoinput`: a camera.
-    Camera,
-    /// `audioinput`: a microphone.
-    Microphone,
-    /// `audiooutput`: a speaker.
-    Speaker,
-}
-
-/// One media device, as `ZoomVideo.getDevices()` reports it.
-#[derive(Debug, Clone, PartialEq, Eq, zoomkit_core::wire::Encode)]
-#[serde(rename_all = "camelCase")]
-pub struct Device {
-    /// The browser's id; it rotates between origins and sessions.
-    pub device_id: String,
-    /// Camera, microphone or speaker.
-    pub kind: DeviceKind,
-    /// The human name; stabler than the id.
-    pub label: String,
-    /// Devices of one physical unit share a group id.
-    pub group_id: String,
-}
-
-async fn settle(
+/// Awaits an SDK call's promise ([`crate::driver::settle`]) as an [`Error`]
+/// naming `op`: Zoom's own error, or what was thrown.
+pub(crate) async fn settle(
     op: &'static str,
     promise: Result<js_sys::Promise, JsValue>,
 ) -> Result<JsValue, Error> {
@@ -98,7 +76,7 @@ pub fn check_system_requirements(zoom: &ZoomVideo) -> Result<Compatibility, Erro
 
 /// Decodes one `MediaDeviceInfo`. Its fields are prototype getters, so they
 /// are read with `Reflect.get`, not by enumerating own properties.
-pub fn decode_device(value: &JsValue) -> Result<Device, Error> {
+pub fn decode_device(value: &JsValue) -> Result<(DeviceKind, Device), Error> {
     const OP: &str = "ZoomVideo.getDevices";
     let kind = match get_string(value, OP, "kind")?.as_str() {
         "videoinput" => DeviceKind::Camera,
@@ -113,16 +91,16 @@ pub fn decode_device(value: &JsValue) -> Result<Device, Error> {
             })
         }
     };
-    Ok(Device {
+    let device = Device {
         device_id: get_string(value, OP, "deviceId")?,
-        kind,
         label: get_string(value, OP, "label")?,
-        group_id: get_string(value, OP, "groupId")?,
-    })
+        group_id: Some(get_string(value, OP, "groupId")?),
+    };
+    Ok((kind, device))
 }
 
-/// `ZoomVideo.getDevices()`, decoded.
-pub async fn get_devices(zoom: &ZoomVideo) -> Result<Vec<Device>, Error> {
+/// `ZoomVideo.getDevices()`, decoded into the core's lists by kind.
+pub async fn get_devices(zoom: &ZoomVideo) -> Result<DeviceList, Error> {
     const OP: &str = "ZoomVideo.getDevices";
     let list = settle(OP, zoom.get_devices()).await?;
     let list = list
@@ -131,10 +109,15 @@ pub async fn get_devices(zoom: &ZoomVideo) -> Result<Vec<Device>, Error> {
             op: OP,
             detail: "expected an array of MediaDeviceInfo".to_owned(),
         })?;
-    // A loop, not `collect::<Result<..>>()`, whose adapter was ~1 KB of wasm.
-    let mut devices = Vec::new();
+    let mut devices = DeviceList::default();
     for device in list.iter() {
-        devices.push(decode_device(&device)?);
+        let (kind, device) = decode_device(&device)?;
+        let of_kind = match kind {
+            DeviceKind::Camera => &mut devices.cameras,
+            DeviceKind::Microphone => &mut devices.microphones,
+            DeviceKind::Speaker => &mut devices.speakers,
+        };
+        of_kind.push(device);
     }
     Ok(devices)
 }
@@ -152,27 +135,4 @@ pub async fn init(
     )
     .await
     .map(drop)
-}
-
-/// `VideoClient.join(topic, token, userName, password?)`.
-pub async fn join(
-    client: &VideoClient,
-    topic: &str,
-    token: &str,
-    user_name: &str,
-    password: Option<String>,
-) -> Result<(), Error> {
-    settle(
-        "VideoClient.join",
-        client.join(topic, token, user_name, password),
-    )
-    .await
-    .map(drop)
-}
-
-/// `VideoClient.leave()`.
-pub async fn leave(client: &VideoClient) -> Result<(), Error> {
-    settle("VideoClient.leave", client.leave(false))
-        .await
-        .map(drop)
 }

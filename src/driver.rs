@@ -353,6 +353,7 @@ impl Driver {
                             state: failure.state.as_str(),
                             detail: failure.detail.clone(),
                             error: failure.error.clone().map(Box::new),
+                            class: failure.classification,
                         };
                         let _ = w.reject.call1(&JsValue::NULL, &JsValue::from(err));
                     }
@@ -766,13 +767,19 @@ impl Driver {
                 token,
                 user_name,
                 session_password,
-                ..
+                session_idle_timeout_mins,
             } => {
                 let client = self.client()?;
                 self.subscribe(&client)?;
                 (
                     "client.join",
-                    client.join(topic, token, user_name, session_password.clone()),
+                    client.join(
+                        topic,
+                        token,
+                        user_name,
+                        session_password.clone(),
+                        *session_idle_timeout_mins,
+                    ),
                 )
             }
             Op::Leave { end } => ("client.leave", self.client()?.leave(*end)),

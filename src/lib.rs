@@ -6,13 +6,9 @@
 //! ([`client`]), errors that keep everything Zoom said ([`error`]) and the
 //! JavaScript exports ([`api`]).
 //!
-//! It is published to npm as `zoomkit` by `cargo xtask pkg`.
-//!
-//! ## Features
-//! - `stage` (default): the `Stage`, `layout`, `Layouter` and
-//!   `QualityController` exports. The npm package's main entry, `zoomkit`,
-//!   is built without it to stay within the client's 80 KB gzip budget;
-//!   `zoomkit/stage` is built with it.
+//! It is published to npm as `zoomkit` by `cargo xtask pkg`: one client
+//! entry with `Session`, `Stage`, `layout`, `Layouter`, `QualityController`
+//! and the rest (the simulator is the separate `zoomkit/sim`).
 
 pub mod api;
 pub mod client;

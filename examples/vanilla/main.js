@@ -39,14 +39,18 @@ async function checkBrowser() {
   }
   await sdk.init("en-US", assets);
   $("sdk-status").textContent = "initialised";
-  const devices = await sdk.getDevices();
-  for (const d of devices) {
-    const li = document.createElement("li");
-    li.dataset.kind = d.kind;
-    li.textContent = `${d.kind}: ${d.label || "(no label until permission is granted)"}`;
-    $("devices").append(li);
+  const lists = await sdk.getDevices();
+  let count = 0;
+  for (const [kind, devices] of [["camera", lists.cameras], ["microphone", lists.microphones], ["speaker", lists.speakers]]) {
+    for (const d of devices) {
+      const li = document.createElement("li");
+      li.dataset.kind = kind;
+      li.textContent = `${kind}: ${d.label || "(no label until permission is granted)"}`;
+      $("devices").append(li);
+      count += 1;
+    }
   }
-  log(`browser: ${JSON.stringify(compat)}, ${devices.length} devices`);
+  log(`browser: ${JSON.stringify(compat)}, ${count} devices`);
 }
 
 async function main() {

@@ -7,19 +7,20 @@ use wasm_bindgen::prelude::*;
 
 use crate::client;
 use crate::error::Error;
-use crate::sdk::{VideoClient, ZoomVideo};
+use crate::sdk::ZoomVideo;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
 /** What the browser supports, from `ZoomVideo.checkSystemRequirements()`. */
 export interface Compatibility { audio: boolean; video: boolean; screen: boolean }
-/** One camera, microphone or speaker. `deviceId` rotates between origins; `label` is stabler. */
-export interface Device { deviceId: string; kind: "camera" | "microphone" | "speaker"; label: string; groupId: string }
 /**
- * Every error zoomkit throws or rejects with. `kind` is `zoom` when the SDK
- * itself failed, and then `type`, `errorCode` and `reason` are Zoom's own.
+ * Every error zoomkit throws or rejects with: a class, so
+ * `e instanceof ZoomkitError` works. `kind` is `zoom` when the SDK itself
+ * failed, and then `type`, `errorCode` and `reason` are Zoom's own.
  */
-export interface ZoomkitError extends Error {
+export declare class ZoomkitError extends Error {
+  /** An error with this message and, optionally, these fields (for apps' own tests and wrappers). */
+  constructor(message: string, fields?: Partial<Omit<ZoomkitError, "name" | "message">>);
   name: "ZoomkitError";
   /**
    * `zoom`: the SDK rejected; `thrown`: an SDK call threw; `decode`: the SDK
@@ -87,12 +88,14 @@ pub(crate) fn usage(msg: impl Into<String>) -> JsValue {
 /// const sdk = new ZoomSdk(ZoomVideo);
 /// sdk.checkSystemRequirements(); // { audio, video, screen }
 /// await sdk.init("en-US", "CDN");
-/// await sdk.getDevices();        // Device[]
+/// await sdk.getDevices();        // { cameras, microphones, speakers }
 /// ```
+///
+/// Joining is `Session`'s: it is the one join path, through the core's
+/// state machine.
 #[wasm_bindgen]
 pub struct ZoomSdk {
     zoom: ZoomVideo,
-    client: Option<VideoClient>,
 }
 
 #[wasm_bindgen]
@@ -100,10 +103,7 @@ impl ZoomSdk {
     /// Wraps `ZoomVideo` (or the simulator). Calls nothing yet.
     #[wasm_bindgen(constructor)]
     pub fn new(zoom_video: ZoomVideo) -> ZoomSdk {
-        ZoomSdk {
-            zoom: zoom_video,
-            client: None,
-        }
+        ZoomSdk { zoom: zoom_video }
     }
 
     /// Whether audio, video and screen sharing work in this browser.
@@ -116,24 +116,20 @@ impl ZoomSdk {
     /// Creates the client and initialises it. `dependentAssets` is `"CDN"`,
     /// `"Global"`, `"CN"` or the URL of a self-hosted copy of the SDK's `dist/lib`.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn init(
-        &mut self,
-        language: String,
-        dependent_assets: String,
-    ) -> Result<js_sys::Promise, JsValue> {
-        let client = self
-            .zoom
-            .create_client()
-            .map_err(|e| Error::from_js("ZoomVideo.createClient", e))?;
-        self.client = Some(client.clone());
-        Ok(promise(async move {
+    pub fn init(&self, language: String, dependent_assets: String) -> js_sys::Promise {
+        let client = match self.zoom.create_client() {
+            Ok(client) => client,
+            Err(e) => return rejected(Error::from_js("ZoomVideo.createClient", e)),
+        };
+        promise(async move {
             client::init(&client, &language, &dependent_assets).await?;
             Ok(JsValue::UNDEFINED)
-        }))
+        })
     }
 
-    /// The cameras, microphones and speakers the SDK sees.
-    #[wasm_bindgen(js_name = getDevices, unchecked_return_type = "Promise<Device[]>")]
+    /// The cameras, microphones and speakers the SDK sees (the browser's
+    /// `MediaDeviceInfo`s, by kind).
+    #[wasm_bindgen(js_name = getDevices, unchecked_return_type = "Promise<DeviceLists>")]
     pub fn get_devices(&self) -> js_sys::Promise {
         let zoom = self.zoom.clone();
         promise(async move {
@@ -151,45 +147,22 @@ impl ZoomSdk {
         #[wasm_bindgen(unchecked_param_type = "HTMLVideoElement | HTMLCanvasElement")]
         element: JsValue,
         device_id: Option<String>,
-    ) -> Result<js_sys::Promise, JsValue> {
+    ) -> js_sys::Promise {
         const OP: &str = "ZoomVideo.createLocalVideoTrack";
-        let track = self
-            .zoom
-            .create_local_video_track(device_id)
-            .map_err(|e| Error::from_js(OP, e))?;
-        Ok(promise(async move {
-            let started = track
-                .start(&element)
-                .map_err(|e| Error::from_js("LocalVideoTrack.start", e))?;
-            crate::driver::settle(started)
-                .await
-                .map_err(|error| Error::Zoom {
-                    op: "LocalVideoTrack.start",
-                    error: Box::new(error),
-                })?;
+        let track = match self.zoom.create_local_video_track(device_id) {
+            Ok(track) => track,
+            Err(e) => return rejected(Error::from_js(OP, e)),
+        };
+        promise(async move {
+            client::settle("LocalVideoTrack.start", track.start(&element)).await?;
             Ok(Preview { track: Some(track) }.into())
-        }))
+        })
     }
+}
 
-    /// Joins a session. Rejects with a `ZoomkitError` carrying Zoom's `type`,
-    /// `errorCode` and `reason` when Zoom refuses.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn join(
-        &self,
-        topic: String,
-        token: String,
-        user_name: String,
-        password: Option<String>,
-    ) -> Result<js_sys::Promise, JsValue> {
-        let client = self
-            .client
-            .clone()
-            .ok_or_else(|| Error::Usage("call `init` before `join`".to_owned()))?;
-        Ok(promise(async move {
-            client::join(&client, &topic, &token, &user_name, password).await?;
-            Ok(JsValue::UNDEFINED)
-        }))
-    }
+/// A rejected promise: async exports reject, never throw.
+fn rejected(error: Error) -> js_sys::Promise {
+    js_sys::Promise::reject(&error.into())
 }
 
 mod session;
@@ -209,15 +182,7 @@ impl Preview {
         let track = self.track.take();
         promise(async move {
             if let Some(track) = track {
-                let p = track
-                    .stop()
-                    .map_err(|e| Error::from_js("LocalVideoTrack.stop", e))?;
-                crate::driver::settle(p)
-                    .await
-                    .map_err(|error| Error::Zoom {
-                        op: "LocalVideoTrack.stop",
-                        error: Box::new(error),
-                    })?;
+                client::settle("LocalVideoTrack.stop", track.stop()).await?;
             }
             Ok(JsValue::UNDEFINED)
         })

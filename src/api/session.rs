@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use wasm_bindgen::prelude::*;
 use zoomkit_core::{
-    Config, DeviceKind, Input, JoinOptions as CoreJoinOptions, MediaIntent, StorageKey,
+    Backoff, Config, CoreError, DeviceKind, Input, JoinOptions as CoreJoinOptions, MediaIntent,
+    StateName, StorageKey,
 };
 
 use crate::api::{to_js, usage};
@@ -17,7 +18,7 @@ const TS_TYPES: &str = r#"
 /** What `Session` needs from the app. */
 export interface SessionOptions {
   /** `ZoomVideo` from `@zoom/videosdk`, or `createSim().zoomVideo` from `zoomkit/sim`. */
-  zoomVideo: unknown;
+  zoomVideo: ZoomVideoLike;
   /** Returns a Video SDK JWT for the topic, usually from your back end's token endpoint. */
   tokenProvider: (request: { topic: string; reason: "join" | "refresh" }) => Promise<string> | string;
   /** `init`'s language. Default `"en-US"`. */
@@ -40,6 +41,15 @@ export interface SessionOptions {
   joinTimeoutMs?: number;
   /** Rejoin ourselves when Zoom's failover lasts longer than this; `null`: wait for Zoom. Default 120000. */
   failoverTimeoutMs?: number | null;
+  /**
+   * When and how often zoomkit rejoins after Zoom's own reconnection gave
+   * up: exponential backoff with jitter. Each field is optional; the
+   * defaults are shown. `join` waits `0..firstJitterMs` before the first
+   * attempt, then `baseMs` (doubling, at most `maxMs`, each 50-100 %
+   * jittered); it gives up after `maxAttempts` attempts (`0`: never rejoin)
+   * or `budgetMs` after the connection was lost, whichever comes first.
+   */
+  reconnect?: ReconnectOptions;
   /** End the session this long after it first connected. */
   maxDurationMs?: number;
   /** End the session after the user has been alone this long. */
@@ -54,6 +64,21 @@ export interface SessionOptions {
    */
   leaveOnPageHide?: boolean;
 }
+/** `SessionOptions.reconnect`: the rejoin policy. */
+export interface ReconnectOptions {
+  /** At most this many attempts; `0`: never rejoin. Default 10. */
+  maxAttempts?: number;
+  /** Upper bound of the random delay before the first attempt. Default 250. */
+  firstJitterMs?: number;
+  /** The second attempt's delay step; each later one doubles it. At least 1. Default 1000. */
+  baseMs?: number;
+  /** The largest step; at least `baseMs`. Default 16000. */
+  maxMs?: number;
+  /** Give up this long after the connection was lost. At least 1. Default 120000. */
+  budgetMs?: number;
+}
+/** What zoomkit drives: `ZoomVideo` from `@zoom/videosdk`, or zoomkit/sim's look-alike. */
+export type ZoomVideoLike = typeof import("@zoom/videosdk").default | import("zoomkit/sim").ZoomVideo;
 /** What `Session.join` takes. */
 export interface JoinOptions {
   /** The session name; must equal the token's `tpc`. */
@@ -246,6 +271,8 @@ struct ConfigJs {
     #[serde(default, deserialize_with = "nullable")]
     failover_timeout_ms: Option<Option<u64>>,
     #[serde(default)]
+    reconnect: Option<ReconnectJs>,
+    #[serde(default)]
     max_duration_ms: Option<u64>,
     #[serde(default)]
     idle_timeout_ms: Option<u64>,
@@ -257,6 +284,46 @@ struct ConfigJs {
     leave_on_page_hide: Option<bool>,
 }
 
+/// `reconnect`: the fields of [`Backoff`], in milliseconds.
+#[derive(Default, zoomkit_core::wire::Decode)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ReconnectJs {
+    #[serde(default)]
+    max_attempts: Option<u32>,
+    #[serde(default)]
+    first_jitter_ms: Option<u64>,
+    #[serde(default)]
+    base_ms: Option<u64>,
+    #[serde(default)]
+    max_ms: Option<u64>,
+    #[serde(default)]
+    budget_ms: Option<u64>,
+}
+
+impl ReconnectJs {
+    /// The policy: [`Backoff::default`] with the given fields replaced.
+    fn backoff(self) -> Backoff {
+        let mut b = Backoff::default();
+        let ms = Duration::from_millis;
+        if let Some(v) = self.max_attempts {
+            b.max_attempts = v;
+        }
+        if let Some(v) = self.first_jitter_ms {
+            b.first_jitter = ms(v);
+        }
+        if let Some(v) = self.base_ms {
+            b.base = ms(v);
+        }
+        if let Some(v) = self.max_ms {
+            b.max = ms(v);
+        }
+        if let Some(v) = self.budget_ms {
+            b.budget = ms(v);
+        }
+        b
+    }
+}
+
 /// The data options (the rest are JS objects, read separately).
 const CONFIG_KEYS: &[&str] = &[
     "language",
@@ -266,6 +333,7 @@ const CONFIG_KEYS: &[&str] = &[
     "seed",
     "joinTimeoutMs",
     "failoverTimeoutMs",
+    "reconnect",
     "maxDurationMs",
     "idleTimeoutMs",
     "resumeTtlMs",
@@ -309,6 +377,11 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 #[inline(never)]
 fn refused(e: zoomkit_core::CoreError) -> JsValue {
     Error::from(e).into()
+}
+
+/// The promise, or a rejected one: async exports reject, never throw.
+fn settled(result: Result<js_sys::Promise, JsValue>) -> js_sys::Promise {
+    result.unwrap_or_else(|e| js_sys::Promise::reject(&e))
 }
 
 fn random_seed() -> u64 {
@@ -429,8 +502,12 @@ impl Session {
                 ));
             }
         }
+        let backoff = cfg.reconnect.unwrap_or_default().backoff();
+        backoff
+            .validate()
+            .map_err(|e| usage(format!("new Session(options): {e}")))?;
         let driver = Driver::new(
-            zoomkit_core::Session::new(config),
+            zoomkit_core::Session::with_backoff(config, backoff),
             Options {
                 zoom: zoom.unchecked_into::<ZoomVideo>(),
                 token_provider,
@@ -457,12 +534,17 @@ impl Session {
 
     /// Joins a session: token, init, join. Resolves with `"connected"`;
     /// rejects with a `ZoomkitError` (kind `session`, with Zoom's `type`,
-    /// `errorCode`, `reason` and the remedy) if it ends anywhere else.
+    /// `errorCode`, `reason` and the remedy) if it ends anywhere else, and
+    /// (kind `usage`) for bad options or a join while one is in progress.
     #[wasm_bindgen(unchecked_return_type = "Promise<\"connected\">")]
     pub fn join(
         &self,
         #[wasm_bindgen(unchecked_param_type = "JoinOptions")] options: JsValue,
-    ) -> Result<js_sys::Promise, JsValue> {
+    ) -> js_sys::Promise {
+        settled(self.try_join(options))
+    }
+
+    fn try_join(&self, options: JsValue) -> Result<js_sys::Promise, JsValue> {
         let o: JoinJs = crate::json::from_js(&options)
             .map_err(|e| usage(format!("session.join(options): {e}")))?;
         let mut opts = CoreJoinOptions::new(o.topic, o.user_name);
@@ -485,18 +567,35 @@ impl Session {
     /// After a page refresh: rejoins the session this tab was in, if its
     /// snapshot (written by zoomkit under `zoomkit:resume` in sessionStorage)
     /// is fresh. Resolves `true` when connected, `false` when there was
-    /// nothing to resume (a `resumeIgnored` event says why).
+    /// nothing to resume (a `resumeIgnored` event says why), on a new
+    /// session or on one whose last session is over.
     #[wasm_bindgen(unchecked_return_type = "Promise<boolean>")]
-    pub fn resume(&self, password: Option<String>) -> Result<js_sys::Promise, JsValue> {
+    pub fn resume(&self, password: Option<String>) -> js_sys::Promise {
+        settled(self.try_resume(password))
+    }
+
+    fn try_resume(&self, password: Option<String>) -> Result<js_sys::Promise, JsValue> {
         let stored = self.driver.load(StorageKey::Resume);
-        let driver = self.driver.clone();
-        let input = Input::Resume { stored, password };
-        let joining = self.start(input, Vec::new())?;
-        let idle = driver.with_core(|c| c.state().name() == zoomkit_core::StateName::Idle);
-        if idle {
+        self.driver
+            .handle(Input::Resume { stored, password })
+            .map_err(refused)?;
+        // A resume that found nothing leaves the state where it was (idle,
+        // or where the last session ended); one that found a snapshot is
+        // joining. No join can settle before this returns (every SDK and
+        // token answer comes back as a later task), so the join waiter is
+        // registered only when there is a join to wait for.
+        let joining = self.driver.with_core(|c| {
+            let name = c.state().name();
+            name != StateName::Idle && !name.is_terminal()
+        });
+        if !joining {
             return Ok(js_sys::Promise::resolve(&JsValue::FALSE));
         }
-        Ok(resolves_true(&joining))
+        let connected = self
+            .driver
+            .promise_for(Wait::Join, |_| Ok(()))
+            .map_err(refused)?;
+        Ok(resolves_true(&connected))
     }
 
     fn start(&self, input: Input, intents: Vec<MediaIntent>) -> Result<js_sys::Promise, JsValue> {
@@ -510,15 +609,26 @@ impl Session {
             .map_err(refused)
     }
 
-    /// Leaves (from any state: joining, reconnecting, twice). `end: true` ends
-    /// the session for everyone (host only). Resolves with the final state
-    /// name once nothing is pending.
+    /// Leaves, from any state: joining, reconnecting, twice, or with no
+    /// session at all (idle, left, ended, failed: it resolves at once with
+    /// that state), so an effect cleanup can always call it. `end: true`
+    /// ends the session for everyone (host only; others get a `usage`
+    /// rejection and stay). Resolves with the final state name once nothing
+    /// is pending.
     #[wasm_bindgen(unchecked_return_type = "Promise<SessionState>")]
-    pub fn leave(&self, end: Option<bool>) -> Result<js_sys::Promise, JsValue> {
+    pub fn leave(&self, end: Option<bool>) -> js_sys::Promise {
         let end = end.unwrap_or(false);
-        self.driver
+        match self
+            .driver
             .promise_for(Wait::Leave, |driver| driver.handle(Input::Leave { end }))
-            .map_err(refused)
+        {
+            Ok(promise) => promise,
+            // Nothing to leave: leaving is idempotent.
+            Err(CoreError::NotInSession { state }) => {
+                js_sys::Promise::resolve(&JsValue::from_str(state))
+            }
+            Err(e) => js_sys::Promise::reject(&refused(e)),
+        }
     }
 
     /// The state's name, as in the core's transition table.

@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     /// The SDK's default export (`import ZoomVideo from "@zoom/videosdk"`), or
     /// any object of the same shape, such as `zoomkit/sim`'s.
-    #[wasm_bindgen(typescript_type = "typeof import('@zoom/videosdk').default")]
+    #[wasm_bindgen(typescript_type = "ZoomVideoLike")]
     #[derive(Clone, Debug)]
     pub type ZoomVideo;
 
@@ -71,7 +71,8 @@ extern "C" {
         options: &JsValue,
     ) -> Result<js_sys::Promise, JsValue>;
 
-    /// `VideoClient.join(topic, token, userName, sessionPassword?): ExecutedResult`.
+    /// `VideoClient.join(topic, token, userName, sessionPassword?,
+    /// sessionIdleTimeoutMins?): ExecutedResult`.
     #[wasm_bindgen(method, structural, catch)]
     pub fn join(
         this: &VideoClient,
@@ -79,6 +80,7 @@ extern "C" {
         token: &str,
         user_name: &str,
         session_password: Option<String>,
+        session_idle_timeout_mins: Option<u32>,
     ) -> Result<js_sys::Promise, JsValue>;
 
     /// `VideoClient.leave(end?): ExecutedResult`.

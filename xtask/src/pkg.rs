@@ -247,29 +247,165 @@ fn build_entry(bindgen: &Path, dev: bool, entry: &Entry, out: &Path) -> Result<(
              (`npm ci --prefix tests/browser` installs binaryen's; or `apt-get install binaryen`)"
         ),
     }
-    // The entry point imports nothing from the browser: wasm-bindgen's `web`
-    // output only fetches the wasm when `init()` is called, so server-side
-    // rendering can import zoomkit safely.
-    write(
-        &out.join("index.js"),
-        &format!(
-            "// {name}: importing this module touches no browser global.\n\
-             // Call `await init()` once (in the browser) before using anything else.\n\
-             export * from \"./{name}.js\";\n\
-             export {{ default as init, initSync }} from \"./{name}.js\";\n"
-        ),
-    )?;
+    strip_dispose(&out.join(format!("{name}.d.ts")))?;
+    write_entry(out, name)?;
+    if !dev {
+        minify_js(&out.join("index.js"))?;
+    }
+    // wasm-bindgen writes a .gitignore of `*` into its output; npm pack would
+    // then honour it and ship nothing.
+    let _ = std::fs::remove_file(out.join(".gitignore"));
+    Ok(())
+}
+
+/// The entry point, `index.js` (`xtask/src/entry.js` filled in) and its
+/// `index.d.ts`. It imports nothing from the browser: wasm-bindgen's `web`
+/// output only fetches the wasm when `init()` is called, so server-side
+/// rendering can import zoomkit safely. Every class and function the wasm
+/// exports is re-exported through a guard (a call before `init()`, or on a
+/// freed object, is a `ZoomkitError` saying what to do); which methods
+/// return promises (and so reject rather than throw) is read from the
+/// `.d.ts` wasm-bindgen wrote.
+fn write_entry(out: &Path, name: &str) -> Result<(), String> {
+    let dts_path = out.join(format!("{name}.d.ts"));
+    let dts = std::fs::read_to_string(&dts_path)
+        .map_err(|e| format!("cannot read {}: {e}", dts_path.display()))?;
+    let api = exports_of(&dts);
+    // The client's `ZoomkitError` is a class in `src/error.js`, which
+    // wasm-bindgen copies into `snippets/<crate>-<hash>/src/error.js`.
+    let error_class = util::files_with_extension(&out.join("snippets"), "js")?
+        .into_iter()
+        .find(|p| p.ends_with("src/error.js"));
+    let error_import = match error_class {
+        Some(path) => {
+            let rel = path
+                .strip_prefix(out)
+                .map_err(|e| e.to_string())?
+                .to_str()
+                .ok_or("non-UTF-8 snippet path")?
+                .replace('\\', "/");
+            format!("import {{ ZoomkitError }} from \"./{rel}\";\nexport {{ ZoomkitError }};")
+        }
+        None => "class ZoomkitError extends Error {\n  name = \"ZoomkitError\";\n}".to_owned(),
+    };
+    let mut exports = String::new();
+    for (class, async_methods) in &api.classes {
+        let list = async_methods
+            .iter()
+            .map(|m| format!("\"{m}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        exports.push_str(&format!(
+            "export const {class} = guardClass(wasm.{class}, \"{class}\", [{list}]);\n"
+        ));
+    }
+    for function in &api.functions {
+        exports.push_str(&format!(
+            "export const {function} = guardFunction(wasm.{function}, \"{function}\");\n"
+        ));
+    }
+    let js = include_str!("entry.js")
+        .replace("__NAME__", name)
+        .replace("__ERROR_IMPORT__", &error_import)
+        .replace("__EXPORTS__", exports.trim_end());
+    write(&out.join("index.js"), &js)?;
     write(
         &out.join("index.d.ts"),
         &format!(
             "export * from \"./{name}.js\";\n\
              export {{ default as init, initSync }} from \"./{name}.js\";\n"
         ),
+    )
+}
+
+/// What a wasm-bindgen `.d.ts` exports: each class with its methods that
+/// return a promise, and the free functions (not `initSync`).
+#[derive(Debug, Default, PartialEq)]
+struct Api {
+    classes: Vec<(String, Vec<String>)>,
+    functions: Vec<String>,
+}
+
+fn exports_of(dts: &str) -> Api {
+    let ident = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '$')
+            .collect()
+    };
+    let mut api = Api::default();
+    let mut class: Option<(String, Vec<String>)> = None;
+    for line in dts.lines() {
+        if let Some((_, methods)) = &mut class {
+            if line == "}" {
+                api.classes.extend(class.take());
+                continue;
+            }
+            let t = line.trim_start();
+            let t = t.strip_prefix("static ").unwrap_or(t);
+            let method = ident(t);
+            let returns_promise = t
+                .rsplit_once("): ")
+                .is_some_and(|(_, ret)| ret.starts_with("Promise<"));
+            if !method.is_empty() && t[method.len()..].starts_with('(') && returns_promise {
+                methods.push(method);
+            }
+        } else if let Some(rest) = line.strip_prefix("export class ") {
+            class = Some((ident(rest), Vec::new()));
+        } else if let Some(rest) = line.strip_prefix("export function ") {
+            let f = ident(rest);
+            if f != "initSync" {
+                api.functions.push(f);
+            }
+        }
+    }
+    api
+}
+
+/// Drops wasm-bindgen's `[Symbol.dispose](): void;` declarations: with a
+/// `lib` that lacks `ESNext.Disposable` they fail to compile (TS2550) even
+/// under `skipLibCheck: false`'s defaults. The method is still there at
+/// runtime (it is `free()`), for `using` in JS.
+fn strip_dispose(dts: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(dts).map_err(|e| format!("{}: {e}", dts.display()))?;
+    let kept: String = text
+        .split_inclusive('\n')
+        .filter(|l| l.trim() != "[Symbol.dispose](): void;")
+        .collect();
+    write(dts, &kept)
+}
+
+/// The package as registries and TypeScript see it: `publint` (package.json
+/// fields, `exports` condition order, files that exist) and
+/// `@arethetypeswrong/cli` (each entry's types resolve under Node 16 ESM and
+/// bundlers). Both are pinned dev dependencies of `tests/browser`. The
+/// package is ESM only, so attw's `esm-only` profile leaves out the
+/// `require` and Node 10 resolutions; the `.wasm` subpaths carry no types.
+pub fn lint(out: &Path) -> Result<(), String> {
+    let bin = util::node_modules().join(".bin");
+    step(
+        "publint (the package's package.json and files)",
+        Command::new(bin.join("publint")).arg(out).arg("--strict"),
     )?;
-    // wasm-bindgen writes a .gitignore of `*` into its output; npm pack would
-    // then honour it and ship nothing.
-    let _ = std::fs::remove_file(out.join(".gitignore"));
-    Ok(())
+    let wasm: Vec<String> = util::files_with_extension(out, "wasm")?
+        .iter()
+        .filter_map(|p| p.strip_prefix(out).ok()?.to_str().map(|p| format!("./{p}")))
+        .collect();
+    step(
+        "attw (are the types wrong?)",
+        Command::new(bin.join("attw"))
+            .args([
+                "--pack",
+                ".",
+                "--profile",
+                "esm-only",
+                "--no-emoji",
+                "--no-color",
+            ])
+            .arg("--exclude-entrypoints")
+            .args(&wasm)
+            .arg("./package.json")
+            .current_dir(out),
+    )
 }
 
 pub fn run(args: &[String]) -> Result<PathBuf, String> {
@@ -310,31 +446,37 @@ fn write_package_files(out: &Path) -> Result<(), String> {
         .find_map(|l| l.strip_prefix("version = \""))
         .and_then(|v| v.strip_suffix('"'))
         .ok_or("no version in [workspace.package]")?;
-    let package = serde_json::json!({
-        "name": "zoomkit",
-        "version": version,
-        "description": "Typed, tested state machines around the Zoom Video SDK for the web: session lifecycle, reconnection, devices, media. Rust compiled to WebAssembly.",
-        "license": "MIT OR Apache-2.0",
-        "type": "module",
-        "main": "./index.js",
-        "module": "./index.js",
-        "types": "./index.d.ts",
-        "exports": {
-            ".": { "types": "./index.d.ts", "import": "./index.js", "default": "./index.js" },
-            "./sim": { "types": "./sim/index.d.ts", "import": "./sim/index.js", "default": "./sim/index.js" },
-            "./zoomkit_bg.wasm": "./zoomkit_bg.wasm",
-            "./sim/zoomkit_sim_bg.wasm": "./sim/zoomkit_sim_bg.wasm",
-            "./package.json": "./package.json"
-        },
-        "files": ["index.js", "index.d.ts", "zoomkit.js", "zoomkit.d.ts", "zoomkit_bg.wasm", "zoomkit_bg.wasm.d.ts", "snippets/", "sim/", "README.md"],
-        "sideEffects": false,
-        "peerDependencies": { "@zoom/videosdk": "^2.5.0" },
-        "keywords": ["zoom", "videosdk", "webrtc", "wasm", "video"]
-    });
-    write(
-        &out.join("package.json"),
-        &(serde_json::to_string_pretty(&package).map_err(|e| e.to_string())? + "\n"),
-    )?;
+    // Written by hand, not with serde_json (which sorts keys): in `exports`,
+    // the order of the conditions is what resolvers go by, and `types` must
+    // come first and `default` last (publint checks it in `cargo xtask test`).
+    let package = format!(
+        r#"{{
+  "name": "zoomkit",
+  "version": "{version}",
+  "description": "Typed, tested state machines around the Zoom Video SDK for the web: session lifecycle, reconnection, devices, media. Rust compiled to WebAssembly.",
+  "license": "MIT OR Apache-2.0",
+  "type": "module",
+  "main": "./index.js",
+  "module": "./index.js",
+  "types": "./index.d.ts",
+  "exports": {{
+    ".": {{ "types": "./index.d.ts", "import": "./index.js", "default": "./index.js" }},
+    "./sim": {{ "types": "./sim/index.d.ts", "import": "./sim/index.js", "default": "./sim/index.js" }},
+    "./zoomkit_bg.wasm": "./zoomkit_bg.wasm",
+    "./sim/zoomkit_sim_bg.wasm": "./sim/zoomkit_sim_bg.wasm",
+    "./package.json": "./package.json"
+  }},
+  "files": ["index.js", "index.d.ts", "zoomkit.js", "zoomkit.d.ts", "zoomkit_bg.wasm", "zoomkit_bg.wasm.d.ts", "snippets/", "sim/", "README.md"],
+  "sideEffects": false,
+  "peerDependencies": {{ "@zoom/videosdk": "^2.5.0" }},
+  "keywords": ["zoom", "videosdk", "webrtc", "wasm", "video"]
+}}
+"#
+    );
+    // Still valid JSON (a typo in the literal above fails here, not in npm).
+    serde_json::from_str::<serde_json::Value>(&package)
+        .map_err(|e| format!("pkg/package.json is not valid JSON: {e}"))?;
+    write(&out.join("package.json"), &package)?;
     let readme = std::fs::read_to_string(util::root().join("README.md")).unwrap_or_default();
     write(&out.join("README.md"), &readme)?;
     Ok(())
@@ -362,6 +504,18 @@ fn strip_jsdoc(js: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn exports_of_finds_classes_promise_methods_and_functions() {
+        let dts = "export interface Session {\n  on(name: string): () => void;\n}\nexport class Session {\n  free(): void;\n  join(options: JoinOptions): Promise<\"connected\">;\n  mute(): void;\n  static transitions(): { from: string }[];\n  get state(): SessionState;\n  leave(end?: boolean | null): Promise<SessionState>;\n}\nexport function layout(input: LayoutInput): Layout;\nexport function initSync(module: any): InitOutput;\n";
+        assert_eq!(
+            super::exports_of(dts),
+            super::Api {
+                classes: vec![("Session".into(), vec!["join".into(), "leave".into()])],
+                functions: vec!["layout".into()],
+            }
+        );
+    }
+
     #[test]
     fn strip_jsdoc_removes_only_doc_blocks() {
         let js = "/* @ts-self-types=\"./z.d.ts\" */\n/**\n * Doc.\n * @param {number} a\n */\nexport function f(a) {\n    /** one line */\n    return a; // \"/**\" in a comment\n}\nconst s = \"/** not a doc */\";\n";

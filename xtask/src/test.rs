@@ -92,6 +92,8 @@ pub fn run(_args: &[String]) -> Result<(), String> {
     let built = pkg::run_pkg(false)?;
     eprintln!("\n==> size budget of the client");
     bench::check_size_budget(&built)?;
+    eprintln!("\n==> the package as npm and TypeScript see it");
+    pkg::lint(&built)?;
     types::run()?;
     let mut tests: Vec<PathBuf> = std::fs::read_dir(util::root().join("tests/browser"))
         .map_err(|e| e.to_string())?

@@ -4,7 +4,9 @@
 //! Three things are compiled against the built `pkg/`:
 //! - the package's own `.d.ts` files (`skipLibCheck: false`);
 //! - `tests/browser/types/usage.ts`: the README's usage, typed event
-//!   payloads, and `@ts-expect-error` lines that must stay errors;
+//!   payloads, and `@ts-expect-error` lines that must stay errors, once
+//!   with `lib: ESNext` and once with a `lib` that lacks
+//!   `ESNext.Disposable` (`tsconfig.es2022.json`);
 //! - `events.generated.ts` and `states.generated.ts`, written here from the
 //!   core's `tests/fixtures/events.json` and `states.json` (a sample of every
 //!   event and state as the core serialises them): each must be a
@@ -32,6 +34,13 @@ pub fn run() -> Result<(), String> {
         Command::new("node")
             .arg(tsc)
             .args(["-p", "types/tsconfig.json"])
+            .current_dir(util::root().join("tests/browser")),
+    )?;
+    step(
+        "tsc --strict with lib ES2022 + DOM (no ESNext.Disposable): the package's .d.ts and typed usage",
+        Command::new("node")
+            .arg(util::node_modules().join("typescript/bin/tsc"))
+            .args(["-p", "types/tsconfig.es2022.json"])
             .current_dir(util::root().join("tests/browser")),
     )
 }

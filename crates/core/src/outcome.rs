@@ -12,7 +12,7 @@
 //! assert_eq!(State::Idle.settle(Wait::Join), Settle::Pending);
 //! ```
 
-use crate::error::ZoomError;
+use crate::error::{Classification, ZoomError};
 use crate::state::{EndReason, SessionError, State, StateName};
 use crate::wire::decimal;
 
@@ -45,6 +45,9 @@ pub struct Failure {
     pub detail: String,
     /// Zoom's own error behind it, if there is one.
     pub error: Option<ZoomError>,
+    /// How a failure is classified ([`SessionError::classify`]): `None`
+    /// when the session ended or was left rather than failed.
+    pub classification: Option<Classification>,
 }
 
 impl State {
@@ -63,17 +66,22 @@ impl State {
     /// This state as a failure: what happened and Zoom's error behind it.
     #[must_use]
     pub fn failure(&self) -> Failure {
-        let (detail, error): (String, Option<&ZoomError>) = match self {
-            State::Failed { error } => (session_error_detail(error), error.zoom_error()),
-            State::Ended { reason } => (end_detail(*reason).to_owned(), None),
+        let (detail, error, classification) = match self {
+            State::Failed { error } => (
+                session_error_detail(error),
+                error.zoom_error(),
+                Some(error.classify()),
+            ),
+            State::Ended { reason } => (end_detail(*reason).to_owned(), None, None),
             // A join waiter sees this only when the app left while joining.
-            State::Left { .. } => ("left before it connected".to_owned(), None),
-            other => (other.name().as_str().to_owned(), None),
+            State::Left { .. } => ("left before it connected".to_owned(), None, None),
+            other => (other.name().as_str().to_owned(), None, None),
         };
         Failure {
             state: self.name(),
             detail,
             error: error.cloned(),
+            classification,
         }
     }
 }

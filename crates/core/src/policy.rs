@@ -126,6 +126,29 @@ impl Default for Backoff {
     }
 }
 
+impl Backoff {
+    /// Checks that the policy can work: a `base` and a `budget` above zero,
+    /// and a `max` no smaller than `base`. The fields are named as the JS
+    /// options name them (`reconnect.baseMs`). `max_attempts: 0` is valid:
+    /// never rejoin.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidOption`](crate::CoreError::InvalidOption) naming the field.
+    pub fn validate(&self) -> Result<(), crate::CoreError> {
+        let invalid = |field, reason| Err(crate::CoreError::InvalidOption { field, reason });
+        if self.base.is_zero() {
+            return invalid("reconnect.baseMs", "must be at least 1");
+        }
+        if self.max < self.base {
+            return invalid("reconnect.maxMs", "must be at least reconnect.baseMs");
+        }
+        if self.budget.is_zero() {
+            return invalid("reconnect.budgetMs", "must be at least 1");
+        }
+        Ok(())
+    }
+}
+
 impl ReconnectPolicy for Backoff {
     fn next_delay(&self, ctx: &ReconnectContext) -> Option<Duration> {
         if ctx.attempt >= self.max_attempts || ctx.elapsed >= self.budget {
@@ -207,6 +230,36 @@ impl ReconnectPolicy for Never {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backoff_validate_names_the_bad_field() {
+        assert_eq!(Backoff::default().validate(), Ok(()));
+        let never = Backoff {
+            max_attempts: 0,
+            ..Backoff::default()
+        };
+        assert_eq!(never.validate(), Ok(()), "0 attempts: never rejoin");
+        let field = |b: Backoff| match b.validate() {
+            Err(crate::CoreError::InvalidOption { field, .. }) => field,
+            other => panic!("expected InvalidOption, got {other:?}"),
+        };
+        let zero_base = Backoff {
+            base: Duration::ZERO,
+            ..Backoff::default()
+        };
+        assert_eq!(field(zero_base), "reconnect.baseMs");
+        let max_below_base = Backoff {
+            base: Duration::from_secs(2),
+            max: Duration::from_secs(1),
+            ..Backoff::default()
+        };
+        assert_eq!(field(max_below_base), "reconnect.maxMs");
+        let zero_budget = Backoff {
+            budget: Duration::ZERO,
+            ..Backoff::default()
+        };
+        assert_eq!(field(zero_budget), "reconnect.budgetMs");
+    }
 
     #[test]
     fn backoff_debug_shows_milliseconds() {

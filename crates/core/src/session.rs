@@ -426,6 +426,14 @@ impl Session {
         Session::with(config, Policy::Default(Backoff::default()))
     }
 
+    /// A session whose reconnect policy is `backoff` (e.g. from the app's
+    /// options; check it with [`Backoff::validate`] first). Held by value,
+    /// like the default.
+    #[must_use]
+    pub fn with_backoff(config: Config, backoff: Backoff) -> Self {
+        Session::with(config, Policy::Default(backoff))
+    }
+
     /// A session with a custom reconnect policy.
     #[must_use]
     pub fn with_policy(config: Config, policy: Box<dyn ReconnectPolicy>) -> Self {

@@ -25,6 +25,19 @@ use crate::sim::{OpId, Output, Sim, SimConfig, SimEvent};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
+/** What `sim.token()` makes a Video SDK token for. */
+export interface SimTokenRequest {
+  /** The session name (`tpc`): the topic you will join. */
+  topic: string;
+  /** `role_type`: 1 host, 0 participant. Default 0. */
+  role?: 0 | 1;
+  /** `user_key`: your id for the user. */
+  userKey?: string;
+  /** `session_key`. */
+  sessionKey?: string;
+  /** `exp - iat`, 1800 to 172800. Default 7200. */
+  expiresInSeconds?: number;
+}
 /** `createSim` options: every field of the native `SimConfig` (camelCase), plus the clock. */
 export interface SimOptions {
   /** Same seed + same script + same calls => same events (default 0). */
@@ -817,6 +830,37 @@ impl SimController {
         }
     }
 
+    /// The `sessionIdleTimeoutMins` the last `join` was called with, or
+    /// `null` (no join yet, or none given).
+    #[wasm_bindgen(js_name = sessionIdleTimeoutMins, unchecked_return_type = "number | null")]
+    pub fn session_idle_timeout_mins(&self) -> JsValue {
+        match self.shared.sim.borrow().session_idle_timeout_mins() {
+            Some(minutes) => JsValue::from(minutes),
+            None => JsValue::NULL,
+        }
+    }
+
+    /// A Video SDK token this simulator accepts, for tests and demos that
+    /// have no token server: `sim.token({ topic, role, userKey, sessionKey,
+    /// expiresInSeconds })` (all but `topic` optional; `role` 0 or 1,
+    /// default 0; lifetime default 7200 s). It is signed with the
+    /// simulator's `sdkSecret` when it has one, for its `sdkKey`.
+    ///
+    /// # Errors
+    /// A missing or bad field, or an unknown one, named.
+    pub fn token(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SimTokenRequest")] request: JsValue,
+    ) -> Result<String, JsValue> {
+        let request: crate::TokenRequest = serde_json::from_value(json_of(&request)?)
+            .map_err(|e| error(&format!("token: {e}")))?;
+        self.shared
+            .sim
+            .borrow()
+            .token(&request)
+            .map_err(|e| error(&format!("token: {e}")))
+    }
+
     /// SDK calls whose promise has not settled yet.
     #[wasm_bindgen(js_name = pendingCalls)]
     pub fn pending_calls(&self) -> u32 {
@@ -967,16 +1011,27 @@ impl VideoClient {
             js_name = sessionIdleTimeoutMins,
             unchecked_optional_param_type = "number"
         )]
-        _session_idle_timeout_mins: JsValue,
+        session_idle_timeout_mins: JsValue,
     ) -> js_sys::Promise {
         // Non-strings become empty, which the SDK's own check refuses (5013).
         let topic = topic.as_string().unwrap_or_default();
         let token = token.as_string().unwrap_or_default();
         let user_name = user_name.as_string().unwrap_or_default();
         let password = session_password.as_string();
+        // Recorded as given (`sim.sessionIdleTimeoutMins()`); what is not a
+        // whole number of minutes the SDK would not take either.
+        let idle = session_idle_timeout_mins
+            .as_f64()
+            .filter(|m| m.fract() == 0.0 && *m >= 0.0 && *m <= f64::from(u32::MAX))
+            .map(|m| m as u32);
         self.shared.call(|sim| {
-            sim.client()
-                .join(&topic, &token, &user_name, password.as_deref())
+            sim.client().join_with_idle_timeout(
+                &topic,
+                &token,
+                &user_name,
+                password.as_deref(),
+                idle,
+            )
         })
     }
 

@@ -131,4 +131,5 @@ pub use rng::Rng;
 pub use script::{Action, Fault, Script, Step, StepKind, Who};
 pub use sim::{
     Latency, OpId, Output, ParticipantSpec, Range, Sim, SimClient, SimConfig, SimError, SimEvent,
+    TokenRequest,
 };

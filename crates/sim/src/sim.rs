@@ -204,6 +204,45 @@ pub enum SimError {
     },
 }
 
+/// What [`Sim::token`] makes a token for. In JS (`sim.token({...})`) the
+/// fields are camelCase and all but `topic` optional.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TokenRequest {
+    /// `tpc`: the session name to join.
+    pub topic: String,
+    /// `role_type`: 1 host, 0 participant (the default).
+    #[serde(default)]
+    pub role: u8,
+    /// `user_key`: the app's id for the user.
+    #[serde(default)]
+    pub user_key: Option<String>,
+    /// `session_key`.
+    #[serde(default)]
+    pub session_key: Option<String>,
+    /// `exp - iat`. Default 7200.
+    #[serde(default = "default_token_lifetime")]
+    pub expires_in_seconds: i64,
+}
+
+fn default_token_lifetime() -> i64 {
+    7200
+}
+
+impl TokenRequest {
+    /// A participant's token request for `topic`, valid for 2 hours.
+    #[must_use]
+    pub fn new(topic: impl Into<String>) -> Self {
+        TokenRequest {
+            topic: topic.into(),
+            role: 0,
+            user_key: None,
+            session_key: None,
+            expires_in_seconds: default_token_lifetime(),
+        }
+    }
+}
+
 /// The handle of a pending SDK call. It settles exactly once; read the
 /// outcome with [`Sim::settle`], [`Sim::result`] or [`Sim::poll_output`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -428,6 +467,8 @@ pub struct Sim {
     video_on: bool,
     /// The `startVideo` option of the camera now capturing.
     video_capture: Option<CaptureVideoOption>,
+    /// `sessionIdleTimeoutMins` of the last `join` call.
+    join_idle_timeout_mins: Option<u32>,
     share_on: bool,
     audio_busy: bool,
     video_busy: bool,
@@ -486,6 +527,7 @@ impl Sim {
             audio_suspended: false,
             video_on: false,
             video_capture: None,
+            join_idle_timeout_mins: None,
             share_on: false,
             audio_busy: false,
             video_busy: false,
@@ -639,6 +681,61 @@ impl Sim {
     #[must_use]
     pub fn video_capture(&self) -> Option<&CaptureVideoOption> {
         self.video_capture.as_ref()
+    }
+
+    /// The `sessionIdleTimeoutMins` the last `join` was called with (`None`
+    /// before any join, or when it had none).
+    #[must_use]
+    pub fn session_idle_timeout_mins(&self) -> Option<u32> {
+        self.join_idle_timeout_mins
+    }
+
+    /// A Video SDK token this simulator accepts: `tpc` is `topic`, signed
+    /// with its `sdk_secret` when it has one, for its `sdk_key` (or
+    /// `zoomkit-sim`), issued at its current time less 30 s (as
+    /// zoomkit-server backdates) and valid for `expires_in_seconds`.
+    ///
+    /// # Errors
+    /// [`SimError::InvalidParameter`] for an empty or over-long topic, a
+    /// role other than 0 or 1, or a lifetime outside Zoom's 1800 s to 48 h.
+    pub fn token(&self, request: &TokenRequest) -> Result<String, SimError> {
+        let invalid = |field, detail: &str| {
+            Err(SimError::InvalidParameter {
+                field,
+                detail: detail.to_owned(),
+            })
+        };
+        if request.topic.is_empty() || request.topic.chars().count() > 200 {
+            return invalid("topic", "must be 1 to 200 characters");
+        }
+        if request.role > 1 {
+            return invalid("role", "must be 0 (participant) or 1 (host)");
+        }
+        if !(token::MIN_LIFETIME_S..=token::MAX_LIFETIME_S).contains(&request.expires_in_seconds) {
+            return invalid("expiresInSeconds", "must be 1800 to 172800 (Zoom's limits)");
+        }
+        let now_s = i64::try_from((self.config.epoch_ms + self.now) / 1000).unwrap_or(i64::MAX);
+        let iat = now_s - 30;
+        let mut claims = serde_json::json!({
+            "app_key": self.config.sdk_key.as_deref().unwrap_or("zoomkit-sim"),
+            "role_type": request.role,
+            "tpc": request.topic,
+            "version": 1,
+            "iat": iat,
+            "exp": iat + request.expires_in_seconds,
+        });
+        for (name, value) in [
+            ("user_key", &request.user_key),
+            ("session_key", &request.session_key),
+        ] {
+            if let Some(value) = value {
+                claims[name] = serde_json::Value::String(value.clone());
+            }
+        }
+        Ok(match &self.config.sdk_secret {
+            Some(secret) => token::signed_token(&claims, secret.as_bytes()),
+            None => token::unsigned_token(&claims),
+        })
     }
 
     /// Media the local client has started and not stopped: microphone
@@ -1890,6 +1987,20 @@ impl SimClient<'_> {
         user_name: &str,
         password: Option<&str>,
     ) -> OpId {
+        self.join_with_idle_timeout(topic, token, user_name, password, None)
+    }
+
+    /// `VideoClient.join` with its fifth argument, `sessionIdleTimeoutMins`,
+    /// which the simulator records ([`Sim::session_idle_timeout_mins`]).
+    pub fn join_with_idle_timeout(
+        &mut self,
+        topic: &str,
+        token: &str,
+        user_name: &str,
+        password: Option<&str>,
+        session_idle_timeout_mins: Option<u32>,
+    ) -> OpId {
+        self.sim.join_idle_timeout_mins = session_idle_timeout_mins;
         match self.sim.conn {
             Conn::Fresh => return self.sim.reject(failure::closed()),
             Conn::Joining(_) | Conn::Connected | Conn::Reconnecting { .. } | Conn::Leaving(_) => {

@@ -82,7 +82,7 @@ export interface Layout { mode: LayoutMode; page: number; pageCount: number; per
 /** What `Session` needs from the app. */
 export interface SessionOptions {
     /** `ZoomVideo` from `@zoom/videosdk`, or `createSim().zoomVideo` from `zoomkit/sim`. */
-    zoomVideo: unknown;
+    zoomVideo: ZoomVideoLike;
     /** Returns a Video SDK JWT for the topic, usually from your back end's token endpoint. */
     tokenProvider: (request: { topic: string; reason: "join" | "refresh" }) => Promise<string> | string;
     /** `init`'s language. Default `"en-US"`. */
@@ -105,6 +105,15 @@ export interface SessionOptions {
     joinTimeoutMs?: number;
     /** Rejoin ourselves when Zoom's failover lasts longer than this; `null`: wait for Zoom. Default 120000. */
     failoverTimeoutMs?: number | null;
+    /**
+     * When and how often zoomkit rejoins after Zoom's own reconnection gave
+     * up: exponential backoff with jitter. Each field is optional; the
+     * defaults are shown. `join` waits `0..firstJitterMs` before the first
+     * attempt, then `baseMs` (doubling, at most `maxMs`, each 50-100 %
+     * jittered); it gives up after `maxAttempts` attempts (`0`: never rejoin)
+     * or `budgetMs` after the connection was lost, whichever comes first.
+     */
+    reconnect?: ReconnectOptions;
     /** End the session this long after it first connected. */
     maxDurationMs?: number;
     /** End the session after the user has been alone this long. */
@@ -119,6 +128,21 @@ export interface SessionOptions {
      */
     leaveOnPageHide?: boolean;
 }
+/** `SessionOptions.reconnect`: the rejoin policy. */
+export interface ReconnectOptions {
+    /** At most this many attempts; `0`: never rejoin. Default 10. */
+    maxAttempts?: number;
+    /** Upper bound of the random delay before the first attempt. Default 250. */
+    firstJitterMs?: number;
+    /** The second attempt's delay step; each later one doubles it. At least 1. Default 1000. */
+    baseMs?: number;
+    /** The largest step; at least `baseMs`. Default 16000. */
+    maxMs?: number;
+    /** Give up this long after the connection was lost. At least 1. Default 120000. */
+    budgetMs?: number;
+}
+/** What zoomkit drives: `ZoomVideo` from `@zoom/videosdk`, or zoomkit/sim's look-alike. */
+export type ZoomVideoLike = typeof import("@zoom/videosdk").default | import("zoomkit/sim").ZoomVideo;
 /** What `Session.join` takes. */
 export interface JoinOptions {
     /** The session name; must equal the token's `tpc`. */
@@ -276,13 +300,14 @@ export interface Resources {
 
 /** What the browser supports, from `ZoomVideo.checkSystemRequirements()`. */
 export interface Compatibility { audio: boolean; video: boolean; screen: boolean }
-/** One camera, microphone or speaker. `deviceId` rotates between origins; `label` is stabler. */
-export interface Device { deviceId: string; kind: "camera" | "microphone" | "speaker"; label: string; groupId: string }
 /**
- * Every error zoomkit throws or rejects with. `kind` is `zoom` when the SDK
- * itself failed, and then `type`, `errorCode` and `reason` are Zoom's own.
+ * Every error zoomkit throws or rejects with: a class, so
+ * `e instanceof ZoomkitError` works. `kind` is `zoom` when the SDK itself
+ * failed, and then `type`, `errorCode` and `reason` are Zoom's own.
  */
-export interface ZoomkitError extends Error {
+export declare class ZoomkitError extends Error {
+    /** An error with this message and, optionally, these fields (for apps' own tests and wrappers). */
+    constructor(message: string, fields?: Partial<Omit<ZoomkitError, "name" | "message">>);
     name: "ZoomkitError";
     /**
      * `zoom`: the SDK rejected; `thrown`: an SDK call threw; `decode`: the SDK
@@ -376,7 +401,6 @@ export class Layouter {
 export class Preview {
     private constructor();
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * Stops the preview and releases the camera. Idempotent.
      */
@@ -440,7 +464,6 @@ export class QualityController {
  */
 export class Session {
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * The local audio: `{ connected, muted }`.
      */
@@ -452,13 +475,17 @@ export class Session {
     /**
      * Joins a session: token, init, join. Resolves with `"connected"`;
      * rejects with a `ZoomkitError` (kind `session`, with Zoom's `type`,
-     * `errorCode`, `reason` and the remedy) if it ends anywhere else.
+     * `errorCode`, `reason` and the remedy) if it ends anywhere else, and
+     * (kind `usage`) for bad options or a join while one is in progress.
      */
     join(options: JoinOptions): Promise<"connected">;
     /**
-     * Leaves (from any state: joining, reconnecting, twice). `end: true` ends
-     * the session for everyone (host only). Resolves with the final state
-     * name once nothing is pending.
+     * Leaves, from any state: joining, reconnecting, twice, or with no
+     * session at all (idle, left, ended, failed: it resolves at once with
+     * that state), so an effect cleanup can always call it. `end: true`
+     * ends the session for everyone (host only; others get a `usage`
+     * rejection and stay). Resolves with the final state name once nothing
+     * is pending.
      */
     leave(end?: boolean | null): Promise<SessionState>;
     /**
@@ -491,7 +518,8 @@ export class Session {
      * After a page refresh: rejoins the session this tab was in, if its
      * snapshot (written by zoomkit under `zoomkit:resume` in sessionStorage)
      * is fresh. Resolves `true` when connected, `false` when there was
-     * nothing to resume (a `resumeIgnored` event says why).
+     * nothing to resume (a `resumeIgnored` event says why), on a new
+     * session or on one whose last session is over.
      */
     resume(password?: string | null): Promise<boolean>;
     /**
@@ -628,34 +656,32 @@ export class Stage {
  * const sdk = new ZoomSdk(ZoomVideo);
  * sdk.checkSystemRequirements(); // { audio, video, screen }
  * await sdk.init("en-US", "CDN");
- * await sdk.getDevices();        // Device[]
+ * await sdk.getDevices();        // { cameras, microphones, speakers }
  * ```
+ *
+ * Joining is `Session`'s: it is the one join path, through the core's
+ * state machine.
  */
 export class ZoomSdk {
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * Whether audio, video and screen sharing work in this browser.
      */
     checkSystemRequirements(): Compatibility;
     /**
-     * The cameras, microphones and speakers the SDK sees.
+     * The cameras, microphones and speakers the SDK sees (the browser's
+     * `MediaDeviceInfo`s, by kind).
      */
-    getDevices(): Promise<Device[]>;
+    getDevices(): Promise<DeviceLists>;
     /**
      * Creates the client and initialises it. `dependentAssets` is `"CDN"`,
      * `"Global"`, `"CN"` or the URL of a self-hosted copy of the SDK's `dist/lib`.
      */
     init(language: string, dependent_assets: string): Promise<void>;
     /**
-     * Joins a session. Rejects with a `ZoomkitError` carrying Zoom's `type`,
-     * `errorCode` and `reason` when Zoom refuses.
-     */
-    join(topic: string, token: string, user_name: string, password?: string | null): Promise<void>;
-    /**
      * Wraps `ZoomVideo` (or the simulator). Calls nothing yet.
      */
-    constructor(zoom_video: typeof import('@zoom/videosdk').default);
+    constructor(zoom_video: ZoomVideoLike);
     /**
      * Starts a local camera preview in `element` (a `<video>` or
      * `<canvas>`) before joining. Resolves with a `Preview` whose `stop()`

@@ -1,6 +1,19 @@
 /* tslint:disable */
 /* eslint-disable */
 
+/** What `sim.token()` makes a Video SDK token for. */
+export interface SimTokenRequest {
+    /** The session name (`tpc`): the topic you will join. */
+    topic: string;
+    /** `role_type`: 1 host, 0 participant. Default 0. */
+    role?: 0 | 1;
+    /** `user_key`: your id for the user. */
+    userKey?: string;
+    /** `session_key`. */
+    sessionKey?: string;
+    /** `exp - iat`, 1800 to 172800. Default 7200. */
+    expiresInSeconds?: number;
+}
 /** `createSim` options: every field of the native `SimConfig` (camelCase), plus the clock. */
 export interface SimOptions {
     /** Same seed + same script + same calls => same events (default 0). */
@@ -76,7 +89,6 @@ export interface MediaDevice { label: string; deviceId: string }
 export class SimController {
     private constructor();
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * Applies another participant's (or the host's) action by name, e.g.
      * `act("setVideo", { who: "Ann", on: true })`. Returns the ids of
@@ -241,6 +253,11 @@ export class SimController {
      */
     script(steps: SimStep[]): void;
     /**
+     * The `sessionIdleTimeoutMins` the last `join` was called with, or
+     * `null` (no join yet, or none given).
+     */
+    sessionIdleTimeoutMins(): number | null;
+    /**
      * Timers the simulator itself has armed (0 or 1; 0 after `destroy`).
      */
     simTimerCount(): number;
@@ -248,6 +265,17 @@ export class SimController {
      * Script steps that could not apply at their time.
      */
     stepErrors(): SimStepError[];
+    /**
+     * A Video SDK token this simulator accepts, for tests and demos that
+     * have no token server: `sim.token({ topic, role, userKey, sessionKey,
+     * expiresInSeconds })` (all but `topic` optional; `role` 0 or 1,
+     * default 0; lifetime default 7200 s). It is signed with the
+     * simulator's `sdkSecret` when it has one, for its `sdkKey`.
+     *
+     * # Errors
+     * A missing or bad field, or an unknown one, named.
+     */
+    token(request: SimTokenRequest): string;
     /**
      * Unplugs the device of `kind` (`camera`, `microphone`, `speaker`)
      * labelled `label` (`device-change`).
@@ -274,7 +302,6 @@ export class SimController {
 export class Stream {
     private constructor();
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * `attachVideo(userId, videoQuality, element?)`: resolves with a
      * `VideoPlayer` stand-in `{ userId, videoQuality }`; rejects with 6002
@@ -383,7 +410,6 @@ export class Stream {
 export class VideoClient {
     private constructor();
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * `getAllUser()`: `Participant[]`.
      */
@@ -435,7 +461,6 @@ export class VideoClient {
 export class ZoomVideo {
     private constructor();
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * `ZoomVideo.checkSystemRequirements()`: `MediaCompatibility`.
      */
