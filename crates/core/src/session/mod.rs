@@ -33,6 +33,9 @@ use crate::time::Instant;
 use crate::token;
 use crate::wire::{Decode, Encode};
 
+mod timer;
+use timer::{TimerKind, Timers};
+
 /// Settings of a [`Session`]. Start from `Config::default()` and change fields.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -170,58 +173,6 @@ enum LeaveGoal {
 struct Token {
     value: String,
     expires_at: Option<Instant>,
-}
-
-#[derive(Debug, Clone, Copy, Default)]
-struct Timers {
-    join: Option<Instant>,
-    leave: Option<Instant>,
-    rejoin: Option<Instant>,
-    failover: Option<Instant>,
-    max_duration: Option<Instant>,
-    idle: Option<Instant>,
-    snapshot: Option<Instant>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TimerKind {
-    Join,
-    Leave,
-    Rejoin,
-    Failover,
-    MaxDuration,
-    Idle,
-    Snapshot,
-}
-
-impl Timers {
-    fn all(&self) -> [(TimerKind, Option<Instant>); 7] {
-        [
-            (TimerKind::Join, self.join),
-            (TimerKind::Leave, self.leave),
-            (TimerKind::Rejoin, self.rejoin),
-            (TimerKind::Failover, self.failover),
-            (TimerKind::MaxDuration, self.max_duration),
-            (TimerKind::Idle, self.idle),
-            (TimerKind::Snapshot, self.snapshot),
-        ]
-    }
-
-    fn next(&self) -> Option<Instant> {
-        self.all().iter().filter_map(|t| t.1).min()
-    }
-
-    fn slot(&mut self, kind: TimerKind) -> &mut Option<Instant> {
-        match kind {
-            TimerKind::Join => &mut self.join,
-            TimerKind::Leave => &mut self.leave,
-            TimerKind::Rejoin => &mut self.rejoin,
-            TimerKind::Failover => &mut self.failover,
-            TimerKind::MaxDuration => &mut self.max_duration,
-            TimerKind::Idle => &mut self.idle,
-            TimerKind::Snapshot => &mut self.snapshot,
-        }
-    }
 }
 
 /// Wanted and actual media, and the one operation in flight per medium.
@@ -698,11 +649,11 @@ impl Session {
     }
 
     fn arm(&mut self, kind: TimerKind, after: Duration) {
-        *self.timers.slot(kind) = Some(self.now + after);
+        self.timers.set(kind, Some(self.now + after));
     }
 
     fn disarm(&mut self, kind: TimerKind) {
-        *self.timers.slot(kind) = None;
+        self.timers.set(kind, None);
     }
 
     fn name(&self) -> StateName {
@@ -735,13 +686,9 @@ impl Session {
     fn fire_timers(&mut self) {
         // Each firing can arm others; a bound keeps a bad policy from spinning.
         for _ in 0..64 {
-            let due = self
-                .timers
-                .all()
-                .iter()
-                .filter_map(|(k, at)| at.filter(|at| *at <= self.now).map(|at| (at, *k)))
-                .min_by_key(|(at, _)| *at);
-            let Some((_, kind)) = due else { return };
+            let Some(kind) = self.timers.due(self.now) else {
+                return;
+            };
             self.disarm(kind);
             match kind {
                 TimerKind::Join => self.on_join_timeout(),
@@ -1401,7 +1348,7 @@ impl Session {
         let delay = self.policy.next_delay(&ctx)?;
         let until = self.now + delay;
         if self.online {
-            self.timers.rejoin = Some(until);
+            self.timers.set(TimerKind::Rejoin, Some(until));
             Some(RejoinPhase::Waiting { until })
         } else {
             Some(RejoinPhase::Offline)
@@ -2414,7 +2361,7 @@ impl Session {
                 .roster
                 .iter()
                 .any(|p| Some(p.user_id) != self.self_user);
-        match (alone, self.timers.idle) {
+        match (alone, self.timers.get(TimerKind::Idle)) {
             (true, None) => self.arm(TimerKind::Idle, idle),
             (false, Some(_)) => self.disarm(TimerKind::Idle),
             _ => {}
