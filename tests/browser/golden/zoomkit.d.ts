@@ -379,7 +379,6 @@ export interface StageQuality {
  */
 export class Layouter {
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * Stores `input` and lays it out.
      */
@@ -417,7 +416,6 @@ export class Preview {
  */
 export class QualityController {
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * Feeds one input (an SDK event payload under its event name, or one of
      * ours) at the current time.
@@ -595,7 +593,6 @@ export class Session {
  */
 export class Stage {
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * The videos this stage has attached: `[userId, videoQuality][]`.
      */
