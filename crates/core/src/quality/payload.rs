@@ -90,24 +90,6 @@ impl SystemCpuPressureLevel {
         ("Serious", SystemCpuPressureLevel::Serious),
         ("Critical", SystemCpuPressureLevel::Critical),
     ];
-
-    /// The SDK's number.
-    #[must_use]
-    pub const fn as_number(self) -> u8 {
-        self as u8
-    }
-
-    /// The level the SDK numbers `n`.
-    #[must_use]
-    pub const fn from_number(n: u8) -> Option<Self> {
-        Some(match n {
-            0 => SystemCpuPressureLevel::Nominal,
-            1 => SystemCpuPressureLevel::Fair,
-            2 => SystemCpuPressureLevel::Serious,
-            3 => SystemCpuPressureLevel::Critical,
-            _ => return None,
-        })
-    }
 }
 
 super::video_quality::number_enum_codecs!(

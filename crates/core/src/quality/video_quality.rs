@@ -33,25 +33,6 @@ impl VideoQuality {
         ("Video_1080P", VideoQuality::Video1080P),
     ];
 
-    /// The SDK's number for this quality.
-    #[must_use]
-    pub const fn as_number(self) -> u8 {
-        self as u8
-    }
-
-    /// The quality the SDK numbers `n`, if any.
-    #[must_use]
-    pub const fn from_number(n: u8) -> Option<Self> {
-        Some(match n {
-            0 => VideoQuality::Video90P,
-            1 => VideoQuality::Video180P,
-            2 => VideoQuality::Video360P,
-            3 => VideoQuality::Video720P,
-            4 => VideoQuality::Video1080P,
-            _ => return None,
-        })
-    }
-
     /// The SDK's member name (`Video_720P`).
     #[must_use]
     pub const fn sdk_name(self) -> &'static str {
@@ -91,6 +72,24 @@ impl fmt::Display for VideoQuality {
 /// listing the values (`$expected`).
 macro_rules! number_enum_codecs {
     ($ty:ident, $max:expr, $expected:literal) => {
+        impl $ty {
+            /// The SDK's number for this value.
+            #[must_use]
+            pub const fn as_number(self) -> u8 {
+                self as u8
+            }
+
+            /// The value the SDK numbers `n`, if any (`ALL` is in number order).
+            #[must_use]
+            pub const fn from_number(n: u8) -> Option<Self> {
+                if (n as usize) < Self::ALL.len() {
+                    Some(Self::ALL[n as usize].1)
+                } else {
+                    None
+                }
+            }
+        }
+
         impl serde::Serialize for $ty {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_u8(self.as_number())
