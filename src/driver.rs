@@ -820,9 +820,15 @@ impl Driver {
                 self.stream()?.switch_camera(camera_device_id),
             ),
             Op::StartShareScreen => {
-                let element = self.inner.borrow().opts.share_element.clone().ok_or_else(|| {
-                    ZoomError::driver("screen share needs `shareElement` (a <video> or <canvas>) in the Session options")
-                })?;
+                // The core refuses a share without a `shareElement` (its
+                // `Config::share_target`), so one is here.
+                let element = self
+                    .inner
+                    .borrow()
+                    .opts
+                    .share_element
+                    .clone()
+                    .unwrap_or_default();
                 (
                     "stream.startShareScreen",
                     self.stream()?.start_share_screen(&element),

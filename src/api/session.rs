@@ -488,6 +488,7 @@ impl Session {
         if let Some(v) = cfg.switch_back_to_preferred {
             config.switch_back_to_preferred = v;
         }
+        config.share_target = !share.is_undefined() && !share.is_null();
         let storage_namespace = cfg.storage_namespace;
         if let Some(ns) = &storage_namespace {
             let valid = !ns.is_empty()

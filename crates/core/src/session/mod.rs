@@ -68,6 +68,10 @@ pub struct Config {
     /// `disconnectOnPageLeave`: others see the user go at once instead of a
     /// frozen tile until Zoom's own timeout.
     pub leave_on_page_hide: bool,
+    /// The app gave somewhere to render its own screen share (the JS
+    /// `shareElement`). Without one, [`MediaIntent::StartShare`] is refused
+    /// up front with [`CoreError::InvalidOption`] naming `shareElement`.
+    pub share_target: bool,
 }
 
 impl Default for Config {
@@ -83,6 +87,7 @@ impl Default for Config {
             resume_ttl: Some(Duration::from_secs(120)),
             switch_back_to_preferred: true,
             leave_on_page_hide: true,
+            share_target: true,
         }
     }
 }
@@ -567,10 +572,7 @@ impl Session {
                 self.on_load_preferences(stored);
                 Ok(())
             }
-            Input::Media(intent) => {
-                self.on_media(intent);
-                Ok(())
-            }
+            Input::Media(intent) => self.on_media(intent),
             Input::SelectDevice { kind, device_id } => self.on_select(kind, device_id),
             Input::RefreshDevices => {
                 self.request_list();
@@ -1749,7 +1751,14 @@ impl Session {
 
     // ---- media ----------------------------------------------------------
 
-    fn on_media(&mut self, intent: MediaIntent) {
+    fn on_media(&mut self, intent: MediaIntent) -> Result<(), CoreError> {
+        if intent == MediaIntent::StartShare && !self.config.share_target {
+            return Err(CoreError::InvalidOption {
+                field: "shareElement",
+                reason: "screen share renders into it: pass a <video> or <canvas> as \
+                         `shareElement` in the Session options",
+            });
+        }
         let m = &mut self.media;
         match intent {
             MediaIntent::StartAudio => m.want_audio = true,
@@ -1768,6 +1777,7 @@ impl Session {
             MediaIntent::StopShare => m.want_share = false,
         }
         self.reconcile();
+        Ok(())
     }
 
     fn active_id(&self, kind: DeviceKind) -> Option<String> {
