@@ -1,5 +1,5 @@
 //! The stage: which videos to lay out where, and which to attach, for one
-//! [`Session`](crate::Session). Sans-IO, like the session.
+//! [`Session`]. Sans-IO, like the session.
 //!
 //! A [`Stage`] owns a [`Layouter`], an [`ActiveSpeakerTracker`] and a
 //! [`QualityController`], and decides everything the browser's `Stage` used
