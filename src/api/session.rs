@@ -5,7 +5,7 @@ use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use zoomkit_core::{
     Backoff, Config, CoreError, DeviceKind, Input, JoinOptions as CoreJoinOptions, MediaIntent,
-    StateName, StorageKey,
+    StorageKey,
 };
 
 use crate::api::{to_js, usage};
@@ -585,11 +585,7 @@ impl Session {
         // joining. No join can settle before this returns (every SDK and
         // token answer comes back as a later task), so the join waiter is
         // registered only when there is a join to wait for.
-        let joining = self.driver.with_core(|c| {
-            let name = c.state().name();
-            name != StateName::Idle && !name.is_terminal()
-        });
-        if !joining {
+        if !self.driver.with_core(|c| c.state().awaits_join()) {
             return Ok(js_sys::Promise::resolve(&JsValue::FALSE));
         }
         let connected = self

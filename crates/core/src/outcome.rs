@@ -63,6 +63,24 @@ impl State {
         }
     }
 
+    /// Whether a `join()` (or `resume()`) promise has something to wait for
+    /// in this state: a session started and not over. After
+    /// [`Input::Resume`](crate::Input::Resume), `false` means the snapshot
+    /// was missing or stale and nothing was joined (`resume()` resolves
+    /// `false` at once).
+    ///
+    /// ```
+    /// # use zoomkit_core::{State, EndReason, Instant};
+    /// assert!(!State::Idle.awaits_join());
+    /// assert!(State::FetchingToken { since: Instant::EPOCH }.awaits_join());
+    /// assert!(!State::Ended { reason: EndReason::Idle }.awaits_join());
+    /// ```
+    #[must_use]
+    pub fn awaits_join(&self) -> bool {
+        let name = self.name();
+        name != StateName::Idle && !name.is_terminal()
+    }
+
     /// This state as a failure: what happened and Zoom's error behind it.
     #[must_use]
     pub fn failure(&self) -> Failure {
