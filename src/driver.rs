@@ -21,7 +21,7 @@ pub use zoomkit_core::outcome::Wait;
 use zoomkit_core::stage::StageSdkEvent;
 use zoomkit_core::{
     BrowserSignal, Command, CommandId, CommandOutput, DeviceList, Event, Input, Instant, Op,
-    Output, SdkEvent, StateName, StorageArea, StorageWrite, UserId, ZoomError,
+    Output, SdkEvent, StorageArea, StorageWrite, UserId, ZoomError,
 };
 
 use crate::error::js_message;
@@ -159,11 +159,24 @@ pub struct Driver {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        // Dropped while still in a session (the app called `free()` without
-        // `leave()`): leave, so the SDK stops the camera and microphone.
-        if !self.core.state().name().is_terminal() && self.core.state().name() != StateName::Idle {
-            if let Some(client) = &self.client {
-                let _ = client.leave(false);
+        // Dropped without `leave()` (the app called `free()`): the core
+        // decides whether there is a session to leave. Only its `leave` is
+        // carried out: nothing would hear any answer now.
+        let _ = self.core.handle(now(), Input::Dispose);
+        // `poll` ends with the next `Timeout` (or nothing).
+        while let Some(output) = self.core.poll() {
+            match (output, &self.client) {
+                (Output::Timeout(_), _) => break,
+                (
+                    Output::Command(Command {
+                        op: Op::Leave { end },
+                        ..
+                    }),
+                    Some(client),
+                ) => {
+                    let _ = client.leave(end);
+                }
+                _ => {}
             }
         }
         // Fields drop next: listeners call `off`, the timer is cleared.

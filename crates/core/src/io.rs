@@ -73,6 +73,10 @@ pub enum Input {
     },
     /// Only time passed (the driver's timer fired).
     Timeout,
+    /// The app dropped the session without leaving (`free()`): leave the
+    /// SDK's session now, so the camera and microphone stop, and answer
+    /// nothing more. Nothing happens when no session is open.
+    Dispose,
 }
 
 /// A media action. Idempotent: asking for the state that is already wanted

@@ -601,6 +601,10 @@ impl Session {
             }
             Input::Done { id, result } => self.on_done(id, result),
             Input::Timeout => Ok(()),
+            Input::Dispose => {
+                self.on_dispose();
+                Ok(())
+            }
         };
         self.maybe_return_from_page_cache();
         self.update_idle_timer();
@@ -1008,6 +1012,18 @@ impl Session {
                 Ok(())
             }
         }
+    }
+
+    /// Freed without a leave: leave plainly, as `on_leave(false)` would, and
+    /// do nothing where there is nothing to leave (idle, over, or a leave
+    /// already in flight).
+    fn on_dispose(&mut self) {
+        let name = self.name();
+        if name == StateName::Idle || name.is_terminal() || name == StateName::Leaving {
+            return;
+        }
+        // Refused only in the states just excluded.
+        let _ = self.on_leave(false);
     }
 
     /// Whether the roster says the local user is not the host. Unknown (no
