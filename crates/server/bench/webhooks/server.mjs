@@ -2,12 +2,12 @@
 // webhook handler does, done carefully. Node's `http` server reads the body,
 // checks Cal.com's X-Cal-Signature-256 (hex HMAC-SHA256 of the raw body) in
 // constant time, derives the same dedupe key zoomkit-server does
-// (triggerEvent, payload.uid, createdAt), and inserts the delivery with a
+// (triggerEvent, payload.uid and the body's SHA-256), and inserts the delivery with a
 // unique key into SQLite through better-sqlite3 (WAL, synchronous=FULL,
 // the settings zoomkit-server's store uses) before answering 200; a
 // duplicate is answered 200 too. Usage:
 //   node server.mjs <sqlite-file> <secret>     (prints "listening <port>")
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import Database from "better-sqlite3";
 
@@ -62,7 +62,8 @@ const server = createServer((req, res) => {
     let key;
     try {
       const env = JSON.parse(body);
-      key = `${env.triggerEvent}:${env.payload?.uid}:${env.createdAt}`;
+      const digest = createHash("sha256").update(body).digest("hex");
+      key = `calcom:${env.triggerEvent}:${env.payload?.uid ?? "-"}:sha256:${digest}`;
     } catch {
       return reply(res, 400, { error: "malformed_body" });
     }
