@@ -142,6 +142,7 @@
 #![forbid(unsafe_code)]
 
 pub mod token;
+pub mod webhook;
 
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
