@@ -70,13 +70,17 @@ fn ensure_webhook_baseline() -> Result<std::path::PathBuf, String> {
         return Err("npm is missing: install Node.js 20+ (`apt-get install -y nodejs npm`)".into());
     }
     let mut npm = std::process::Command::new("npm");
-    npm.args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir);
+    npm.args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir);
     if std::env::var_os("npm_config_nodedir").is_none()
         && Path::new("/usr/include/node/node.h").is_file()
     {
         npm.env("npm_config_nodedir", "/usr");
     }
-    step("install the webhook bench's baseline (better-sqlite3)", &mut npm)?;
+    step(
+        "install the webhook bench's baseline (better-sqlite3)",
+        &mut npm,
+    )?;
     Ok(dir)
 }
 

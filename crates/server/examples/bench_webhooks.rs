@@ -53,7 +53,10 @@ fn deliveries(run: &str, per_sender: usize) -> Vec<Vec<Delivery>> {
         .collect()
 }
 
-async fn load(addr: SocketAddr, work: Vec<Vec<Delivery>>) -> Result<(Duration, Vec<Duration>), String> {
+async fn load(
+    addr: SocketAddr,
+    work: Vec<Vec<Delivery>>,
+) -> Result<(Duration, Vec<Duration>), String> {
     let started = Instant::now();
     let mut tasks = Vec::new();
     for share in work {
@@ -113,14 +116,13 @@ async fn ours(bin: &PathBuf, url: String, run: &str) -> Result<Result_, String> 
     let store = zoomkit_server::store::Store::open(&url)
         .await
         .map_err(|e| e.to_string())?;
-    let n = store
-        .deliveries_total()
-        .await
-        .map_err(|e| e.to_string())?;
+    let n = store.deliveries_total().await.map_err(|e| e.to_string())?;
     store.close().await;
     let expected = (SENDERS * (PER_SENDER + WARMUP_PER_SENDER)) as u64;
     if n < expected {
-        return Err(format!("only {n} of {expected} acknowledged deliveries are in the inbox"));
+        return Err(format!(
+            "only {n} of {expected} acknowledged deliveries are in the inbox"
+        ));
     }
     Ok(r)
 }
@@ -181,7 +183,9 @@ async fn main() -> Result<(), String> {
             let pg = ours(&bin, url, &format!("pg-{}", std::process::id())).await?;
             report("webhooks-postgres", &pg, &theirs);
         }
-        Err(_) => println!("bench webhooks-postgres: skipped (ZOOMKIT_TEST_POSTGRES_URL is not set)"),
+        Err(_) => {
+            println!("bench webhooks-postgres: skipped (ZOOMKIT_TEST_POSTGRES_URL is not set)")
+        }
     }
     Ok(())
 }

@@ -32,16 +32,49 @@ fn run(args: &[&str], vars: &[(&str, String)]) -> (Option<i32>, String, String) 
 fn a_bad_setting_exits_non_zero_naming_it() {
     let dir = TempDir::new("cli-bad");
     let db = ("ZOOMKIT_DATABASE_URL", dir.sqlite_url());
-    let cases: Vec<(Vec<(&str, String)>, Vec<&str>, &str)> = vec![
-        (vec![("ZOOMKIT_WEBHOOK_BODY_LIMIT", "lots".into())], vec![], "ZOOMKIT_WEBHOOK_BODY_LIMIT"),
-        (vec![("ZOOM_WEBHOOK_SECRET", "".into())], vec![], "ZOOM_WEBHOOK_SECRET"),
-        (vec![("CALCOM_WEBHOOK_SECRET", "a,,b".into())], vec![], "CALCOM_WEBHOOK_SECRET"),
-        (vec![("ZOOMKIT_DATABASE_URL", "mysql://u:pw@h/db".into())], vec![], "ZOOMKIT_DATABASE_URL"),
-        (vec![("ZOOMKIT_WORKERS", "0".into())], vec![], "ZOOMKIT_WORKERS"),
-        (vec![("ZOOMKIT_LISTEN", "localhost".into())], vec![], "ZOOMKIT_LISTEN"),
+    type Case = (Vec<(&'static str, String)>, Vec<&'static str>, &'static str);
+    let cases: Vec<Case> = vec![
+        (
+            vec![("ZOOMKIT_WEBHOOK_BODY_LIMIT", "lots".into())],
+            vec![],
+            "ZOOMKIT_WEBHOOK_BODY_LIMIT",
+        ),
+        (
+            vec![("ZOOM_WEBHOOK_SECRET", "".into())],
+            vec![],
+            "ZOOM_WEBHOOK_SECRET",
+        ),
+        (
+            vec![("CALCOM_WEBHOOK_SECRET", "a,,b".into())],
+            vec![],
+            "CALCOM_WEBHOOK_SECRET",
+        ),
+        (
+            vec![("ZOOMKIT_DATABASE_URL", "mysql://u:pw@h/db".into())],
+            vec![],
+            "ZOOMKIT_DATABASE_URL",
+        ),
+        (
+            vec![("ZOOMKIT_WORKERS", "0".into())],
+            vec![],
+            "ZOOMKIT_WORKERS",
+        ),
+        (
+            vec![("ZOOMKIT_LISTEN", "localhost".into())],
+            vec![],
+            "ZOOMKIT_LISTEN",
+        ),
         (vec![], vec!["--listen", "nowhere"], "--listen"),
-        (vec![("ZOOM_VIDEO_SDK_KEY", "k".into())], vec![], "ZOOM_VIDEO_SDK_SECRET"),
-        (vec![("CALCOM_WEBHOOK_ALLOW_UNSIGNED", "maybe".into())], vec![], "CALCOM_WEBHOOK_ALLOW_UNSIGNED"),
+        (
+            vec![("ZOOM_VIDEO_SDK_KEY", "k".into())],
+            vec![],
+            "ZOOM_VIDEO_SDK_SECRET",
+        ),
+        (
+            vec![("CALCOM_WEBHOOK_ALLOW_UNSIGNED", "maybe".into())],
+            vec![],
+            "CALCOM_WEBHOOK_ALLOW_UNSIGNED",
+        ),
     ];
     for (extra, args, needle) in cases {
         let mut vars = vec![db.clone()];
@@ -54,7 +87,10 @@ fn a_bad_setting_exits_non_zero_naming_it() {
             stderr.starts_with("zoomkit-server: ") && stderr.contains(needle),
             "{extra:?}: {stderr}"
         );
-        assert!(!stderr.contains("panicked") && !stderr.contains("pw@"), "{stderr}");
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("pw@"),
+            "{stderr}"
+        );
     }
 }
 
@@ -65,7 +101,10 @@ fn a_config_file_is_read_and_its_mistakes_are_named() {
     std::fs::write(&file, "zoomkit_workers = 0\n").unwrap();
     let (code, _, stderr) = run(&["--config", file.to_str().unwrap(), "migrate"], &[]);
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("ZOOMKIT_WORKERS") && stderr.contains("zoomkit_workers"), "{stderr}");
+    assert!(
+        stderr.contains("ZOOMKIT_WORKERS") && stderr.contains("zoomkit_workers"),
+        "{stderr}"
+    );
 
     std::fs::write(&file, "zoomkit_wrokers = 2\n").unwrap();
     let (code, _, stderr) = run(&["--config", file.to_str().unwrap(), "migrate"], &[]);
@@ -86,7 +125,10 @@ fn a_config_file_is_read_and_its_mistakes_are_named() {
     let (code, stdout, stderr) = run(&["--config", file.to_str().unwrap(), "inbox", "list"], &[]);
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(stdout.lines().count(), 1, "only the header: {stdout}");
-    let (code, _, stderr) = run(&["--config", file.to_str().unwrap(), "inbox", "retry", "42"], &[]);
+    let (code, _, stderr) = run(
+        &["--config", file.to_str().unwrap(), "inbox", "retry", "42"],
+        &[],
+    );
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("42"), "{stderr}");
 }
@@ -111,42 +153,71 @@ async fn serve_answers_health_refusals_and_exits_cleanly_on_sigterm() {
     let healthz = once(addr, "GET", "/healthz", &[], vec![]).await.unwrap();
     assert_eq!(healthz.status, 200);
     let ready = once(addr, "GET", "/readyz", &[], vec![]).await.unwrap();
-    assert_eq!((ready.status, ready.json()["backend"].as_str()), (200, Some("sqlite")));
+    assert_eq!(
+        (ready.status, ready.json()["backend"].as_str()),
+        (200, Some("sqlite"))
+    );
 
     // No secret configured for Calendly: no route.
-    let none = once(addr, "POST", "/webhooks/calendly", &[], b"{}".to_vec()).await.unwrap();
+    let none = once(addr, "POST", "/webhooks/calendly", &[], b"{}".to_vec())
+        .await
+        .unwrap();
     assert_eq!(none.status, 404);
 
     // A bad signature: 401 with the reason.
     let body = calcom_body("cli-1", "cli");
     let bad = calcom_headers("not-the-secret", &body);
-    let a = once(addr, "POST", "/webhooks/calcom", &bad, body.clone()).await.unwrap();
+    let a = once(addr, "POST", "/webhooks/calcom", &bad, body.clone())
+        .await
+        .unwrap();
     assert_eq!(a.status, 401, "{}", a.body);
     assert_eq!(a.json()["error"], "bad_signature");
-    let a = once(addr, "POST", "/webhooks/calcom", &[], body.clone()).await.unwrap();
-    assert_eq!((a.status, a.json()["error"].as_str()), (401, Some("missing_header")));
+    let a = once(addr, "POST", "/webhooks/calcom", &[], body.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        (a.status, a.json()["error"].as_str()),
+        (401, Some("missing_header"))
+    );
 
     // Over the limit: 413, declared or not.
     let big = vec![b' '; 5000];
     let headers = calcom_headers(CALCOM_SECRET, &big);
-    let a = once(addr, "POST", "/webhooks/calcom", &headers, big).await.unwrap();
-    assert_eq!((a.status, a.json()["error"].as_str()), (413, Some("body_too_large")));
+    let a = once(addr, "POST", "/webhooks/calcom", &headers, big)
+        .await
+        .unwrap();
+    assert_eq!(
+        (a.status, a.json()["error"].as_str()),
+        (413, Some("body_too_large"))
+    );
     assert_eq!(a.json()["limit"], 4096);
     let chunked = chunked_post(addr, "/webhooks/calcom", 64 * 1024).await;
     assert!(chunked.starts_with("HTTP/1.1 413"), "{chunked}");
 
     // A good one, twice: stored once.
     let good = calcom_headers(CALCOM_SECRET, &body);
-    let first = once(addr, "POST", "/webhooks/calcom", &good, body.clone()).await.unwrap();
-    assert_eq!((first.status, first.json()["duplicate"].as_bool()), (200, Some(false)));
-    let again = once(addr, "POST", "/webhooks/calcom", &good, body.clone()).await.unwrap();
-    assert_eq!((again.status, again.json()["duplicate"].as_bool()), (200, Some(true)));
+    let first = once(addr, "POST", "/webhooks/calcom", &good, body.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.status, first.json()["duplicate"].as_bool()),
+        (200, Some(false))
+    );
+    let again = once(addr, "POST", "/webhooks/calcom", &good, body.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.status, again.json()["duplicate"].as_bool()),
+        (200, Some(true))
+    );
     assert_eq!(first.json()["id"], again.json()["id"]);
 
     // Zoom's URL validation, signed with the second (rotated-in) secret.
     let validation = br#"{"event":"endpoint.url_validation","event_ts":1700000000000,"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"}}"#.to_vec();
     let headers = zoom_headers(ZOOM_SECRET, &validation);
-    let a = once(addr, "POST", "/webhooks/zoom", &headers, validation).await.unwrap();
+    let a = once(addr, "POST", "/webhooks/zoom", &headers, validation)
+        .await
+        .unwrap();
     assert_eq!(a.status, 200, "{}", a.body);
     assert_eq!(a.json()["plainToken"], "qgg8vlvZRS6UYooatFL8Aw");
     assert_eq!(
@@ -167,12 +238,22 @@ async fn serve_answers_health_refusals_and_exits_cleanly_on_sigterm() {
     assert_eq!(token.status, 200, "{}", token.body);
 
     let status = server.terminate(Duration::from_secs(20));
-    assert_eq!(status.and_then(|s| s.code()), Some(0), "{}", server.logs.text());
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(0),
+        "{}",
+        server.logs.text()
+    );
     let logs = server.logs.text();
-    assert!(logs.contains("shutting down") && logs.contains("stopped"), "{logs}");
+    assert!(
+        logs.contains("shutting down") && logs.contains("stopped"),
+        "{logs}"
+    );
 
     // Only the one booking was stored (not the validation, not the refusals).
-    let store = zoomkit_server::store::Store::open(&dir.sqlite_url()).await.unwrap();
+    let store = zoomkit_server::store::Store::open(&dir.sqlite_url())
+        .await
+        .unwrap();
     let rows = inbox_rows(&store).await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].0, "cli-1");

@@ -82,7 +82,9 @@ async fn send_all(
         tasks.push(tokio::spawn(async move {
             let mut conn = Conn::open(server_addr).await.ok();
             loop {
-                let Some(i) = queue.lock().unwrap().pop_front() else { break };
+                let Some(i) = queue.lock().unwrap().pop_front() else {
+                    break;
+                };
                 let body = calcom_body(&uid(i), "durable");
                 let headers = calcom_headers(CALCOM_SECRET, &body);
                 let answer = match conn.as_mut() {
@@ -129,14 +131,25 @@ async fn durability(url: String) {
         "the kill happened part-way: {} acknowledged",
         acked_before.len()
     );
-    assert!(!unsent.is_empty(), "the kill left deliveries unacknowledged");
+    assert!(
+        !unsent.is_empty(),
+        "the kill left deliveries unacknowledged"
+    );
 
     let second = Server::start(bin(), &vars(&url));
     wait_ready(second.addr).await;
     let (acked_after, failed) = send_all(second.addr, unsent, None).await;
-    assert!(failed.is_empty(), "{} deliveries failed after the restart", failed.len());
+    assert!(
+        failed.is_empty(),
+        "{} deliveries failed after the restart",
+        failed.len()
+    );
     let acked: HashSet<usize> = acked_before.union(&acked_after).copied().collect();
-    assert_eq!(acked.len(), BOOKINGS, "every booking was acknowledged in the end");
+    assert_eq!(
+        acked.len(),
+        BOOKINGS,
+        "every booking was acknowledged in the end"
+    );
 
     // Wait for the workers to process everything.
     let store = Store::open(&url).await.unwrap();
@@ -146,7 +159,10 @@ async fn durability(url: String) {
         if done as usize >= BOOKINGS {
             break;
         }
-        assert!(Instant::now() < until, "only {done} of {BOOKINGS} processed");
+        assert!(
+            Instant::now() < until,
+            "only {done} of {BOOKINGS} processed"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
@@ -156,7 +172,12 @@ async fn durability(url: String) {
         *per_uid.entry(u.clone()).or_default() += 1;
     }
     for i in &acked {
-        assert_eq!(per_uid.get(&uid(*i)), Some(&1), "{} is in the inbox once", uid(*i));
+        assert_eq!(
+            per_uid.get(&uid(*i)),
+            Some(&1),
+            "{} is in the inbox once",
+            uid(*i)
+        );
     }
     assert_eq!(rows.len(), BOOKINGS, "nothing else is in the inbox");
     for (u, d) in &rows {
@@ -166,7 +187,10 @@ async fn durability(url: String) {
         assert_eq!(jobs.len(), 1, "{u} has one job");
         assert_eq!(jobs[0].state, JobState::Done, "{u}'s job is done");
     }
-    assert_eq!(store.count_jobs(JobState::Done).await.unwrap() as usize, BOOKINGS);
+    assert_eq!(
+        store.count_jobs(JobState::Done).await.unwrap() as usize,
+        BOOKINGS
+    );
     store.close().await;
     drop(second);
 }

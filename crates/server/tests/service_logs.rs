@@ -45,11 +45,17 @@ async fn logs_carry_ids_never_secrets_bodies_or_emails() {
         let headers = calcom_headers(CALCOM_SECRET, &body);
         signatures.push(headers[0].1.clone());
         for _ in 0..2 {
-            let a = conn.post("/webhooks/calcom", &headers, body.clone()).await.unwrap();
+            let a = conn
+                .post("/webhooks/calcom", &headers, body.clone())
+                .await
+                .unwrap();
             assert_eq!(a.status, 200, "{}", a.body);
         }
         let forged = calcom_headers("wrong", &body);
-        let a = conn.post("/webhooks/calcom", &forged, body.clone()).await.unwrap();
+        let a = conn
+            .post("/webhooks/calcom", &forged, body.clone())
+            .await
+            .unwrap();
         assert_eq!(a.status, 401);
     }
     // A Zoom event with the marker in it.
@@ -64,7 +70,9 @@ async fn logs_carry_ids_never_secrets_bodies_or_emails() {
     // Too large, with the marker.
     let big = format!("{{\"x\":\"{}\"}}", MARKER.repeat(1000)).into_bytes();
     let headers = calcom_headers(CALCOM_SECRET, &big);
-    let a = once(addr, "POST", "/webhooks/calcom", &headers, big).await.unwrap();
+    let a = once(addr, "POST", "/webhooks/calcom", &headers, big)
+        .await
+        .unwrap();
     assert_eq!(a.status, 413);
     // Verified, but not the shape of its event: retried, then a dead letter.
     let broken = format!(
@@ -72,14 +80,20 @@ async fn logs_carry_ids_never_secrets_bodies_or_emails() {
     )
     .into_bytes();
     let headers = calcom_headers(CALCOM_SECRET, &broken);
-    let a = conn.post("/webhooks/calcom", &headers, broken).await.unwrap();
+    let a = conn
+        .post("/webhooks/calcom", &headers, broken)
+        .await
+        .unwrap();
     assert_eq!(a.status, 200, "{}", a.body);
     // A token request.
     let a = conn
         .post(
             "/api/zoom/video-token",
             &[("authorization".into(), format!("Bearer {MARKER}"))],
-            format!(r#"{{"sessionName":"{MARKER}","role":0,"userIdentity":"{MARKER}@example.com"}}"#).into_bytes(),
+            format!(
+                r#"{{"sessionName":"{MARKER}","role":0,"userIdentity":"{MARKER}@example.com"}}"#
+            )
+            .into_bytes(),
         )
         .await
         .unwrap();
@@ -88,12 +102,20 @@ async fn logs_carry_ids_never_secrets_bodies_or_emails() {
     // Let the workers process (and dead-letter) everything.
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(
-        server.terminate(Duration::from_secs(20)).and_then(|s| s.code()),
+        server
+            .terminate(Duration::from_secs(20))
+            .and_then(|s| s.code()),
         Some(0)
     );
     let logs = server.logs.text();
-    assert!(logs.contains("webhook refused"), "the refusals were logged:\n{logs}");
-    assert!(logs.contains("delivery failed"), "the bad payload was logged:\n{logs}");
+    assert!(
+        logs.contains("webhook refused"),
+        "the refusals were logged:\n{logs}"
+    );
+    assert!(
+        logs.contains("delivery failed"),
+        "the bad payload was logged:\n{logs}"
+    );
     for needle in [
         CALCOM_SECRET,
         ZOOM_SECRET,
@@ -110,7 +132,10 @@ async fn logs_carry_ids_never_secrets_bodies_or_emails() {
     .copied()
     .chain(signatures.iter().map(String::as_str))
     {
-        assert!(!logs.contains(needle), "the logs contain {needle:?}:\n{logs}");
+        assert!(
+            !logs.contains(needle),
+            "the logs contain {needle:?}:\n{logs}"
+        );
     }
 }
 

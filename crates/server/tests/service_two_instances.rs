@@ -27,7 +27,10 @@ fn processed_jobs(logs: &str) -> Vec<i64> {
         .filter(|l| l.contains("delivery processed"))
         .filter_map(|l| {
             let rest = &l[l.find(" job=")? + 5..];
-            rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+            rest.split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
         })
         .collect()
 }
@@ -58,7 +61,10 @@ async fn two_processes_share_one_inbox_without_running_a_job_twice() {
             for i in (sender..DELIVERIES).step_by(8) {
                 let body = calcom_body(&format!("two-{i}"), "two");
                 let headers = calcom_headers(CALCOM_SECRET, &body);
-                let r = conns[i % 2].post("/webhooks/calcom", &headers, body).await.unwrap();
+                let r = conns[i % 2]
+                    .post("/webhooks/calcom", &headers, body)
+                    .await
+                    .unwrap();
                 assert_eq!(r.status, 200, "{}", r.body);
             }
         }));
@@ -73,8 +79,14 @@ async fn two_processes_share_one_inbox_without_running_a_job_twice() {
         assert!(Instant::now() < until, "not everything was processed");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(a.terminate(Duration::from_secs(20)).and_then(|s| s.code()), Some(0));
-    assert_eq!(b.terminate(Duration::from_secs(20)).and_then(|s| s.code()), Some(0));
+    assert_eq!(
+        a.terminate(Duration::from_secs(20)).and_then(|s| s.code()),
+        Some(0)
+    );
+    assert_eq!(
+        b.terminate(Duration::from_secs(20)).and_then(|s| s.code()),
+        Some(0)
+    );
 
     let rows = inbox_rows(&store).await;
     assert_eq!(rows.len(), DELIVERIES, "nothing lost, nothing doubled");
@@ -82,10 +94,22 @@ async fn two_processes_share_one_inbox_without_running_a_job_twice() {
         assert_eq!(d.status, DeliveryStatus::Done, "{uid}");
         let jobs = store.jobs_of(JobKind::ProcessDelivery(d.id)).await.unwrap();
         assert_eq!(jobs.len(), 1, "{uid} has one job");
-        assert_eq!((jobs[0].state, jobs[0].attempt), (JobState::Done, 1), "{uid} ran once");
+        assert_eq!(
+            (jobs[0].state, jobs[0].attempt),
+            (JobState::Done, 1),
+            "{uid} ran once"
+        );
     }
-    let (in_a, in_b) = (processed_jobs(&a.logs.text()), processed_jobs(&b.logs.text()));
-    assert!(!in_a.is_empty() && !in_b.is_empty(), "both processes worked: {} and {}", in_a.len(), in_b.len());
+    let (in_a, in_b) = (
+        processed_jobs(&a.logs.text()),
+        processed_jobs(&b.logs.text()),
+    );
+    assert!(
+        !in_a.is_empty() && !in_b.is_empty(),
+        "both processes worked: {} and {}",
+        in_a.len(),
+        in_b.len()
+    );
     let mut runs: HashMap<i64, usize> = HashMap::new();
     for id in in_a.iter().chain(&in_b) {
         *runs.entry(*id).or_default() += 1;

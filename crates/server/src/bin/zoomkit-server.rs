@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use zoomkit_server::service::{Config, Service};
-use zoomkit_server::store::{JobId, Store};
+use zoomkit_server::store::{JobId, JobKind, Store};
 
 /// Verified webhooks into a durable inbox, Zoom tokens, and the workers
 /// that process the inbox.
@@ -132,24 +132,52 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
 async fn inbox(store: &Store, command: InboxCommand) -> Result<(), String> {
     match command {
         InboxCommand::List => {
-            let dead = store.dead_letters(1000).await.map_err(|e| e.to_string())?;
-            println!("job\tdelivery\tprovider\tattempts\terror");
-            for d in &dead {
-                println!(
-                    "{}\t{}\t{}\t{}\t{}",
-                    d.job.0,
-                    d.delivery.0,
-                    d.provider,
-                    d.attempts,
-                    d.last_error.replace(['\t', '\n'], " ")
-                );
+            println!("job\tdelivery\tprovider\tattempts\tdied_at\terror");
+            let mut after = None;
+            let mut count = 0;
+            loop {
+                let page = store
+                    .dead_letters(after, 500)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let Some(last) = page.last() else { break };
+                after = Some(last.id);
+                for d in &page {
+                    let delivery = match d.kind {
+                        JobKind::ProcessDelivery(id) => Some(id),
+                        _ => None,
+                    };
+                    let provider = match delivery {
+                        Some(id) => store
+                            .delivery(id)
+                            .await
+                            .map_err(|e| e.to_string())?
+                            .map(|row| row.provider)
+                            .unwrap_or_else(|| "-".into()),
+                        None => "-".into(),
+                    };
+                    let died = d
+                        .died_at
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |t| t.as_secs());
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        d.id.0,
+                        delivery.map_or_else(|| "-".to_owned(), |id| id.0.to_string()),
+                        provider,
+                        d.attempts,
+                        died,
+                        d.last_error.replace(['\t', '\n'], " ")
+                    );
+                    count += 1;
+                }
             }
-            eprintln!("zoomkit-server: {} dead letter(s)", dead.len());
+            eprintln!("zoomkit-server: {count} dead letter(s)");
             Ok(())
         }
         InboxCommand::Retry { id } => {
             store
-                .retry_dead(JobId(id))
+                .retry_dead(JobId(id), std::time::SystemTime::now())
                 .await
                 .map_err(|e| e.to_string())?;
             eprintln!("zoomkit-server: job {id} queued again");
@@ -165,15 +193,17 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::warn!("cannot listen for SIGTERM ({e}); Ctrl-C still stops the server");
-                ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::warn!(
+                        "cannot listen for SIGTERM ({e}); Ctrl-C still stops the server"
+                    );
+                    ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             () = ctrl_c => {}
             _ = term.recv() => {}

@@ -334,13 +334,11 @@ impl Lookup<'_> {
             toml::Value::Boolean(b) => b.to_string(),
             toml::Value::Array(items) => items
                 .iter()
-                .map(|i| match i {
-                    toml::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
+                .filter_map(toml::Value::as_str)
                 .collect::<Vec<_>>()
                 .join(","),
-            other => other.to_string(),
+            // `read_file` refused every other type.
+            _ => String::new(),
         };
         Some((text, Origin::File(path.clone())))
     }
@@ -434,11 +432,13 @@ impl Config {
         };
         let listen = match listen {
             // From --listen: named as the flag, since that is what was typed.
-            Some(text) => text.parse::<SocketAddr>().map_err(|_| ConfigError::Setting {
-                variable: "--listen",
-                origin: Origin::Environment,
-                problem: bad_listen(text),
-            })?,
+            Some(text) => text
+                .parse::<SocketAddr>()
+                .map_err(|_| ConfigError::Setting {
+                    variable: "--listen",
+                    origin: Origin::Environment,
+                    problem: bad_listen(text),
+                })?,
             None => {
                 let text = lookup
                     .value(LISTEN)?
@@ -536,16 +536,33 @@ fn read_file(path: &Path) -> Result<toml::Table, ConfigError> {
         path: path.to_owned(),
         problem: e.to_string(),
     })?;
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError::File {
-        path: path.to_owned(),
-        // toml's message quotes the offending line, which may hold a secret.
-        problem: format!("not valid TOML ({})", e.message()),
-    })?;
-    for key in table.keys() {
-        if !VARIABLES.iter().any(|v| v.eq_ignore_ascii_case(key)) || key.to_ascii_lowercase() != *key {
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| ConfigError::File {
+            path: path.to_owned(),
+            // toml's message quotes the offending line, which may hold a secret.
+            problem: format!("not valid TOML ({})", e.message()),
+        })?;
+    for (key, value) in &table {
+        if !VARIABLES.iter().any(|v| v.eq_ignore_ascii_case(key))
+            || key.to_ascii_lowercase() != *key
+        {
             return Err(ConfigError::UnknownKey {
                 path: path.to_owned(),
                 key: key.clone(),
+            });
+        }
+        let fits = match value {
+            toml::Value::String(_) | toml::Value::Integer(_) | toml::Value::Boolean(_) => true,
+            toml::Value::Array(items) => items.iter().all(toml::Value::is_str),
+            _ => false,
+        };
+        if !fits {
+            return Err(ConfigError::File {
+                path: path.to_owned(),
+                problem: format!(
+                    "`{key}` must be a string, a whole number, true/false or an array of strings"
+                ),
             });
         }
     }

@@ -210,7 +210,10 @@ async fn receive(State(route): State<Arc<Route>>, request: Request) -> Response 
         Ok(b) => b,
         Err(ReadError::TooLarge) => return refused(provider, &VerifyError::BodyTooLarge { limit }),
         Err(ReadError::Broken) => {
-            tracing::info!(provider = provider.as_str(), "webhook body could not be read");
+            tracing::info!(
+                provider = provider.as_str(),
+                "webhook body could not be read"
+            );
             return answer(
                 StatusCode::BAD_REQUEST,
                 &json!({"error": "unreadable_body", "message": "the request body could not be read"}),

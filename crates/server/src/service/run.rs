@@ -69,7 +69,11 @@ fn secrets(
     if list.is_empty() {
         return Ok(None);
     }
-    let joined = list.iter().map(|s| s.expose()).collect::<Vec<_>>().join(",");
+    let joined = list
+        .iter()
+        .map(|s| s.expose())
+        .collect::<Vec<_>>()
+        .join(",");
     Secrets::parse(&joined)
         .map(Some)
         .map_err(|source| ServiceError::Secrets { variable, source })

@@ -22,9 +22,8 @@ pub fn process_delivery(delivery: &Delivery) -> Result<Event, JobError> {
             delivery.id.0, delivery.provider
         )));
     };
-    Event::parse_verified(provider, &delivery.body).map_err(|e| {
-        JobError::retry(format!("delivery {}: {e}", delivery.id.0))
-    })
+    Event::parse_verified(provider, &delivery.body)
+        .map_err(|e| JobError::retry(format!("delivery {}: {e}", delivery.id.0)))
 }
 
 async fn handle(store: Store, job: Job) -> Result<(), JobError> {
@@ -34,7 +33,9 @@ async fn handle(store: Store, job: Job) -> Result<(), JobError> {
                 .delivery(id)
                 .await
                 .map_err(|e| JobError::retry(format!("reading delivery {}: {e}", id.0)))?
-                .ok_or_else(|| JobError::permanent(format!("delivery {} is not in the inbox", id.0)))?;
+                .ok_or_else(|| {
+                    JobError::permanent(format!("delivery {} is not in the inbox", id.0))
+                })?;
             match process_delivery(&delivery) {
                 Ok(_event) => {
                     tracing::debug!(

@@ -55,10 +55,7 @@ pub fn calcom_body(uid: &str, marker: &str) -> Vec<u8> {
 
 /// The headers Cal.com signs a body with.
 pub fn calcom_headers(secret: &str, body: &[u8]) -> Vec<(String, String)> {
-    vec![(
-        "x-cal-signature-256".into(),
-        hmac_hex(secret, &[body]),
-    )]
+    vec![("x-cal-signature-256".into(), hmac_hex(secret, &[body]))]
 }
 
 /// Zoom's headers for `body`, signed now.
@@ -232,8 +229,14 @@ impl Conn {
         for (k, v) in headers {
             req = req.header(k.as_str(), v.as_str());
         }
-        let req = req.body(Full::new(Bytes::from(body))).map_err(|e| e.to_string())?;
-        let res = self.send.send_request(req).await.map_err(|e| e.to_string())?;
+        let req = req
+            .body(Full::new(Bytes::from(body)))
+            .map_err(|e| e.to_string())?;
+        let res = self
+            .send
+            .send_request(req)
+            .await
+            .map_err(|e| e.to_string())?;
         let status = res.status().as_u16();
         let body = res
             .into_body()
@@ -356,7 +359,9 @@ pub async fn fresh_postgres_database(base: &str, name: &str) -> String {
             .unwrap()
             .subsec_nanos()
     );
-    let pool = sqlx::AnyPool::connect(base).await.expect("connect to ZOOMKIT_TEST_POSTGRES_URL");
+    let pool = sqlx::AnyPool::connect(base)
+        .await
+        .expect("connect to ZOOMKIT_TEST_POSTGRES_URL");
     pool.execute(format!("CREATE DATABASE {db}").as_str())
         .await
         .expect("create a test database");
@@ -364,4 +369,22 @@ pub async fn fresh_postgres_database(base: &str, name: &str) -> String {
     let mut url = url::Url::parse(base).expect("ZOOMKIT_TEST_POSTGRES_URL is a URL");
     url.set_path(&format!("/{db}"));
     url.to_string()
+}
+
+/// The PostgreSQL server for tests, from `ZOOMKIT_TEST_POSTGRES_URL` (which
+/// `cargo xtask test` sets after starting a throwaway cluster). Unset: the
+/// test says it is skipped, unless `ZOOMKIT_REQUIRE_POSTGRES=1`, which
+/// makes it fail instead.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("ZOOMKIT_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var_os("ZOOMKIT_REQUIRE_POSTGRES").is_none(),
+                "ZOOMKIT_REQUIRE_POSTGRES is set but ZOOMKIT_TEST_POSTGRES_URL is not"
+            );
+            eprintln!("skipped: ZOOMKIT_TEST_POSTGRES_URL is not set (cargo xtask test sets it)");
+            None
+        }
+    }
 }
