@@ -31,6 +31,8 @@ fn vars(url: &str) -> Vec<(&'static str, String)> {
         ("ZOOMKIT_DATABASE_URL", url.to_owned()),
         ("CALCOM_WEBHOOK_SECRET", CALCOM_SECRET.to_owned()),
         ("ZOOMKIT_LOG", "warn".to_owned()),
+        // Jobs the killed process held run again 2 s after it died.
+        ("ZOOMKIT_JOB_LEASE_SECS", "2".to_owned()),
     ]
 }
 
@@ -126,9 +128,10 @@ async fn durability(url: String) {
     let kill: Box<dyn FnOnce() + Send> = Box::new(move || signal(pid, "KILL"));
     let (acked_before, unsent) = send_all(first.addr, sends(), Some((400, kill))).await;
     first.kill();
+    // 400 acknowledgements, of which at most 200 were duplicates.
     assert!(
-        (400..BOOKINGS + DUPLICATES).contains(&(acked_before.len() + DUPLICATES)),
-        "the kill happened part-way: {} acknowledged",
+        (200..BOOKINGS).contains(&acked_before.len()),
+        "the kill happened part-way: {} bookings acknowledged",
         acked_before.len()
     );
     assert!(
@@ -167,6 +170,7 @@ async fn durability(url: String) {
     }
 
     let rows = inbox_rows(&store).await;
+    let mut rerun = 0;
     let mut per_uid: HashMap<String, usize> = HashMap::new();
     for (u, _) in &rows {
         *per_uid.entry(u.clone()).or_default() += 1;
@@ -186,7 +190,14 @@ async fn durability(url: String) {
         let jobs = store.jobs_of(JobKind::ProcessDelivery(d.id)).await.unwrap();
         assert_eq!(jobs.len(), 1, "{u} has one job");
         assert_eq!(jobs[0].state, JobState::Done, "{u}'s job is done");
+        rerun += usize::from(jobs[0].attempt > 1);
     }
+    eprintln!(
+        "durability: {} bookings acknowledged before SIGKILL, {} sent again after the restart, \
+         {rerun} jobs claimed again after the kill",
+        acked_before.len(),
+        acked_after.len()
+    );
     assert_eq!(
         store.count_jobs(JobState::Done).await.unwrap() as usize,
         BOOKINGS

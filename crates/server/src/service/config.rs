@@ -45,9 +45,11 @@ pub const LOG: &str = "ZOOMKIT_LOG";
 pub const JOB_MAX_ATTEMPTS: &str = "ZOOMKIT_JOB_MAX_ATTEMPTS";
 /// `ZOOMKIT_JOB_RETRY_BASE_MS`.
 pub const JOB_RETRY_BASE_MS: &str = "ZOOMKIT_JOB_RETRY_BASE_MS";
+/// `ZOOMKIT_JOB_LEASE_SECS`.
+pub const JOB_LEASE_SECS: &str = "ZOOMKIT_JOB_LEASE_SECS";
 
 /// Every variable the service reads (its own and the token endpoint's).
-pub const VARIABLES: [&str; 19] = [
+pub const VARIABLES: [&str; 20] = [
     DATABASE_URL,
     LISTEN,
     ZOOM_WEBHOOK_SECRET,
@@ -61,6 +63,7 @@ pub const VARIABLES: [&str; 19] = [
     LOG,
     JOB_MAX_ATTEMPTS,
     JOB_RETRY_BASE_MS,
+    JOB_LEASE_SECS,
     settings::VARIABLES[0],
     settings::VARIABLES[1],
     settings::VARIABLES[2],
@@ -310,6 +313,10 @@ pub struct Config {
     /// `ZOOMKIT_JOB_RETRY_BASE_MS` (default 1000): the wait after a job's
     /// first failure; it doubles with each further one, up to 10 minutes.
     pub job_retry_base: Duration,
+    /// `ZOOMKIT_JOB_LEASE_SECS` (default 30, 1 to 3600): how long a claimed
+    /// job stays with its worker without a heartbeat. A job whose process
+    /// died runs again elsewhere after this.
+    pub job_lease: Duration,
     /// The token endpoint's variables (`ZOOM_VIDEO_SDK_KEY`, ...; see
     /// [`TokenSettings`]). None set: no token routes.
     pub tokens: TokenSettings,
@@ -506,6 +513,7 @@ impl Config {
                 1,
                 600_000,
             )?),
+            job_lease: Duration::from_secs(lookup.number(JOB_LEASE_SECS, 30, 1, 3600)?),
             tokens,
         })
     }

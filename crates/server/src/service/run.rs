@@ -147,6 +147,7 @@ impl Service {
                 concurrency: cfg.workers,
                 shutdown_grace: cfg.shutdown_timeout,
                 retry_base: cfg.job_retry_base,
+                lease: cfg.job_lease,
             },
             health.clone(),
         );

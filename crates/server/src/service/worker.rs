@@ -81,6 +81,7 @@ pub(crate) struct PoolSettings {
     pub concurrency: usize,
     pub shutdown_grace: Duration,
     pub retry_base: Duration,
+    pub lease: Duration,
 }
 
 impl Workers {
@@ -89,6 +90,7 @@ impl Workers {
         let config = WorkerConfig::default()
             .concurrency(settings.concurrency)
             .shutdown_grace(settings.shutdown_grace)
+            .lease(settings.lease)
             .retry(RetryPolicy {
                 base: settings.retry_base,
                 ..RetryPolicy::default()
