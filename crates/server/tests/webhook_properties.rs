@@ -252,7 +252,7 @@ fn empty_and_truncated_signatures_fail_for_every_provider() {
         assert_eq!(err.reason(), "malformed_header", "calendly keeping {keep}");
         let calcom = vec![(
             "X-Cal-Signature-256".to_owned(),
-            calcom_sig[..keep].as_bytes().to_vec(),
+            calcom_sig.as_bytes()[..keep].to_vec(),
         )];
         let err = CalcomVerifier::new(secrets(secret))
             .verify(&calcom, &body, at(T0))
