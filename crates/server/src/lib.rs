@@ -62,6 +62,18 @@
 //! published test vectors verify when `now` is inside their (long past)
 //! window.
 //!
+//! # Webhooks
+//!
+//! [`webhook`] verifies Zoom, Calendly and Cal.com deliveries on the exact
+//! bytes received, without a web framework: HMAC-SHA256 compared in
+//! constant time after a length check, a replay window (300 s both ways by
+//! default) where the provider signs a timestamp, several secrets at once
+//! for rotation, a body size limit, `now` as an argument, and typed errors
+//! with a stable `reason()` and an HTTP `status()`. A verified delivery
+//! carries its event name and a dedupe key (how each is derived is in the
+//! module docs); typed payloads are parsed only after verification, and
+//! unknown events are kept raw.
+//!
 //! # The token endpoint (feature `axum`, on by default)
 //!
 //! `endpoint::TokenEndpoint` builds an axum `Router` with

@@ -1,7 +1,177 @@
 //! Verified webhooks from Zoom, Calendly and Cal.com: raw bytes in, a
-//! [`Verified`] delivery (or a typed [`VerifyError`]) out. No web framework.
+//! [`Verified`] delivery (or a typed [`VerifyError`]) out. No web framework:
+//! headers come through [`HeaderSource`] (slices of pairs, maps, and with the
+//! `axum` feature `http::HeaderMap`), the body is `&[u8]`, and `now` is an
+//! argument.
 //!
-//! (Full module documentation follows with the implementation.)
+//! | Provider | Verifier | Header | Signed message | Replay window |
+//! |---|---|---|---|---|
+//! | Zoom | [`ZoomVerifier`] | `x-zm-signature: v0=<hex>` + `x-zm-request-timestamp` | `v0:{timestamp}:{raw body}` | yes |
+//! | Calendly | [`CalendlyVerifier`] | `Calendly-Webhook-Signature: t=<unix>,v1=<hex>` | `{t}.{raw body}` | yes |
+//! | Cal.com | [`CalcomVerifier`] | `X-Cal-Signature-256: <hex>` | `{raw body}` | none sent |
+//!
+//! All three are hex HMAC-SHA256 under the webhook's secret (Zoom: the app's
+//! *Secret Token*; Calendly: the subscription's `signing_key`; Cal.com: the
+//! webhook's secret).
+//!
+//! # What a verifier does, in order
+//!
+//! 1. Refuses a body over the limit ([`DEFAULT_MAX_BODY_BYTES`], 1 MiB,
+//!    `.body_limit(n)`) before anything else: [`VerifyError::BodyTooLarge`]
+//!    (413). A receiver should also stop *reading* at
+//!    [`WebhookVerifier::max_body_bytes`].
+//! 2. Reads each signature header, which must occur exactly once, and
+//!    decodes it: exactly 64 hex digits (either case), else
+//!    [`VerifyError::MalformedHeader`]. An empty or truncated signature is
+//!    never compared as a prefix (Svix shipped that bug).
+//! 3. Computes the HMAC over the **exact bytes received** (never a
+//!    re-serialised body) for each configured secret and compares in
+//!    constant time (`hmac`'s `verify_slice`). No match is
+//!    [`VerifyError::BadSignature`]. Several secrets are accepted at once
+//!    ([`Secrets::parse`] takes a comma list), so a secret can be rotated:
+//!    add the new one, switch the provider, drop the old one;
+//!    [`Verified::secret_index`] tells which one matched.
+//! 4. Checks the signed timestamp against `now`, [`DEFAULT_TOLERANCE`]
+//!    (300 s) both ways, `.tolerance(d)` to change it:
+//!    [`VerifyError::Stale`] or [`VerifyError::FromTheFuture`]. The window
+//!    is checked after the signature, so only authentic deliveries learn
+//!    about the receiver's clock. Cal.com signs no timestamp: its replays
+//!    are stopped by the dedupe key instead.
+//! 5. Reads the envelope of the now-verified body (event name, the ids the
+//!    dedupe key needs); a body that is not one is
+//!    [`VerifyError::MalformedBody`] (400). Zoom's `endpoint.url_validation`
+//!    is answered here ([`Verified::url_validation`]), with the secret that
+//!    verified the request.
+//!
+//! ```
+//! use std::time::{Duration, UNIX_EPOCH};
+//! use zoomkit_server::webhook::{Secrets, ZoomVerifier};
+//!
+//! // From the environment in real life: `ZOOM_WEBHOOK_SECRET=new,old`.
+//! let verifier = ZoomVerifier::new(Secrets::parse("zoom-secret-token")?);
+//!
+//! // What arrived: the raw body bytes and the headers, as received.
+//! let body = br#"{"event":"meeting.started","event_ts":1800000000123,"payload":{"account_id":"a","object":{"id":"85746065432","uuid":"4444AAAiAAAAAiAiAiiAii==","host_id":"h","topic":"Coaching","type":2,"start_time":"2027-01-15T10:00:00Z","duration":60}}}"#;
+//! # let signature = {
+//! #     use hmac::{Hmac, KeyInit as _, Mac as _};
+//! #     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"zoom-secret-token").unwrap();
+//! #     mac.update(b"v0:1800000000:");
+//! #     mac.update(body);
+//! #     format!("v0={}", hex::encode(mac.finalize().into_bytes()))
+//! # };
+//! let headers = [
+//!     ("x-zm-request-timestamp", "1800000000"),
+//!     ("x-zm-signature", signature.as_str()), // "v0=<64 hex digits>"
+//! ];
+//! let now = UNIX_EPOCH + Duration::from_secs(1_800_000_030); // SystemTime::now() in real life
+//!
+//! let delivery = verifier.verify(&headers[..], body, now)?;
+//! assert_eq!(delivery.event, "meeting.started");
+//! assert_eq!(delivery.dedupe_key, "zoom:meeting.started:4444AAAiAAAAAiAiAiiAii==:1800000000123");
+//! assert!(delivery.url_validation.is_none()); // else answer 200 with `.to_json()`
+//!
+//! // Store (dedupe_key, body) in the inbox, answer 2xx; parse later.
+//! let event = delivery.parse(body)?;
+//! # let _ = event;
+//!
+//! // A changed byte, an old timestamp or a missing header is a typed error
+//! // with a stable reason and a status for the answer.
+//! let err = verifier.verify(&headers[..], b"{}", now).unwrap_err();
+//! assert_eq!((err.reason(), err.status()), ("bad_signature", 401));
+//! let err = verifier.verify(&headers[..], body, now + Duration::from_secs(600)).unwrap_err();
+//! assert_eq!(err.reason(), "stale_timestamp");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Errors
+//!
+//! | [`VerifyError`] | `reason()` | `status()` |
+//! |---|---|---|
+//! | `MissingHeader { header }` | `missing_header` | 401 |
+//! | `MalformedHeader { header, problem }` (bad format, wrong length, sent twice) | `malformed_header` | 401 |
+//! | `Stale { age_secs, tolerance_secs }` | `stale_timestamp` | 401 |
+//! | `FromTheFuture { ahead_secs, tolerance_secs }` | `future_timestamp` | 401 |
+//! | `BadSignature` | `bad_signature` | 401 |
+//! | `BodyTooLarge { limit }` | `body_too_large` | 413 |
+//! | `UnsignedRefused` (Cal.com's `no-secret-provided`) | `unsigned_refused` | 401 |
+//! | `SignatureNotExpected` (signed, but the receiver opted out) | `signature_not_expected` | 401 |
+//! | `MalformedBody { provider, problem }` (verified, but not an envelope) | `malformed_body` | 400 |
+//!
+//! No error carries a secret, a signature, a header value or a byte of the
+//! body, so `Display` and `Debug` are safe to log; [`Secrets`] and the
+//! verifiers print `***` for each secret.
+//!
+//! Cal.com sends the literal `no-secret-provided` when its webhook has no
+//! secret. That is refused unless the receiver is built with
+//! [`CalcomVerifier::without_signatures`], which then accepts unsigned
+//! deliveries only (a signed one means there is a secret to configure).
+//!
+//! # Dedupe keys
+//!
+//! None of the three sends a delivery id, so [`Verified::dedupe_key`] is
+//! derived from the verified body. Store deliveries under it with a unique
+//! constraint: a provider's retry is then a no-op. The bridge behind the
+//! inbox is level-triggered, so a duplicate that slips through is harmless;
+//! a key that merged two *different* deliveries would lose one, so every
+//! derivation below errs towards keeping both.
+//!
+//! - **Zoom** `zoom:{event}:{object id}:{event_ts}` for the events zoomkit
+//!   types (`meeting.started/ended/deleted`, `recording.completed`,
+//!   `session.started/ended`, `session.recording_completed`), which happen
+//!   once per meeting instance or session: the object id is
+//!   `payload.object.uuid` (a meeting instance), else `session_id` (a Video
+//!   SDK session), else `id`; `event_ts` is the event's time in ms, which a
+//!   retry repeats while `x-zm-request-timestamp` may change. Every other
+//!   event, or one lacking those fields, uses `zoom:{event}:sha256:{hex of
+//!   the body}`, because for example two participants can join one meeting
+//!   in the same millisecond. `endpoint.url_validation` is a handshake:
+//!   answer it and do not store it.
+//! - **Calendly** `calendly:{event}:{payload.uri}:{created_at}`: the event
+//!   name, the invitee's URI and the top-level `created_at` of the webhook
+//!   event, which a retry repeats; a reschedule's `invitee.canceled` and `invitee.created` differ in event
+//!   and invitee. Without those fields: `calendly:{event}:sha256:{hex}`.
+//! - **Cal.com** `calcom:{triggerEvent}:{payload.uid}:sha256:{hex of the
+//!   body}`. Cal.com has neither an id nor a signed timestamp, and no
+//!   payload field identifies a delivery: `createdAt` is stamped per send,
+//!   and `(triggerEvent, uid)` is not unique (each seat of a seated event is
+//!   its own `BOOKING_CREATED` on the same `uid`). So the body's hash is
+//!   the key: an identical re-send (or a replay, since nothing is signed
+//!   with a time) is a duplicate, anything different is kept. The trigger
+//!   and uid are in the key to make it readable.
+//!
+//! # Typed payloads
+//!
+//! Nothing is parsed before it verifies: [`Verified::parse`] (or, for a
+//! body read back from the inbox, [`Event::parse_verified`]) turns the
+//! bytes into an [`Event`]:
+//!
+//! - [`zoom::ZoomEvent`]: `meeting.started`, `meeting.ended`,
+//!   `meeting.deleted`, `recording.completed` (with `download_token`), and
+//!   the Video SDK's `session.started`, `session.ended`,
+//!   `session.recording_completed`. Field names are checked against Zoom's
+//!   webhook schemas by `tests/webhook_zoom_schema.rs`.
+//! - [`calendly::CalendlyEvent`]: `invitee.created` and `invitee.canceled`,
+//!   with `rescheduled`, `old_invitee` / `new_invitee`, `cancellation` and
+//!   the embedded `scheduled_event` (required: the bridge needs its times).
+//!   A reschedule is a cancel (with `new_invitee`) plus a create (with
+//!   `old_invitee`), in either order.
+//! - [`calcom::CalcomEvent`]: `BOOKING_CREATED`, `BOOKING_RESCHEDULED`
+//!   (new `uid`, the original in `rescheduleUid`, required there),
+//!   `BOOKING_CANCELLED`, `BOOKING_REQUESTED`, `BOOKING_REJECTED`,
+//!   `MEETING_ENDED`.
+//!
+//! Any other event is kept whole as `Unknown { event, raw }`, never
+//! dropped. A required field that is missing or of the wrong type is a
+//! [`PayloadError`] naming the event and the field's path
+//! (`payload.object.uuid`), never its value. E-mail addresses, names,
+//! phone numbers, passcodes and download tokens are [`Redacted`]: `Debug`
+//! prints `<redacted>`, `expose()` gives the value.
+//!
+//! # Fuzzing
+//!
+//! `crates/server/fuzz` (outside the workspace) has a `cargo fuzz` target,
+//! `webhook_headers`, that feeds arbitrary header values and bodies to all
+//! three verifiers and the payload parser. See `crates/server/fuzz/README.md`.
 
 pub mod calcom;
 pub mod calendly;

@@ -242,6 +242,22 @@ impl<'de> Deserialize<'de> for MeetingId {
     }
 }
 
+/// Reads a string, or a number as its decimal text. Zoom's schema declares
+/// `session_id` a string (and real ones are base64), but its own example of
+/// `session.recording_completed` sends a number.
+fn string_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Text(String),
+        Number(serde_json::Number),
+    }
+    Ok(match Either::deserialize(deserializer)? {
+        Either::Text(s) => s,
+        Either::Number(n) => n.to_string(),
+    })
+}
+
 /// The envelope every Zoom event shares: `{event, event_ts, payload}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -450,6 +466,7 @@ pub struct StartedSession {
     /// The session's id.
     pub id: String,
     /// The session's unique id.
+    #[serde(deserialize_with = "string_or_number")]
     pub session_id: String,
     /// The session name (the `tpc` of the tokens).
     pub session_name: String,
@@ -466,6 +483,7 @@ pub struct EndedSession {
     /// The session's id.
     pub id: String,
     /// The session's unique id.
+    #[serde(deserialize_with = "string_or_number")]
     pub session_id: String,
     /// The session name.
     pub session_name: String,
@@ -482,6 +500,7 @@ pub struct EndedSession {
 #[non_exhaustive]
 pub struct SessionRecording {
     /// The session's unique id.
+    #[serde(deserialize_with = "string_or_number")]
     pub session_id: String,
     /// The session name.
     pub session_name: String,
