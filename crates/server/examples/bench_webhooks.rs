@@ -22,11 +22,12 @@ mod harness;
 
 use std::io::{BufRead as _, BufReader};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use harness::{calcom_body, calcom_headers, Conn, Server, TempDir, CALCOM_SECRET};
+use zoomkit_server::store::DeliveryStatus;
 
 const SENDERS: usize = 64;
 const WARMUP_PER_SENDER: usize = 10;
@@ -99,7 +100,7 @@ fn env_path(name: &str) -> Result<PathBuf, String> {
         .ok_or_else(|| format!("{name} is not set: run this through `cargo xtask bench webhooks`"))
 }
 
-async fn ours(bin: &PathBuf, url: String, run: &str) -> Result<Result_, String> {
+async fn ours(bin: &Path, url: String, run: &str) -> Result<Result_, String> {
     let server = Server::start(
         bin,
         &[
@@ -116,7 +117,18 @@ async fn ours(bin: &PathBuf, url: String, run: &str) -> Result<Result_, String> 
     let store = zoomkit_server::store::Store::open(&url)
         .await
         .map_err(|e| e.to_string())?;
-    let n = store.deliveries_total().await.map_err(|e| e.to_string())?;
+    let mut n = 0;
+    for status in [
+        DeliveryStatus::Pending,
+        DeliveryStatus::Processing,
+        DeliveryStatus::Done,
+        DeliveryStatus::Dead,
+    ] {
+        n += store
+            .count_deliveries(status)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
     store.close().await;
     let expected = (SENDERS * (PER_SENDER + WARMUP_PER_SENDER)) as u64;
     if n < expected {
@@ -127,7 +139,7 @@ async fn ours(bin: &PathBuf, url: String, run: &str) -> Result<Result_, String> 
     Ok(r)
 }
 
-async fn node(dir: &PathBuf, tmp: &TempDir) -> Result<Result_, String> {
+async fn node(dir: &Path, tmp: &TempDir) -> Result<Result_, String> {
     let mut child = Command::new("node")
         .arg(dir.join("server.mjs"))
         .arg(tmp.0.join("node.db"))
