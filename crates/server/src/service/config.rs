@@ -576,3 +576,122 @@ fn read_file(path: &Path) -> Result<toml::Table, ConfigError> {
     }
     Ok(table)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::load(&env(vars), None, None)
+    }
+
+    #[test]
+    fn nothing_set_is_sqlite_on_localhost_without_routes() {
+        let c = Config::defaults();
+        assert_eq!(c.database_url.expose(), DEFAULT_DATABASE_URL);
+        assert_eq!(c.listen.to_string(), DEFAULT_LISTEN);
+        assert!(!c.any_webhook() && !c.tokens.any_route());
+        assert_eq!(
+            (c.replay_window, c.body_limit, c.workers),
+            (DEFAULT_REPLAY_WINDOW, DEFAULT_BODY_LIMIT, DEFAULT_WORKERS)
+        );
+        assert_eq!(c.log, LogLevel::Info);
+    }
+
+    #[test]
+    fn secrets_are_lists_and_never_printed() {
+        let c = load(&[
+            (ZOOM_WEBHOOK_SECRET, "zoom-new, zoom-old"),
+            (CALCOM_WEBHOOK_SECRET, "calcom-one"),
+            (DATABASE_URL, "postgres://app:pg-password@db/zoomkit"),
+            ("ZOOM_VIDEO_SDK_KEY", "k"),
+            ("ZOOM_VIDEO_SDK_SECRET", "video-secret"),
+        ])
+        .unwrap();
+        let shown: Vec<_> = c.zoom_secrets.iter().map(WebhookSecret::expose).collect();
+        assert_eq!(shown, ["zoom-new", "zoom-old"]);
+        assert!(c.database_url.is_postgres());
+        let debug = format!("{c:?}");
+        for secret in [
+            "zoom-new",
+            "zoom-old",
+            "calcom-one",
+            "pg-password",
+            "video-secret",
+        ] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        assert!(debug.contains("postgres://app:***@db/zoomkit"), "{debug}");
+    }
+
+    #[test]
+    fn bad_values_are_named_without_their_secret() {
+        let cases: [(&str, &str); 9] = [
+            (ZOOM_WEBHOOK_SECRET, ""),
+            (CALENDLY_WEBHOOK_SIGNING_KEY, "a,,b"),
+            (CALCOM_WEBHOOK_SECRET, " padded"),
+            (DATABASE_URL, "mysql://u:hunter2@h/db"),
+            (LISTEN, "localhost"),
+            (WORKERS, "0"),
+            (BODY_LIMIT, "1k"),
+            (REPLAY_WINDOW_SECS, "-5"),
+            (LOG, "loud"),
+        ];
+        for (name, value) in cases {
+            let err = load(&[(name, value)]).unwrap_err();
+            assert_eq!(err.variable(), Some(name), "{err}");
+            let text = err.to_string();
+            assert!(text.starts_with(name), "{text}");
+            assert!(!text.contains("hunter2"), "{text}");
+        }
+        let err = Config::load(&env(&[]), None, Some("nowhere")).unwrap_err();
+        assert!(err.to_string().starts_with("--listen"), "{err}");
+    }
+
+    #[test]
+    fn the_file_is_read_and_the_environment_wins() {
+        let dir = std::env::temp_dir().join(format!("zoomkit-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("zoomkit.toml");
+        std::fs::write(
+            &file,
+            "zoomkit_workers = 7\nzoom_webhook_secret = [\"f1\", \"f2\"]\ncalcom_webhook_allow_unsigned = true\nzoomkit_listen = \"127.0.0.1:5000\"\n",
+        )
+        .unwrap();
+        let c = Config::load(&env(&[(WORKERS, "3")]), Some(&file), None).unwrap();
+        assert_eq!(c.workers, 3, "the environment wins");
+        assert_eq!(c.zoom_secrets.len(), 2);
+        assert!(c.calcom_allow_unsigned);
+        assert_eq!(c.listen.port(), 5000);
+        let c = Config::load(&env(&[]), Some(&file), Some("127.0.0.1:0")).unwrap();
+        assert_eq!((c.workers, c.listen.port()), (7, 0), "--listen wins");
+
+        std::fs::write(&file, "zoomkit_workers = 0\n").unwrap();
+        let err = Config::load(&env(&[]), Some(&file), None).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("ZOOMKIT_WORKERS (key `zoomkit_workers` in"),
+            "{text}"
+        );
+        std::fs::write(&file, "zoom_webhook_secret = 5.5\n").unwrap();
+        let err = Config::load(&env(&[]), Some(&file), None).unwrap_err();
+        assert!(matches!(err, ConfigError::File { .. }), "{err}");
+        std::fs::write(&file, "zoom_webhook_secret = \"unterminated-secret\n").unwrap();
+        let err = Config::load(&env(&[]), Some(&file), None).unwrap_err();
+        assert!(!err.to_string().contains("unterminated-secret"), "{err}");
+        std::fs::write(&file, "ZOOMKIT_WORKERS = 2\n").unwrap();
+        let err = Config::load(&env(&[]), Some(&file), None).unwrap_err();
+        assert!(matches!(err, ConfigError::UnknownKey { .. }), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
