@@ -287,3 +287,62 @@ async fn chunked_post(addr: std::net::SocketAddr, path: &str, size: usize) -> St
         .unwrap_or(0);
     String::from_utf8_lossy(&out[..n]).into_owned()
 }
+
+/// SIGTERM while a delivery is half sent: the server stops accepting new
+/// connections, still reads, verifies and commits the one in flight, answers
+/// it 200, and then exits 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_the_delivery_in_flight_then_exits_zero() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let dir = TempDir::new("cli-inflight");
+    let mut server = Server::start(bin(), &serve_vars(&dir));
+    let addr = server.addr;
+    wait_ready(addr).await;
+
+    let body = calcom_body("in-flight", "cli");
+    let signature = calcom_headers(CALCOM_SECRET, &body).remove(0).1;
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /webhooks/calcom HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nx-cal-signature-256: {signature}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(&body[..10]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    signal(server.child.id(), "TERM");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Still running, and no longer accepting.
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "it waits for the request"
+    );
+    assert!(
+        once(addr, "GET", "/healthz", &[], vec![]).await.is_err(),
+        "a new connection is not served after SIGTERM"
+    );
+    s.write_all(&body[10..]).await.unwrap();
+    let mut answer = String::new();
+    tokio::time::timeout(Duration::from_secs(10), s.read_to_string(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let status = wait_for_exit(&mut server.child, Duration::from_secs(20));
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(0),
+        "{}",
+        server.logs.text()
+    );
+
+    let store = zoomkit_server::store::Store::open(&dir.sqlite_url())
+        .await
+        .unwrap();
+    let rows = inbox_rows(&store).await;
+    assert_eq!(
+        rows.len(),
+        1,
+        "the delivery answered during shutdown is stored"
+    );
+    store.close().await;
+}
