@@ -17,7 +17,8 @@ cargo xtask <command>
   test                 everything that proves zoomkit works (what CI runs)
   demo [--no-build]    build the npm package and serve the demo on 127.0.0.1:${PORT:-8080}
   bench [name...]      benchmarks, as ratios against a baseline measured in the same run
-                       (names: tokens, size, events, layout, quality; default: all)
+                       (names: tokens, size, events, layout, quality, webhooks; default: all;
+                       webhooks: zoomkit-server on SQLite and PostgreSQL vs Node + better-sqlite3)
   pkg [--dev]          build the npm package into pkg/
   conformance          check src/sdk's externs against @zoom/videosdk's types-json
   purity               check zoomkit-core stays free of JS

@@ -148,7 +148,11 @@ impl WebhookReceiver {
 
 /// A JSON answer that no cache keeps.
 fn answer(status: StatusCode, body: &serde_json::Value) -> Response {
-    let mut r = (status, body.to_string()).into_response();
+    answer_json_text(status, body.to_string())
+}
+
+fn answer_json_text(status: StatusCode, json: String) -> Response {
+    let mut r = (status, json).into_response();
     let headers = r.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -232,9 +236,7 @@ async fn receive(State(route): State<Arc<Route>>, request: Request) -> Response 
             provider = provider.as_str(),
             "answered zoom endpoint.url_validation"
         );
-        let mut r = answer(StatusCode::OK, &json!({}));
-        *r.body_mut() = Body::from(validation.to_json());
-        return r;
+        return answer_json_text(StatusCode::OK, validation.to_json());
     }
     let key = fingerprint(&verified.dedupe_key);
     let inserted = route
