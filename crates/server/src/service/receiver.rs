@@ -1,7 +1,9 @@
 //! The webhook routes: verify the raw bytes, commit to the inbox, answer.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
+
+use tokio::sync::{mpsc, oneshot};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -12,7 +14,7 @@ use axum::Router;
 use http_body_util::BodyExt as _;
 use serde_json::json;
 
-use crate::store::{NewDelivery, Store};
+use crate::store::{Backend, Inserted, NewDelivery, Store, StoreError};
 use crate::webhook::{
     CalcomVerifier, CalendlyVerifier, Provider, VerifyError, WebhookVerifier, ZoomVerifier,
 };
@@ -71,9 +73,107 @@ impl std::fmt::Debug for WebhookReceiver {
 }
 
 struct Route {
-    store: Store,
     verifier: Arc<dyn WebhookVerifier>,
     clock: Clock,
+    commits: Arc<GroupCommit>,
+}
+
+/// Deliveries waiting for the next commit.
+struct Pending {
+    provider: &'static str,
+    dedupe_key: String,
+    body: Bytes,
+    received_at: SystemTime,
+    reply: oneshot::Sender<Result<Inserted, StoreError>>,
+}
+
+/// Most deliveries committed in one transaction.
+const MAX_BATCH: usize = 128;
+
+/// Group commit: every request hands its delivery to a committer task,
+/// which takes everything that is waiting (up to [`MAX_BATCH`]) and commits
+/// it in one transaction, so concurrent deliveries share one disk flush
+/// instead of queueing for one each. A request is still answered only after
+/// the transaction holding its delivery committed. The committers start
+/// with the first delivery and end when the router is dropped.
+struct GroupCommit {
+    store: Store,
+    queue: OnceLock<mpsc::Sender<Pending>>,
+}
+
+impl GroupCommit {
+    fn sender(&self) -> &mpsc::Sender<Pending> {
+        self.queue.get_or_init(|| {
+            let (tx, rx) = mpsc::channel::<Pending>(4 * MAX_BATCH);
+            let rx = Arc::new(tokio::sync::Mutex::new(rx));
+            // SQLite has one writer; PostgreSQL commits in parallel.
+            let committers = match self.store.backend() {
+                Backend::Sqlite => 1,
+                _ => 4,
+            };
+            for _ in 0..committers {
+                let (rx, store) = (rx.clone(), self.store.clone());
+                tokio::spawn(async move {
+                    loop {
+                        let batch = {
+                            let mut rx = rx.lock().await;
+                            let Some(first) = rx.recv().await else { return };
+                            let mut batch = vec![first];
+                            while batch.len() < MAX_BATCH {
+                                match rx.try_recv() {
+                                    Ok(p) => batch.push(p),
+                                    Err(_) => break,
+                                }
+                            }
+                            batch
+                        };
+                        commit(&store, batch).await;
+                    }
+                });
+            }
+            tx
+        })
+    }
+
+    async fn insert(&self, p: Pending) -> Option<()> {
+        self.sender().send(p).await.ok()
+    }
+}
+
+async fn commit(store: &Store, batch: Vec<Pending>) {
+    let rows: Vec<NewDelivery<'_>> = batch
+        .iter()
+        .map(|p| NewDelivery {
+            provider: p.provider,
+            dedupe_key: &p.dedupe_key,
+            body: &p.body,
+            received_at: p.received_at,
+        })
+        .collect();
+    match store.insert_deliveries(&rows).await {
+        Ok(inserted) => {
+            drop(rows);
+            for (p, i) in batch.into_iter().zip(inserted) {
+                let _ = p.reply.send(Ok(i));
+            }
+        }
+        Err(e) if batch.len() == 1 => {
+            drop(rows);
+            if let Some(p) = batch.into_iter().next() {
+                let _ = p.reply.send(Err(e));
+            }
+        }
+        // One bad delivery must not fail the others: commit them one by one.
+        Err(_) => {
+            let mut results = Vec::with_capacity(rows.len());
+            for row in rows {
+                results.push(store.insert_delivery(row).await);
+            }
+            for (p, r) in batch.into_iter().zip(results) {
+                let _ = p.reply.send(r);
+            }
+        }
+    }
 }
 
 impl WebhookReceiver {
@@ -128,6 +228,10 @@ impl WebhookReceiver {
 
     /// The router, ready to `merge` into an app with any state type.
     pub fn router<S: Clone + Send + Sync + 'static>(self) -> Router<S> {
+        let commits = Arc::new(GroupCommit {
+            store: self.store.clone(),
+            queue: OnceLock::new(),
+        });
         let mut router = Router::new();
         for (path, verifier) in [
             (ZOOM_PATH, self.zoom),
@@ -136,9 +240,9 @@ impl WebhookReceiver {
         ] {
             let Some(verifier) = verifier else { continue };
             let route = Arc::new(Route {
-                store: self.store.clone(),
                 verifier,
                 clock: self.clock.clone(),
+                commits: commits.clone(),
             });
             router = router.route(path, post(receive).with_state(route));
         }
@@ -239,15 +343,25 @@ async fn receive(State(route): State<Arc<Route>>, request: Request) -> Response 
         return answer_json_text(StatusCode::OK, validation.to_json());
     }
     let key = fingerprint(&verified.dedupe_key);
-    let inserted = route
-        .store
-        .insert_delivery(NewDelivery {
+    let (reply, answer_rx) = oneshot::channel();
+    let queued = route
+        .commits
+        .insert(Pending {
             provider: provider.as_str(),
-            dedupe_key: &verified.dedupe_key,
-            body: &bytes,
+            dedupe_key: verified.dedupe_key,
+            body: bytes,
             received_at: SystemTime::now(),
+            reply,
         })
         .await;
+    let inserted = match (queued, answer_rx.await) {
+        (Some(()), Ok(result)) => result,
+        // The committer is gone (the runtime is shutting down).
+        _ => Err(StoreError::InvalidInput {
+            field: "delivery",
+            reason: "the committer stopped".into(),
+        }),
+    };
     match inserted {
         Ok(inserted) => {
             tracing::debug!(
