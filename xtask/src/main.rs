@@ -4,6 +4,7 @@ mod bench;
 mod conformance;
 mod demo;
 mod pkg;
+mod postgres;
 mod purity;
 mod test;
 mod types;
@@ -22,6 +23,8 @@ cargo xtask <command>
   pkg [--dev]          build the npm package into pkg/
   conformance          check src/sdk's externs against @zoom/videosdk's types-json
   purity               check zoomkit-core stays free of JS
+  postgres -- <cmd...> run a command with a throwaway PostgreSQL cluster's URL in
+                       ZOOMKIT_TEST_POSTGRES_URL (and ZOOMKIT_REQUIRE_POSTGRES=1)
   types                check the package's TypeScript with tsc --strict (needs pkg/)
 ";
 
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         "pkg" => pkg::run(rest).map(drop),
         "conformance" => conformance::run(),
         "purity" => purity::run(),
+        "postgres" => postgres::run(rest),
         "types" => types::run(),
         "help" | "-h" | "--help" => {
             print!("{HELP}");
