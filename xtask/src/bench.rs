@@ -105,7 +105,7 @@ fn webhooks() -> Result<(), String> {
         ]),
     )?;
     let release = util::root().join("target/release");
-    let postgres = crate::postgres::Cluster::start()?;
+    let postgres = crate::postgres::Cluster::start_durable()?;
     let result = step(
         "bench webhooks (zoomkit-server vs node http + better-sqlite3)",
         std::process::Command::new(release.join("examples/bench_webhooks"))

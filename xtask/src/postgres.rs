@@ -74,6 +74,16 @@ impl Cluster {
     /// Creates and starts a cluster. Fails with the command that failed
     /// and PostgreSQL's own log.
     pub fn start() -> Result<Cluster, String> {
+        Cluster::start_with(false)
+    }
+
+    /// [`Cluster::start`] with fsync on, as a real server runs: for
+    /// `bench webhooks`, whose figures must not profit from skipped flushes.
+    pub fn start_durable() -> Result<Cluster, String> {
+        Cluster::start_with(true)
+    }
+
+    fn start_with(durable: bool) -> Result<Cluster, String> {
         let bin = bin_dir()?;
         let as_postgres = is_root();
         if as_postgres && util::which("runuser").is_none() {
@@ -118,11 +128,15 @@ impl Cluster {
         let mut last = String::new();
         for _ in 0..3 {
             let port = free_port()?;
-            // fsync off: the cluster is thrown away after the run; the
+            // fsync off (unless durable): the cluster is thrown away after the run; the
             // store's own durability settings are what the tests check.
+            let flush = if durable {
+                "-c fsync=on -c full_page_writes=on"
+            } else {
+                "-c fsync=off -c full_page_writes=off"
+            };
             let options = format!(
-                "-p {port} -c listen_addresses=127.0.0.1 -k {} -c fsync=off \
-                 -c full_page_writes=off -c max_connections=300",
+                "-p {port} -c listen_addresses=127.0.0.1 -k {} {flush} -c max_connections=300",
                 cluster.dir.display()
             );
             let started = util::output(
