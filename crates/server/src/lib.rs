@@ -130,6 +130,17 @@
 //! Depend with `default-features = false` to get only [`token`], without
 //! axum, tower-http and tracing.
 //!
+//! # The service (feature `service`, on by default)
+//!
+//! The `zoomkit-server` binary (`zoomkit-server serve | migrate | inbox
+//! list | inbox retry <job>`) serves the webhook receiver, the token
+//! endpoint, `/healthz` and `/readyz`, and runs the inbox workers, on SQLite
+//! or PostgreSQL (feature `postgres`). Its settings are one typed
+//! `service::Config` read from the environment and an optional TOML file;
+//! an axum app mounts the same receiver in one line with
+//! `service::WebhookReceiver::new(store).zoom(..).calendly(..).calcom(..).router()`.
+//! See the `service` module.
+//!
 //! # Example server and bench
 //!
 //! - `cargo run -p zoomkit-server --example token_server` serves the endpoint
