@@ -5,7 +5,12 @@
 //! the same HMAC check and a `better-sqlite3` insert with a unique key (WAL,
 //! `synchronous=FULL`), `crates/server/bench/webhooks/server.mjs`.
 //!
-//! The same load generator (this file) drives all three with the same
+//! `webhooks-sqlite` and `webhooks-postgres` run `serve` receive-only
+//! (`ZOOMKIT_WORKERS=0`), doing exactly what the baseline does; the
+//! `-with-workers` lines run 4 workers processing the inbox at the same time,
+//! on the same database (the baseline has no such work).
+//!
+//! The same load generator (this file) drives all of them with the same
 //! pre-signed Cal.com deliveries: every sender keeps one HTTP/1.1
 //! connection open and posts its share one after another. Run through xtask,
 //! which builds the release binary, installs the baseline's npm packages
@@ -100,13 +105,17 @@ fn env_path(name: &str) -> Result<PathBuf, String> {
         .ok_or_else(|| format!("{name} is not set: run this through `cargo xtask bench webhooks`"))
 }
 
-async fn ours(bin: &Path, url: String, run: &str) -> Result<Result_, String> {
+/// `workers`: 0 runs `serve` receive-only, doing what the baseline does
+/// (verify, commit, answer); otherwise its workers also process the inbox
+/// while the load runs, competing for the same database.
+async fn ours(bin: &Path, url: String, run: &str, workers: usize) -> Result<Result_, String> {
     let server = Server::start(
         bin,
         &[
             ("ZOOMKIT_DATABASE_URL", url.clone()),
             ("CALCOM_WEBHOOK_SECRET", CALCOM_SECRET.to_owned()),
             ("ZOOMKIT_LOG", "warn".to_owned()),
+            ("ZOOMKIT_WORKERS", workers.to_string()),
         ],
     );
     harness::wait_ready(server.addr).await;
@@ -188,12 +197,18 @@ async fn main() -> Result<(), String> {
         "bench webhooks: {SENDERS} senders x {PER_SENDER} Cal.com deliveries (after {WARMUP_PER_SENDER} each to warm up), loopback HTTP/1.1 keep-alive"
     );
     let theirs = node(&node_dir, &tmp).await?;
-    let sqlite = ours(&bin, tmp.sqlite_url(), "sqlite").await?;
+    let sqlite = ours(&bin, tmp.sqlite_url(), "sqlite", 0).await?;
     report("webhooks-sqlite", &sqlite, &theirs);
+    let busy = TempDir::new("bench-webhooks-workers");
+    let sqlite = ours(&bin, busy.sqlite_url(), "sqlite-workers", 4).await?;
+    report("webhooks-sqlite-with-workers", &sqlite, &theirs);
     match std::env::var("ZOOMKIT_TEST_POSTGRES_URL") {
         Ok(url) => {
-            let pg = ours(&bin, url, &format!("pg-{}", std::process::id())).await?;
+            let run = format!("pg-{}", std::process::id());
+            let pg = ours(&bin, url.clone(), &run, 0).await?;
             report("webhooks-postgres", &pg, &theirs);
+            let pg = ours(&bin, url, &format!("{run}-workers"), 4).await?;
+            report("webhooks-postgres-with-workers", &pg, &theirs);
         }
         Err(_) => {
             println!("bench webhooks-postgres: skipped (ZOOMKIT_TEST_POSTGRES_URL is not set)")

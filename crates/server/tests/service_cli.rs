@@ -55,7 +55,7 @@ fn a_bad_setting_exits_non_zero_naming_it() {
             "ZOOMKIT_DATABASE_URL",
         ),
         (
-            vec![("ZOOMKIT_WORKERS", "0".into())],
+            vec![("ZOOMKIT_WORKERS", "-1".into())],
             vec![],
             "ZOOMKIT_WORKERS",
         ),
@@ -98,7 +98,7 @@ fn a_bad_setting_exits_non_zero_naming_it() {
 fn a_config_file_is_read_and_its_mistakes_are_named() {
     let dir = TempDir::new("cli-file");
     let file = dir.0.join("zoomkit.toml");
-    std::fs::write(&file, "zoomkit_workers = 0\n").unwrap();
+    std::fs::write(&file, "zoomkit_workers = 300\n").unwrap();
     let (code, _, stderr) = run(&["--config", file.to_str().unwrap(), "migrate"], &[]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(

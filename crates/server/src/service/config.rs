@@ -300,7 +300,9 @@ pub struct Config {
     /// `ZOOMKIT_WEBHOOK_BODY_LIMIT` in bytes (default 1 MiB): larger
     /// deliveries are refused with 413 while being read.
     pub body_limit: usize,
-    /// `ZOOMKIT_WORKERS` (default 4, 1 to 256): inbox workers per process.
+    /// `ZOOMKIT_WORKERS` (default 4, 0 to 256): jobs processed at once by
+    /// this process. 0 receives only: another process on the same database
+    /// processes the inbox (an ingest-only instance).
     pub workers: usize,
     /// `ZOOMKIT_SHUTDOWN_TIMEOUT_SECS` (default 10): after SIGTERM, how long
     /// in-flight requests and jobs get before jobs are released to others.
@@ -498,7 +500,7 @@ impl Config {
                 24 * 60 * 60,
             )?),
             body_limit: lookup.number(BODY_LIMIT, DEFAULT_BODY_LIMIT, 1024, 64 * 1024 * 1024)?,
-            workers: lookup.number(WORKERS, DEFAULT_WORKERS, 1, 256)?,
+            workers: lookup.number(WORKERS, DEFAULT_WORKERS, 0, 256)?,
             shutdown_timeout: Duration::from_secs(lookup.number(
                 SHUTDOWN_TIMEOUT_SECS,
                 DEFAULT_SHUTDOWN_TIMEOUT.as_secs(),
@@ -642,7 +644,7 @@ mod tests {
             (CALCOM_WEBHOOK_SECRET, " padded"),
             (DATABASE_URL, "mysql://u:hunter2@h/db"),
             (LISTEN, "localhost"),
-            (WORKERS, "0"),
+            (WORKERS, "257"),
             (BODY_LIMIT, "1k"),
             (REPLAY_WINDOW_SECS, "-5"),
             (LOG, "loud"),
@@ -676,7 +678,7 @@ mod tests {
         let c = Config::load(&env(&[]), Some(&file), Some("127.0.0.1:0")).unwrap();
         assert_eq!((c.workers, c.listen.port()), (7, 0), "--listen wins");
 
-        std::fs::write(&file, "zoomkit_workers = 0\n").unwrap();
+        std::fs::write(&file, "zoomkit_workers = -1\n").unwrap();
         let err = Config::load(&env(&[]), Some(&file), None).unwrap_err();
         let text = err.to_string();
         assert!(

@@ -23,6 +23,7 @@ pub const READYZ_PATH: &str = "/readyz";
 #[derive(Debug, Clone, Default)]
 pub struct HealthState {
     workers: Arc<AtomicBool>,
+    receive_only: Arc<AtomicBool>,
 }
 
 impl HealthState {
@@ -41,6 +42,12 @@ impl HealthState {
     #[must_use]
     pub fn workers_running(&self) -> bool {
         self.workers.load(Ordering::SeqCst)
+    }
+
+    /// Marks this process as receive-only (`ZOOMKIT_WORKERS=0`): readiness
+    /// then does not wait for workers.
+    pub fn set_receive_only(&self) {
+        self.receive_only.store(true, Ordering::SeqCst);
     }
 
     /// The two routes.
@@ -74,7 +81,8 @@ async fn readyz(State((store, health)): State<(Store, HealthState)>) -> Response
             &json!({"status": "unavailable", "check": "database", "message": e.to_string()}),
         );
     }
-    if !health.workers_running() {
+    let receive_only = health.receive_only.load(Ordering::SeqCst);
+    if !receive_only && !health.workers_running() {
         return json_answer(
             StatusCode::SERVICE_UNAVAILABLE,
             &json!({"status": "unavailable", "check": "workers", "message": "the inbox workers are not running"}),
@@ -82,6 +90,10 @@ async fn readyz(State((store, health)): State<(Store, HealthState)>) -> Response
     }
     json_answer(
         StatusCode::OK,
-        &json!({"status": "ready", "backend": store.backend().name()}),
+        &json!({
+            "status": "ready",
+            "backend": store.backend().name(),
+            "workers": if receive_only { "off" } else { "running" },
+        }),
     )
 }

@@ -87,6 +87,11 @@ pub(crate) struct PoolSettings {
 impl Workers {
     pub(crate) fn start(store: Store, settings: PoolSettings, health: HealthState) -> Workers {
         let (stop, mut stopped) = watch::channel(false);
+        if settings.concurrency == 0 {
+            health.set_receive_only();
+            tracing::info!("ZOOMKIT_WORKERS=0: receiving only, another process works the inbox");
+            return Workers { stop, task: None };
+        }
         let config = WorkerConfig::default()
             .concurrency(settings.concurrency)
             .shutdown_grace(settings.shutdown_grace)
