@@ -334,59 +334,146 @@ impl Store {
     /// All or nothing: after `Err` none of them is stored. A receiver under
     /// load uses it for group commit: deliveries that arrive while one batch
     /// commits go into the next.
+    ///
+    /// Three statements whatever the batch size: a multi-row insert of the
+    /// deliveries (`ON CONFLICT DO NOTHING RETURNING`), a look-up of the ids
+    /// of those that were already there, and a multi-row insert of the new
+    /// ones' jobs. Within one batch, a second delivery with the same key is
+    /// a duplicate of the first.
     pub async fn insert_deliveries(
         &self,
         batch: &[NewDelivery<'_>],
     ) -> Result<Vec<Inserted>, StoreError> {
-        let mut checked = Vec::with_capacity(batch.len());
+        use std::collections::HashMap;
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut received = Vec::with_capacity(batch.len());
         for d in batch {
             check_len("provider", d.provider, MAX_PROVIDER_LEN)?;
             check_len("dedupe_key", d.dedupe_key, MAX_DEDUPE_KEY_LEN)?;
-            checked.push(to_millis(d.received_at, "received_at")?);
+            received.push(to_millis(d.received_at, "received_at")?);
+        }
+        let values = (0..batch.len())
+            .map(|i| {
+                let b = i * 4;
+                format!(
+                    "(${}, ${}, ${}, ${}, 'pending', 0)",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO inbox (provider, dedupe_key, body, received_at, status, attempts) \
+             VALUES {values} ON CONFLICT (provider, dedupe_key) DO NOTHING \
+             RETURNING id, provider, dedupe_key"
+        );
+        let mut insert = sqlx::query(&sql);
+        for (d, at) in batch.iter().zip(&received) {
+            insert = insert
+                .bind(d.provider)
+                .bind(d.dedupe_key)
+                .bind(d.body)
+                .bind(*at);
         }
         let mut tx = self.pool().begin().await?;
+        let mut new: HashMap<(String, String), i64> = HashMap::new();
+        for row in insert.fetch_all(&mut *tx).await? {
+            new.insert(
+                (row.try_get("provider")?, row.try_get("dedupe_key")?),
+                row.try_get("id")?,
+            );
+        }
+        let mut existing: HashMap<(String, String), i64> = HashMap::new();
+        let missing: Vec<&NewDelivery<'_>> = batch
+            .iter()
+            .filter(|d| !new.contains_key(&(d.provider.to_owned(), d.dedupe_key.to_owned())))
+            .collect();
+        if !missing.is_empty() {
+            let list = (1..=missing.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql =
+                format!("SELECT id, provider, dedupe_key FROM inbox WHERE dedupe_key IN ({list})");
+            let mut select = sqlx::query(&sql);
+            for d in &missing {
+                select = select.bind(d.dedupe_key);
+            }
+            for row in select.fetch_all(&mut *tx).await? {
+                existing.insert(
+                    (row.try_get("provider")?, row.try_get("dedupe_key")?),
+                    row.try_get("id")?,
+                );
+            }
+        }
         let mut out = Vec::with_capacity(batch.len());
-        for (d, received_at) in batch.iter().zip(checked) {
-            // The first statement writes, as in insert_delivery (SQLite's
-            // write lock from the start).
-            let new_id: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO inbox (provider, dedupe_key, body, received_at, status, attempts) \
-                 VALUES ($1, $2, $3, $4, 'pending', 0) \
-                 ON CONFLICT (provider, dedupe_key) DO NOTHING RETURNING id",
-            )
-            .bind(d.provider)
-            .bind(d.dedupe_key)
-            .bind(d.body)
-            .bind(received_at)
-            .fetch_optional(&mut *tx)
-            .await?;
-            out.push(match new_id {
+        let mut jobs = Vec::new();
+        for (d, at) in batch.iter().zip(&received) {
+            let key = (d.provider.to_owned(), d.dedupe_key.to_owned());
+            let inserted = match new.remove(&key) {
                 Some(id) => {
-                    let id = DeliveryId(id);
-                    self.enqueue_in(&mut tx, JobKind::ProcessDelivery(id), received_at)
-                        .await?;
+                    // Later deliveries of the same key in this batch are
+                    // duplicates of this one.
+                    existing.insert(key, id);
+                    jobs.push((DeliveryId(id), *at));
                     Inserted {
-                        id,
+                        id: DeliveryId(id),
                         duplicate: false,
                     }
                 }
-                None => {
-                    let id: i64 = sqlx::query_scalar(
-                        "SELECT id FROM inbox WHERE provider = $1 AND dedupe_key = $2",
-                    )
-                    .bind(d.provider)
-                    .bind(d.dedupe_key)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    Inserted {
-                        id: DeliveryId(id),
+                None => match existing.get(&key) {
+                    Some(id) => Inserted {
+                        id: DeliveryId(*id),
                         duplicate: true,
+                    },
+                    None => {
+                        return Err(StoreError::Corrupt {
+                            table: "inbox",
+                            column: "dedupe_key",
+                            value: "a conflicting row vanished within the transaction".into(),
+                        })
                     }
-                }
-            });
+                },
+            };
+            out.push(inserted);
+        }
+        if !jobs.is_empty() {
+            let values = (0..jobs.len())
+                .map(|i| {
+                    let b = i * 4;
+                    format!(
+                        "(${}, ${}, 'available', 0, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 4
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "INSERT INTO jobs (kind, job_key, state, attempt, max_attempts, run_at, created_at) \
+                 VALUES {values} ON CONFLICT DO NOTHING"
+            );
+            let mut enqueue = sqlx::query(&sql);
+            for (id, at) in &jobs {
+                let kind = JobKind::ProcessDelivery(*id);
+                enqueue = enqueue
+                    .bind(kind.name())
+                    .bind(kind.key())
+                    .bind(i64::from(self.max_attempts))
+                    .bind(*at);
+            }
+            enqueue.execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        if out.iter().any(|i| !i.duplicate) {
+        if !jobs.is_empty() {
             self.wake_workers();
         }
         Ok(out)

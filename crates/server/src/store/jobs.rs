@@ -147,7 +147,7 @@ impl JobKind {
         }
     }
 
-    fn key(&self) -> String {
+    pub(crate) fn key(&self) -> String {
         match self {
             JobKind::ProcessDelivery(id) => id.0.to_string(),
         }

@@ -36,6 +36,7 @@ macro_rules! both {
 
 mod harness;
 
+mod batch;
 mod concurrency;
 mod inbox;
 mod jobs;
