@@ -22,16 +22,23 @@
 //! RETURNING id`; when the key exists nothing is written (no second job
 //! either) and the existing row's id comes back with `duplicate: true`. Two
 //! concurrent inserts of one key serialise on the unique index: one inserts,
-//! the other sees its committed row. The store does not decide what a key is;
-//! the webhook layer derives it from what each provider sends:
+//! the other sees its committed row; on PostgreSQL the second waits for the
+//! first transaction and then finds its row. A failed transaction leaves no
+//! row, so a redelivery after an error is new again.
 //!
-//! - **Zoom** sends no delivery id: `event` + `event_ts` (milliseconds,
-//!   per event) + the object's id (`payload.object.uuid` or `id`). A retried
-//!   delivery repeats all three.
-//! - **Calendly** sends no delivery id: `event` + `payload.uri` (the
-//!   invitee's URI, unique per invitee and event) + `created_at`.
-//! - **Cal.com** sends no timestamp header: `triggerEvent` +
-//!   `payload.uid` (the booking) + `createdAt`; a reschedule has a new `uid`.
+//! The store does not decide what a key is. The webhook layer derives it from
+//! the verified body, because none of the three providers sends a delivery
+//! id (details and reasons in the `webhook` module's "Dedupe keys"):
+//!
+//! - **Zoom**: `zoom:{event}:{object id}:{event_ts}` (`event_ts` is the
+//!   event's time in ms, repeated by a retry), else a SHA-256 of the body;
+//! - **Calendly**: `calendly:{event}:{payload.uri}:{created_at}`, else a
+//!   SHA-256 of the body;
+//! - **Cal.com**, which has no timestamp header and no delivery field:
+//!   `calcom:{triggerEvent}:{payload.uid}:sha256:{hex of the body}`.
+//!
+//! Erring towards two rows is safe (processing is level-triggered, rule 3);
+//! a key that merged two different deliveries would lose one.
 //!
 //! A key is an identifier, not a secret, but it is still kept out of logs:
 //! logs carry the numeric id.
@@ -325,5 +332,70 @@ impl Store {
             });
         }
         Ok(())
+    }
+}
+
+impl Store {
+    /// [`Store::insert_delivery`] for several deliveries in **one**
+    /// transaction (one commit, so one fsync on SQLite), answered in order.
+    /// All or nothing: after `Err` none of them is stored. A receiver under
+    /// load uses it for group commit: deliveries that arrive while one batch
+    /// commits go into the next.
+    pub async fn insert_deliveries(
+        &self,
+        batch: &[NewDelivery<'_>],
+    ) -> Result<Vec<Inserted>, StoreError> {
+        let mut checked = Vec::with_capacity(batch.len());
+        for d in batch {
+            check_len("provider", d.provider, MAX_PROVIDER_LEN)?;
+            check_len("dedupe_key", d.dedupe_key, MAX_DEDUPE_KEY_LEN)?;
+            checked.push(to_millis(d.received_at, "received_at")?);
+        }
+        let mut tx = self.pool().begin().await?;
+        let mut out = Vec::with_capacity(batch.len());
+        for (d, received_at) in batch.iter().zip(checked) {
+            // The first statement writes, as in insert_delivery (SQLite's
+            // write lock from the start).
+            let new_id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO inbox (provider, dedupe_key, body, received_at, status, attempts) \
+                 VALUES ($1, $2, $3, $4, 'pending', 0) \
+                 ON CONFLICT (provider, dedupe_key) DO NOTHING RETURNING id",
+            )
+            .bind(d.provider)
+            .bind(d.dedupe_key)
+            .bind(d.body)
+            .bind(received_at)
+            .fetch_optional(&mut *tx)
+            .await?;
+            out.push(match new_id {
+                Some(id) => {
+                    let id = DeliveryId(id);
+                    self.enqueue_in(&mut tx, JobKind::ProcessDelivery(id), received_at)
+                        .await?;
+                    Inserted {
+                        id,
+                        duplicate: false,
+                    }
+                }
+                None => {
+                    let id: i64 = sqlx::query_scalar(
+                        "SELECT id FROM inbox WHERE provider = $1 AND dedupe_key = $2",
+                    )
+                    .bind(d.provider)
+                    .bind(d.dedupe_key)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    Inserted {
+                        id: DeliveryId(id),
+                        duplicate: true,
+                    }
+                }
+            });
+        }
+        tx.commit().await?;
+        if out.iter().any(|i| !i.duplicate) {
+            self.wake_workers();
+        }
+        Ok(out)
     }
 }

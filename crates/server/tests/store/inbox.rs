@@ -299,3 +299,42 @@ async fn mark_processed_sets_done(db: &TestDb) {
         })
     ));
 }
+
+both!(a_batch_commits_together_with_its_duplicates);
+
+async fn a_batch_commits_together_with_its_duplicates(db: &TestDb) {
+    let store = &db.store;
+    let before = store.insert_delivery(delivery("old", b"{}")).await.unwrap();
+    let batch = [
+        delivery("a", b"1"),
+        delivery("old", b"again"), // already stored
+        delivery("b", b"2"),
+        delivery("a", b"1 again"), // twice in one batch
+    ];
+    let out = store.insert_deliveries(&batch).await.unwrap();
+    let dup: Vec<bool> = out.iter().map(|i| i.duplicate).collect();
+    assert_eq!(dup, [false, true, false, true]);
+    assert_eq!(out[1].id, before.id);
+    assert_eq!(out[3].id, out[0].id);
+    assert_eq!(
+        store
+            .count_deliveries(DeliveryStatus::Pending)
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(store.count_jobs(JobState::Available).await.unwrap(), 3);
+    // All or nothing: a bad entry refuses the whole batch.
+    let bad = [delivery("c", b"3"), delivery("", b"4")];
+    assert!(matches!(
+        store.insert_deliveries(&bad).await,
+        Err(StoreError::InvalidInput {
+            field: "dedupe_key",
+            ..
+        })
+    ));
+    assert!(store
+        .insert_delivery(delivery("c", b"3"))
+        .await
+        .is_ok_and(|i| !i.duplicate));
+}
