@@ -590,6 +590,34 @@ pub(crate) fn from_millis(ms: i64) -> SystemTime {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "sqlite")]
+    #[tokio::test]
+    async fn sqlite_connections_use_wal_full_sync_and_a_busy_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("pragmas.db").display());
+        let store = Store::open(&url).await.unwrap();
+        let mut conn = store.pool().acquire().await.unwrap();
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!((mode.as_str(), sync, busy, fk), ("wal", 2, 5000, 1)); // 2 = FULL
+        drop(conn);
+        store.close().await;
+    }
+
     #[test]
     fn passwords_are_redacted() {
         let u = DatabaseUrl::new("postgres://app:s3cr3t@db.example:5432/zoomkit");
