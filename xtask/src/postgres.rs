@@ -32,12 +32,17 @@ pub fn bin_dir() -> Result<PathBuf, String> {
             Ok(dir)
         } else {
             Err(format!(
-                "ZOOMKIT_POSTGRES_BIN={} has no initdb in it",
+                "ZOOMKIT_POSTGRES_BIN={} has no initdb in it: unset it to use Debian's \
+                 PostgreSQL (`{INSTALL}`)",
                 dir.display()
             ))
         };
     }
-    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+    newest_bin_dir(Path::new("/usr/lib/postgresql"))
+}
+
+fn newest_bin_dir(root: &Path) -> Result<PathBuf, String> {
+    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir(root)
         .into_iter()
         .flatten()
         .filter_map(|e| e.ok())
@@ -50,9 +55,10 @@ pub fn bin_dir() -> Result<PathBuf, String> {
     found.sort();
     found.pop().map(|(_, bin)| bin).ok_or_else(|| {
         format!(
-            "PostgreSQL is missing (no /usr/lib/postgresql/*/bin/initdb; the store's tests \
-             need a real server): run `{INSTALL}` (`.ci/run` does this), or set \
-             ZOOMKIT_POSTGRES_BIN to a directory with initdb and pg_ctl"
+            "PostgreSQL is missing (no {}/*/bin/initdb; the store's tests need a real \
+             server): run `{INSTALL}` (`.ci/run` does this), or set ZOOMKIT_POSTGRES_BIN to \
+             a directory with initdb and pg_ctl",
+            root.display()
         )
     })
 }
@@ -245,5 +251,26 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{program} failed ({status})"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_newest_version_is_picked_and_none_names_the_apt_command() {
+        let root = std::env::temp_dir().join(format!("zoomkit-pg-find-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap();
+        let err = newest_bin_dir(&root).unwrap_err();
+        assert!(err.contains("apt-get install -y postgresql"), "{err}");
+        for version in ["9", "15", "13", "notaversion"] {
+            let bin = root.join(version).join("bin");
+            std::fs::create_dir_all(&bin).unwrap();
+            std::fs::write(bin.join("initdb"), "").unwrap();
+        }
+        assert_eq!(newest_bin_dir(&root).unwrap(), root.join("15/bin"));
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }

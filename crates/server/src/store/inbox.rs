@@ -22,16 +22,23 @@
 //! RETURNING id`; when the key exists nothing is written (no second job
 //! either) and the existing row's id comes back with `duplicate: true`. Two
 //! concurrent inserts of one key serialise on the unique index: one inserts,
-//! the other sees its committed row. The store does not decide what a key is;
-//! the webhook layer derives it from what each provider sends:
+//! the other sees its committed row; on PostgreSQL the second waits for the
+//! first transaction and then finds its row. A failed transaction leaves no
+//! row, so a redelivery after an error is new again.
 //!
-//! - **Zoom** sends no delivery id: `event` + `event_ts` (milliseconds,
-//!   per event) + the object's id (`payload.object.uuid` or `id`). A retried
-//!   delivery repeats all three.
-//! - **Calendly** sends no delivery id: `event` + `payload.uri` (the
-//!   invitee's URI, unique per invitee and event) + `created_at`.
-//! - **Cal.com** sends no timestamp header: `triggerEvent` +
-//!   `payload.uid` (the booking) + `createdAt`; a reschedule has a new `uid`.
+//! The store does not decide what a key is. The webhook layer derives it from
+//! the verified body, because none of the three providers sends a delivery
+//! id (details and reasons in the `webhook` module's "Dedupe keys"):
+//!
+//! - **Zoom**: `zoom:{event}:{object id}:{event_ts}` (`event_ts` is the
+//!   event's time in ms, repeated by a retry), else a SHA-256 of the body;
+//! - **Calendly**: `calendly:{event}:{payload.uri}:{created_at}`, else a
+//!   SHA-256 of the body;
+//! - **Cal.com**, which has no timestamp header and no delivery field:
+//!   `calcom:{triggerEvent}:{payload.uid}:sha256:{hex of the body}`.
+//!
+//! Erring towards two rows is safe (processing is level-triggered, rule 3);
+//! a key that merged two different deliveries would lose one.
 //!
 //! A key is an identifier, not a secret, but it is still kept out of logs:
 //! logs carry the numeric id.

@@ -950,6 +950,11 @@ impl Store {
         tracing::info!(worker = %config.worker_id, concurrency = config.concurrency, "workers started");
 
         loop {
+            // Registered before claiming, so an insert that commits while
+            // the claim runs still wakes the next wait.
+            let notified = self.wake.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
             let free = config.concurrency.saturating_sub(running.len());
             let mut full_batch = false;
             if free > 0 {
@@ -978,7 +983,6 @@ impl Store {
                     }
                 }
             }
-            let notified = self.wake.notified();
             tokio::select! {
                 biased;
                 () = &mut shutdown => break,
@@ -1093,6 +1097,12 @@ where
                     }
                     Err(e) => {
                         tracing::warn!(job = %job.id, error = %e, "extending a job's lease failed");
+                        // Past the lease another worker may claim the job:
+                        // stop rather than risk running it twice at once.
+                        if SystemTime::now() >= claimed.lease_until {
+                            tracing::warn!(job = %job.id, "job lease ran out without a heartbeat: handler stopped");
+                            return RunResult::LeaseLost;
+                        }
                     }
                 }
             }

@@ -1,27 +1,48 @@
 //! The store: the webhook inbox and its job queue, on SQLite (one instance)
-//! or PostgreSQL (several instances), behind one API.
+//! or PostgreSQL (several instances), behind one API. (The README's
+//! "The store" shows this same example.)
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), zoomkit_server::store::StoreError> {
 //! use std::time::SystemTime;
-//! use zoomkit_server::store::{NewDelivery, Store};
+//! use zoomkit_server::store::{JobError, JobKind, NewDelivery, Store, StoreError, WorkerConfig};
 //!
-//! // `sqlite://zoomkit.db` (a file, created if missing) or `postgres://user:pass@host/db`.
-//! let store = Store::open("sqlite://zoomkit.db").await?;
-//! store.migrate().await?; // versioned, idempotent; run at every start
-//! store.ready().await?; // reachable and fully migrated: what `/readyz` asks
+//! async fn demo() -> Result<(), StoreError> {
+//!     let store = Store::open("sqlite://zoomkit.db").await?; // or postgres://user:pass@host/db
+//!     store.migrate().await?; // versioned SQL files per backend, idempotent
+//!     store.ready().await?;   // reachable + every migration applied (what /readyz asks)
 //!
-//! // One transaction: the delivery row and the job that will process it.
-//! let inserted = store
-//!     .insert_delivery(NewDelivery {
-//!         provider: "calcom",
-//!         dedupe_key: "BOOKING_CREATED:uid-123:2026-12-01T10:00:00Z",
-//!         body: br#"{"triggerEvent":"BOOKING_CREATED"}"#,
-//!         received_at: SystemTime::now(),
-//!     })
-//!     .await?;
-//! assert!(!inserted.duplicate);
-//! # Ok(()) }
+//!     // The delivery and the job that processes it commit in ONE transaction;
+//!     // the same (provider, dedupe_key) again is a no-op returning the first id.
+//!     let inserted = store
+//!         .insert_delivery(NewDelivery {
+//!             provider: "calcom",
+//!             dedupe_key: "calcom:BOOKING_CREATED:uid-123:sha256:...",
+//!             body: br#"{"triggerEvent":"BOOKING_CREATED"}"#,
+//!             received_at: SystemTime::now(),
+//!         })
+//!         .await?;
+//!     assert!(!inserted.duplicate);
+//!
+//!     // Workers: a job carries keys only (here the delivery id).
+//!     let report = store
+//!         .run_workers(
+//!             WorkerConfig::default().concurrency(8),
+//!             |job| async move {
+//!                 match job.kind {
+//!                     JobKind::ProcessDelivery(_id) => Ok(()), // read, parse, apply
+//!                     _ => Err(JobError::permanent("no handler for this job kind")),
+//!                 }
+//!             },
+//!             async { tokio::signal::ctrl_c().await.ok(); }, // graceful shutdown
+//!         )
+//!         .await?;
+//!     println!("{} done, {} released at shutdown", report.completed, report.released);
+//!     for dead in store.dead_letters(None, 50).await? {
+//!         println!("{} {}: {}", dead.id, dead.kind, dead.last_error);
+//!         store.retry_dead(dead.id, SystemTime::now()).await?;
+//! }
+//! Ok(())
+//! }
 //! ```
 //!
 //! # Backends
@@ -568,6 +589,34 @@ pub(crate) fn from_millis(ms: i64) -> SystemTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "sqlite")]
+    #[tokio::test]
+    async fn sqlite_connections_use_wal_full_sync_and_a_busy_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("pragmas.db").display());
+        let store = Store::open(&url).await.unwrap();
+        let mut conn = store.pool().acquire().await.unwrap();
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!((mode.as_str(), sync, busy, fk), ("wal", 2, 5000, 1)); // 2 = FULL
+        drop(conn);
+        store.close().await;
+    }
 
     #[test]
     fn passwords_are_redacted() {

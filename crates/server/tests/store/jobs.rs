@@ -98,7 +98,7 @@ async fn workers_process_each_delivery_exactly_once(db: &TestDb) {
         (report.retried, report.dead, report.released, report.errors),
         (0, 0, 0, 0)
     );
-    let runs = runs.lock().unwrap();
+    let runs = runs.lock().unwrap().clone();
     assert_eq!(runs.len(), 100);
     assert!(runs.values().all(|&n| n == 1), "{runs:?}");
     assert!(ids.iter().all(|id| runs.contains_key(id)));
