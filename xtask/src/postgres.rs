@@ -99,6 +99,7 @@ impl Cluster {
                     .into(),
             );
         }
+        sweep_orphans(&bin, as_postgres);
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
@@ -209,6 +210,41 @@ impl Drop for Cluster {
         if let Err(e) = remove(&self.dir) {
             eprintln!("xtask: warning: cannot remove {}: {e}", self.dir.display());
         }
+    }
+}
+
+/// Stops and deletes clusters left by an xtask that was killed (SIGKILL,
+/// or Ctrl-C, which skips `Drop`): those whose directory names a process id
+/// that no longer runs. Clusters of a live xtask are not touched.
+fn sweep_orphans(bin: &Path, as_postgres: bool) {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("zoomkit-pg-"))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        let orphan = Cluster {
+            bin: bin.to_path_buf(),
+            dir: entry.path(),
+            as_postgres,
+            url: String::new(),
+            running: entry.path().join("data/postmaster.pid").exists(),
+        };
+        eprintln!(
+            "xtask: removing the PostgreSQL cluster a killed run left in {}",
+            orphan.dir.display()
+        );
+        drop(orphan); // stops it (if running) and deletes the directory
     }
 }
 
