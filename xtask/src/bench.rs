@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::util::{self, step};
 
-const ALL: &[&str] = &["tokens", "size", "events", "layout", "quality"];
+const ALL: &[&str] = &["tokens", "size", "events", "layout", "quality", "webhooks"];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let names: Vec<&str> = if args.is_empty() {
@@ -20,6 +20,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "events" => browser_bench("events")?,
             "layout" => browser_bench("layout")?,
             "quality" => browser_bench("quality")?,
+            "webhooks" => webhooks()?,
             other => {
                 return Err(format!(
                     "unknown bench `{other}`; known: {}",
@@ -47,6 +48,73 @@ fn tokens() -> Result<(), String> {
             ])
             .env("ZOOMKIT_NODE_MODULES", util::node_modules()),
     )
+}
+
+/// The webhook bench's Node baseline (`crates/server/bench/webhooks`):
+/// `npm ci` there when its `node_modules` is older than its lock file.
+/// better-sqlite3 has no prebuilt binary reachable from here, so it is
+/// compiled; Debian's Node ships its headers in /usr/include/node, which
+/// node-gyp is pointed at instead of downloading them.
+fn ensure_webhook_baseline() -> Result<std::path::PathBuf, String> {
+    let dir = util::root().join("crates/server/bench/webhooks");
+    let stamp = dir.join("node_modules/.package-lock.json");
+    let lock = dir.join("package-lock.json");
+    let fresh = match (std::fs::metadata(&stamp), std::fs::metadata(&lock)) {
+        (Ok(s), Ok(l)) => s.modified().ok() >= l.modified().ok(),
+        _ => false,
+    };
+    if fresh {
+        return Ok(dir);
+    }
+    if util::which("npm").is_none() {
+        return Err("npm is missing: install Node.js 20+ (`apt-get install -y nodejs npm`)".into());
+    }
+    let mut npm = std::process::Command::new("npm");
+    npm.args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir);
+    if std::env::var_os("npm_config_nodedir").is_none()
+        && Path::new("/usr/include/node/node.h").is_file()
+    {
+        npm.env("npm_config_nodedir", "/usr");
+    }
+    step(
+        "install the webhook bench's baseline (better-sqlite3)",
+        &mut npm,
+    )?;
+    Ok(dir)
+}
+
+/// `bench webhooks`: `zoomkit-server serve` (release) on SQLite and on a
+/// throwaway PostgreSQL against Node + better-sqlite3, all driven by the
+/// same load generator (`crates/server/examples/bench_webhooks.rs`).
+fn webhooks() -> Result<(), String> {
+    let node_dir = ensure_webhook_baseline()?;
+    step(
+        "build zoomkit-server and the webhook load generator (release)",
+        util::cargo().args([
+            "build",
+            "--release",
+            "-p",
+            "zoomkit-server",
+            "--features",
+            "postgres",
+            "--bin",
+            "zoomkit-server",
+            "--example",
+            "bench_webhooks",
+        ]),
+    )?;
+    let release = util::root().join("target/release");
+    let postgres = crate::postgres::Cluster::start_durable()?;
+    let result = step(
+        "bench webhooks (zoomkit-server vs node http + better-sqlite3)",
+        std::process::Command::new(release.join("examples/bench_webhooks"))
+            .env("ZOOMKIT_BENCH_SERVER", release.join("zoomkit-server"))
+            .env("ZOOMKIT_BENCH_NODE_DIR", node_dir)
+            .env("ZOOMKIT_TEST_POSTGRES_URL", postgres.url()),
+    );
+    drop(postgres);
+    result
 }
 
 fn gzip9(bytes: &[u8]) -> Result<usize, String> {

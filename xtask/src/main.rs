@@ -4,6 +4,7 @@ mod bench;
 mod conformance;
 mod demo;
 mod pkg;
+mod postgres;
 mod purity;
 mod test;
 mod types;
@@ -17,10 +18,13 @@ cargo xtask <command>
   test                 everything that proves zoomkit works (what CI runs)
   demo [--no-build]    build the npm package and serve the demo on 127.0.0.1:${PORT:-8080}
   bench [name...]      benchmarks, as ratios against a baseline measured in the same run
-                       (names: tokens, size, events, layout, quality; default: all)
+                       (names: tokens, size, events, layout, quality, webhooks; default: all;
+                       webhooks: zoomkit-server on SQLite and PostgreSQL vs Node + better-sqlite3)
   pkg [--dev]          build the npm package into pkg/
   conformance          check src/sdk's externs against @zoom/videosdk's types-json
   purity               check zoomkit-core stays free of JS
+  postgres -- <cmd...> run a command with a throwaway PostgreSQL cluster's URL in
+                       ZOOMKIT_TEST_POSTGRES_URL (and ZOOMKIT_REQUIRE_POSTGRES=1)
   types                check the package's TypeScript with tsc --strict (needs pkg/)
 ";
 
@@ -37,6 +41,7 @@ fn main() -> ExitCode {
         "pkg" => pkg::run(rest).map(drop),
         "conformance" => conformance::run(),
         "purity" => purity::run(),
+        "postgres" => postgres::run(rest),
         "types" => types::run(),
         "help" | "-h" | "--help" => {
             print!("{HELP}");

@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::util::{self, step};
-use crate::{bench, conformance, pkg, purity, types};
+use crate::{bench, conformance, pkg, postgres, purity, types};
 
 const CHROMIUM_INSTALL: &str = "apt-get update && apt-get install -y chromium chromium-driver";
 
@@ -35,6 +35,7 @@ pub fn run(_args: &[String]) -> Result<(), String> {
     pkg::ensure_wasm_bindgen()?;
     pkg::ensure_npm_deps()?;
     let chromium = chromium()?;
+    postgres::bin_dir()?;
     if util::which("node").is_none() {
         return Err(
             "node is missing: install Node.js 20+ (`apt-get install -y nodejs npm`)".into(),
@@ -85,10 +86,20 @@ pub fn run(_args: &[String]) -> Result<(), String> {
     purity::run()?;
     eprintln!("\n==> conformance against @zoom/videosdk types-json");
     conformance::run()?;
-    step(
+    // The store's tests run on SQLite and on this real PostgreSQL, and fail
+    // (instead of skipping) without it. Dropping the cluster stops it and
+    // removes its files, also when the tests fail.
+    let cluster = postgres::Cluster::start()?;
+    eprintln!("\n(PostgreSQL for the store tests at {})", cluster.url());
+    let native = step(
         "native tests of every crate",
-        util::cargo().args(["test", "--workspace", "--all-features"]),
-    )?;
+        util::cargo()
+            .args(["test", "--workspace", "--all-features"])
+            .env(postgres::URL_VAR, cluster.url())
+            .env(postgres::REQUIRE_VAR, "1"),
+    );
+    drop(cluster);
+    native?;
     let built = pkg::run_pkg(false)?;
     eprintln!("\n==> size budget of the client");
     bench::check_size_budget(&built)?;

@@ -62,6 +62,18 @@
 //! published test vectors verify when `now` is inside their (long past)
 //! window.
 //!
+//! # Webhooks
+//!
+//! [`webhook`] verifies Zoom, Calendly and Cal.com deliveries on the exact
+//! bytes received, without a web framework: HMAC-SHA256 compared in
+//! constant time after a length check, a replay window (300 s both ways by
+//! default) where the provider signs a timestamp, several secrets at once
+//! for rotation, a body size limit, `now` as an argument, and typed errors
+//! with a stable `reason()` and an HTTP `status()`. A verified delivery
+//! carries its event name and a dedupe key (how each is derived is in the
+//! module docs); typed payloads are parsed only after verification, and
+//! unknown events are kept raw.
+//!
 //! # The token endpoint (feature `axum`, on by default)
 //!
 //! `endpoint::TokenEndpoint` builds an axum `Router` with
@@ -118,6 +130,17 @@
 //! Depend with `default-features = false` to get only [`token`], without
 //! axum, tower-http and tracing.
 //!
+//! # The service (feature `service`, on by default)
+//!
+//! The `zoomkit-server` binary (`zoomkit-server serve | migrate | inbox
+//! list | inbox retry <job>`) serves the webhook receiver, the token
+//! endpoint, `/healthz` and `/readyz`, and runs the inbox workers, on SQLite
+//! or PostgreSQL (feature `postgres`). Its settings are one typed
+//! `service::Config` read from the environment and an optional TOML file;
+//! an axum app mounts the same receiver in one line with
+//! `service::WebhookReceiver::new(store).zoom(..).calendly(..).calcom(..).router()`.
+//! See the `service` module.
+//!
 //! # Example server and bench
 //!
 //! - `cargo run -p zoomkit-server --example token_server` serves the endpoint
@@ -142,7 +165,19 @@
 #![forbid(unsafe_code)]
 
 pub mod token;
+pub mod webhook;
 
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod endpoint;
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
+pub mod store;
+
+#[cfg(all(feature = "service", any(feature = "sqlite", feature = "postgres")))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(all(feature = "service", any(feature = "sqlite", feature = "postgres"))))
+)]
+pub mod service;

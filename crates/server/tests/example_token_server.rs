@@ -43,12 +43,18 @@ fn config_defaults_and_options() {
         ("ZOOM_VIDEO_SDK_SECRET", "s"),
     ]))
     .unwrap();
+    let t = &c.tokens;
     assert_eq!(
-        (c.sdk_key.as_str(), c.port, c.bearer, c.cors_origins.len()),
-        ("k", 4000, None, 0)
+        (
+            t.video.as_ref().map(|v| v.0.as_str()),
+            c.port,
+            t.bearer.is_none(),
+            t.cors_origins.len()
+        ),
+        (Some("k"), 4000, true, 0)
     );
-    assert!(c.meeting.is_none());
-    assert_eq!(format!("{:?}", c.secret), "***");
+    assert!(t.meeting.is_none());
+    assert_eq!(format!("{:?}", t.video.as_ref().unwrap().1), "***");
     let c = config::from_env(env(&[
         ("ZOOM_VIDEO_SDK_KEY", "k"),
         ("ZOOM_VIDEO_SDK_SECRET", "s"),
@@ -62,9 +68,14 @@ fn config_defaults_and_options() {
         ("ZOOM_MEETING_SDK_SECRET", "ms"),
     ]))
     .unwrap();
-    assert_eq!((c.port, c.bearer.as_deref()), (8080, Some("b")));
-    assert_eq!(c.cors_origins[1].as_str(), "http://localhost:3000");
-    assert_eq!(c.meeting.unwrap().0, "mk");
+    let t = &c.tokens;
+    assert_eq!(
+        (c.port, t.bearer.as_ref().map(|b| b.expose())),
+        (8080, Some("b"))
+    );
+    assert_eq!(format!("{:?}", t.bearer), "Some(***)");
+    assert_eq!(t.cors_origins[1].as_str(), "http://localhost:3000");
+    assert_eq!(t.meeting.as_ref().unwrap().0, "mk");
 }
 
 #[test]

@@ -18,10 +18,8 @@ mod config;
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
-use axum::http::header;
 use axum::Router;
-use subtle::ConstantTimeEq as _;
-use zoomkit_server::endpoint::{Decision, TokenEndpoint, MEETING_SIGNATURE_PATH, VIDEO_TOKEN_PATH};
+use zoomkit_server::endpoint::{MEETING_SIGNATURE_PATH, VIDEO_TOKEN_PATH};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -36,34 +34,12 @@ async fn main() -> ExitCode {
         .with_max_level(tracing::Level::INFO)
         .init();
 
-    let mut endpoint = TokenEndpoint::new().video_sdk(config.sdk_key, config.secret);
-    let meeting = config.meeting.is_some();
-    if let Some((key, secret)) = config.meeting {
-        endpoint = endpoint.meeting_sdk(key, secret);
-    }
-    let mode = match config.bearer {
-        Some(bearer) => {
-            let expected = format!("Bearer {bearer}").into_bytes();
-            endpoint = endpoint.authorize_fn(move |parts, _request| {
-                let given = parts
-                    .headers
-                    .get(header::AUTHORIZATION)
-                    .map(|v| v.as_bytes())
-                    .unwrap_or_default();
-                // Compare in constant time: the bearer is a secret too.
-                if bool::from(given.ct_eq(&expected)) {
-                    Decision::Allow
-                } else {
-                    Decision::Unauthorized
-                }
-            });
-            "bearer required (ZOOMKIT_DEMO_BEARER); bearer holders may ask for role 1"
-        }
+    let meeting = config.tokens.meeting.is_some();
+    let mode = match config.tokens.bearer {
+        Some(_) => "bearer required (ZOOMKIT_DEMO_BEARER); bearer holders may ask for role 1",
         None => "no authorisation hook: participants only, role 1 is refused",
     };
-    for origin in config.cors_origins {
-        endpoint = endpoint.cors_allow_origin(origin);
-    }
+    let endpoint = config.tokens.endpoint();
     let app = Router::new().merge(endpoint.router());
 
     let listener = match tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await {

@@ -33,6 +33,7 @@
 //! default policy (401/403), then signing.
 
 mod request;
+pub mod settings;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -1,0 +1,18 @@
+-- One row per webhook delivery; see src/store/inbox.rs.
+-- Times are milliseconds since the Unix epoch.
+CREATE TABLE inbox (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    provider TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL,
+    body BYTEA NOT NULL,
+    received_at BIGINT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'processing', 'done', 'dead')),
+    attempts BIGINT NOT NULL DEFAULT 0,
+    last_error TEXT,
+    processed_at BIGINT,
+    -- The dedupe mechanism: a redelivery conflicts here and is not stored.
+    UNIQUE (provider, dedupe_key)
+);
+
+CREATE INDEX inbox_by_status ON inbox (status, id);
