@@ -164,6 +164,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
+pub mod http;
 pub mod token;
 pub mod webhook;
 
