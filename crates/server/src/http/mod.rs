@@ -10,13 +10,23 @@
 //!   errorCode}`, non-JSON), with the HTTP status and whether and when the
 //!   call may be retried ([`Retry`]). Nothing printed carries a token, a
 //!   body or an e-mail address.
+//! - [`parse_retry_after`] (seconds or an HTTP date), [`next_utc_midnight`]
+//!   and [`classify_zoom_429`]: a per-second 429 waits for its
+//!   `Retry-After`; a daily-cap 429 (recognised by `X-RateLimit-Type:
+//!   Daily-limit` or by its message, which often comes without
+//!   `Retry-After`) pauses its key until the next 00:00 UTC.
 //!
 //! Not yet: the reqwest executor that ties these together with tracing
 //! spans, and budgets shared between instances through the store.
 
 mod error;
+mod rate_limit;
 
 pub use error::{
     BodyShape, FieldError, Retry, StatusError, VendorCode, VendorError, MAX_FIELD_ERRORS,
     MAX_MESSAGE_CHARS,
+};
+pub use rate_limit::{
+    classify_zoom_429, is_zoom_daily_message, next_utc_midnight, parse_retry_after, utc_day,
+    BadRetryAfter, RateLimitHeaders, RateLimited, MAX_RETRY_AFTER,
 };
