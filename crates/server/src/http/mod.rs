@@ -15,13 +15,19 @@
 //!   `Retry-After`; a daily-cap 429 (recognised by `X-RateLimit-Type:
 //!   Daily-limit` or by its message, which often comes without
 //!   `Retry-After`) pauses its key until the next 00:00 UTC.
+//! - [`Budgets`]: pacing before the call. Limits per key ([`Limit`]: so
+//!   many calls per rolling window, or per UTC day); a call takes every key
+//!   it needs or none, and is told how long to wait ([`NotYet::Wait`]) or
+//!   that its key is paused until 00:00 UTC ([`NotYet::Paused`], fail fast).
 //!
 //! Not yet: the reqwest executor that ties these together with tracing
 //! spans, and budgets shared between instances through the store.
 
+mod budget;
 mod error;
 mod rate_limit;
 
+pub use budget::{Budgets, Limit, NotYet, Window};
 pub use error::{
     BodyShape, FieldError, Retry, StatusError, VendorCode, VendorError, MAX_FIELD_ERRORS,
     MAX_MESSAGE_CHARS,
