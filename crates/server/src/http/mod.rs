@@ -19,6 +19,11 @@
 //!   many calls per rolling window, or per UTC day); a call takes every key
 //!   it needs or none, and is told how long to wait ([`NotYet::Wait`]) or
 //!   that its key is paused until 00:00 UTC ([`NotYet::Paused`], fail fast).
+//! - Zoom's limits ([`ZoomLimits`], Pro's numbers by default, every one
+//!   configurable) over [`ZoomKey`]s: per account and [`Category`], the
+//!   daily heavy quota, 100 creates per host and 100 updates per meeting
+//!   per UTC day. [`ZOOM_ENDPOINTS`] gives each operation we call its
+//!   category, checked against Zoom's OpenAPI documents by a test.
 //!
 //! Not yet: the reqwest executor that ties these together with tracing
 //! spans, and budgets shared between instances through the store.
@@ -26,6 +31,7 @@
 mod budget;
 mod error;
 mod rate_limit;
+mod zoom_limits;
 
 pub use budget::{Budgets, Limit, NotYet, Window};
 pub use error::{
@@ -35,4 +41,8 @@ pub use error::{
 pub use rate_limit::{
     classify_zoom_429, is_zoom_daily_message, next_utc_midnight, parse_retry_after, utc_day,
     BadRetryAfter, RateLimitHeaders, RateLimited, MAX_RETRY_AFTER,
+};
+pub use zoom_limits::{
+    zoom_endpoint, Category, DailyCap, Subject, ZoomApi, ZoomEndpoint, ZoomKey, ZoomLimits,
+    ZOOM_ENDPOINTS,
 };
