@@ -24,6 +24,10 @@
 //!   daily heavy quota, 100 creates per host and 100 updates per meeting
 //!   per UTC day. [`ZOOM_ENDPOINTS`] gives each operation we call its
 //!   category, checked against Zoom's OpenAPI documents by a test.
+//! - [`RetryPolicy`]: jittered exponential backoff, retrying only what is
+//!   safe ([`Failure::advice`]): connection failures always; timeouts,
+//!   broken connections and 5xx only for idempotent methods (never a
+//!   `POST` that creates); a 429 at its `Retry-After`; a daily cap never.
 //!
 //! Not yet: the reqwest executor that ties these together with tracing
 //! spans, and budgets shared between instances through the store.
@@ -31,6 +35,7 @@
 mod budget;
 mod error;
 mod rate_limit;
+mod retry;
 mod zoom_limits;
 
 pub use budget::{Budgets, Limit, NotYet, Window};
@@ -42,6 +47,7 @@ pub use rate_limit::{
     classify_zoom_429, is_zoom_daily_message, next_utc_midnight, parse_retry_after, utc_day,
     BadRetryAfter, RateLimitHeaders, RateLimited, MAX_RETRY_AFTER,
 };
+pub use retry::{Decision, Failure, GiveUp, Method, RetryPolicy};
 pub use zoom_limits::{
     zoom_endpoint, Category, DailyCap, Subject, ZoomApi, ZoomEndpoint, ZoomKey, ZoomLimits,
     ZOOM_ENDPOINTS,
