@@ -102,6 +102,9 @@ impl NotYet {
     }
 }
 
+/// Maps a key to its limit (`None`: unlimited).
+type LimitFor<K> = Box<dyn Fn(&K) -> Option<Limit> + Send + Sync>;
+
 #[derive(Debug, Default)]
 struct KeyState {
     /// Send times inside the rolling window, oldest first (at most `count`).
@@ -146,7 +149,7 @@ struct KeyState {
 /// assert!(matches!(budgets.acquire(&["light", "host-a"], later), Err(NotYet::Paused { key_index: 1, .. })));
 /// ```
 pub struct Budgets<K> {
-    limit_for: Box<dyn Fn(&K) -> Option<Limit> + Send + Sync>,
+    limit_for: LimitFor<K>,
     keys: HashMap<K, KeyState>,
 }
 
@@ -195,15 +198,15 @@ impl<K: Hash + Eq + Clone> Budgets<K> {
                         until = Some(until.map_or(free_at, |u| u.max(free_at)));
                     }
                 }
-                Some((count, Window::UtcDay)) => {
-                    if state.day == utc_day(now) && state.day_count >= count {
-                        return Err(NotYet::Paused {
-                            key_index,
-                            until: next_utc_midnight(now),
-                        });
-                    }
+                Some((count, Window::UtcDay))
+                    if state.day == utc_day(now) && state.day_count >= count =>
+                {
+                    return Err(NotYet::Paused {
+                        key_index,
+                        until: next_utc_midnight(now),
+                    });
                 }
-                None => {}
+                _ => {}
             }
             if let Some(until) = until {
                 if wait.is_none_or(|w| until > w.until()) {
