@@ -28,16 +28,20 @@
 //!   safe ([`Failure::advice`]): connection failures always; timeouts,
 //!   broken connections and 5xx only for idempotent methods (never a
 //!   `POST` that creates); a 429 at its `Retry-After`; a daily cap never.
+//! - [`Breaker`]: per vendor, closed -> open after N consecutive outages ->
+//!   one half-open probe after a cooldown -> closed or open again.
 //!
 //! Not yet: the reqwest executor that ties these together with tracing
 //! spans, and budgets shared between instances through the store.
 
+mod breaker;
 mod budget;
 mod error;
 mod rate_limit;
 mod retry;
 mod zoom_limits;
 
+pub use breaker::{Breaker, BreakerConfig, BreakerOpen, BreakerState, Outcome, Permit};
 pub use budget::{Budgets, Limit, NotYet, Window};
 pub use error::{
     BodyShape, FieldError, Retry, StatusError, VendorCode, VendorError, MAX_FIELD_ERRORS,
