@@ -31,6 +31,21 @@
 //! - [`Breaker`]: per vendor, closed -> open after N consecutive outages ->
 //!   one half-open probe after a cooldown -> closed or open again.
 //!
+//! ```
+//! use std::time::{Duration, UNIX_EPOCH};
+//! use zoomkit_server::http::{zoom_endpoint, NotYet, Subject, ZoomApi, ZoomLimits};
+//!
+//! let mut budgets = ZoomLimits::pro().budgets();
+//! let create = zoom_endpoint(ZoomApi::Meetings, "meetingCreate").expect("in the table");
+//! let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+//! let keys = create.keys("account-id", Subject::Host("host-id"));
+//! match budgets.acquire(&keys, now) {
+//!     Ok(()) => { /* send it */ }
+//!     Err(NotYet::Wait { until, .. }) => { /* sleep until `until`, ask again */ let _ = until; }
+//!     Err(e) => { /* NotYet::Paused: fail now, it resumes at e.until() */ let _ = e; }
+//! }
+//! ```
+//!
 //! Not yet: the reqwest executor that ties these together with tracing
 //! spans, and budgets shared between instances through the store.
 
