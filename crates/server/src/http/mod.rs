@@ -51,6 +51,9 @@
 
 mod breaker;
 mod budget;
+#[cfg(feature = "http-client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http-client")))]
+mod client;
 mod error;
 mod rate_limit;
 mod retry;
@@ -58,6 +61,11 @@ mod zoom_limits;
 
 pub use breaker::{Breaker, BreakerConfig, BreakerOpen, BreakerState, Outcome, Permit};
 pub use budget::{Budgets, Limit, NotYet, Window};
+#[cfg(feature = "http-client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http-client")))]
+pub use client::{
+    Answer, Call, ClientConfig, HttpClient, HttpError, TransportKind, MAX_ERROR_BODY,
+};
 pub use error::{
     BodyShape, FieldError, Retry, StatusError, VendorCode, VendorError, MAX_FIELD_ERRORS,
     MAX_MESSAGE_CHARS,

@@ -1,0 +1,314 @@
+//! The executor (`http::HttpClient`, feature `http-client`) against a local
+//! axum server that answers from a script and records what it received.
+#![cfg(feature = "http-client")]
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use zoomkit_server::http::{
+    next_utc_midnight, zoom_endpoint, BreakerConfig, Budgets, Call, ClientConfig, HttpClient,
+    HttpError, Method, NotYet, Retry, RetryPolicy, Subject, TransportKind, ZoomApi, ZoomKey,
+    ZoomLimits,
+};
+
+/// One scripted answer.
+#[derive(Clone)]
+enum Reply {
+    Ok,
+    Status(u16, &'static str, &'static [(&'static str, &'static str)]),
+    Slow(Duration),
+}
+
+#[derive(Default)]
+struct Mock {
+    script: Mutex<VecDeque<Reply>>,
+    seen: Mutex<Vec<(String, Instant)>>,
+}
+
+async fn serve(mock: Arc<Mock>) -> (String, tokio::task::JoinHandle<()>) {
+    let m = Arc::clone(&mock);
+    let app = Router::new().fallback(move |uri: axum::http::Uri| {
+        let m = Arc::clone(&m);
+        async move {
+            m.seen
+                .lock()
+                .unwrap()
+                .push((uri.path().to_owned(), Instant::now()));
+            let reply = m.script.lock().unwrap().pop_front().unwrap_or(Reply::Ok);
+            match reply {
+                Reply::Ok => (StatusCode::OK, r#"{"id":85746065432}"#).into_response(),
+                Reply::Slow(d) => {
+                    tokio::time::sleep(d).await;
+                    (StatusCode::OK, "{}").into_response()
+                }
+                Reply::Status(code, body, headers) => {
+                    let mut h = HeaderMap::new();
+                    for (k, v) in headers {
+                        h.insert(*k, HeaderValue::from_static(v));
+                    }
+                    let mut r: Response =
+                        (StatusCode::from_u16(code).unwrap(), h, body).into_response();
+                    r.headers_mut()
+                        .insert("content-type", HeaderValue::from_static("application/json"));
+                    r
+                }
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (format!("http://{addr}"), task)
+}
+
+fn config() -> ClientConfig {
+    ClientConfig {
+        timeout: Duration::from_millis(500),
+        max_pacing_wait: Duration::from_secs(5),
+        retry: RetryPolicy {
+            max_attempts: 4,
+            base: Duration::from_millis(10),
+            max_backoff: Duration::from_millis(50),
+            max_wait: Duration::from_secs(5),
+        },
+        breaker: BreakerConfig {
+            failure_threshold: std::num::NonZeroU32::new(3).unwrap(),
+            cooldown: Duration::from_secs(60),
+        },
+    }
+}
+
+fn client() -> HttpClient<ZoomKey> {
+    HttpClient::new("zoom", ZoomLimits::pro().budgets(), config()).unwrap()
+}
+
+fn create_call(host: &str) -> Call<ZoomKey> {
+    let ep = zoom_endpoint(ZoomApi::Meetings, "meetingCreate").unwrap();
+    Call {
+        operation: ep.operation_id,
+        method: Method::Post,
+        keys: ep.keys("acc", Subject::Host(host)),
+    }
+}
+
+fn get_call() -> Call<ZoomKey> {
+    let ep = zoom_endpoint(ZoomApi::Meetings, "meeting").unwrap();
+    Call {
+        operation: ep.operation_id,
+        method: Method::Get,
+        keys: ep.keys("acc", Subject::None),
+    }
+}
+
+fn script(mock: &Mock, replies: &[Reply]) {
+    mock.script.lock().unwrap().extend(replies.iter().cloned());
+}
+
+fn seen(mock: &Mock) -> usize {
+    mock.seen.lock().unwrap().len()
+}
+
+#[tokio::test]
+async fn get_retried_after_5xx_then_answered() {
+    let mock = Arc::new(Mock::default());
+    let (base, task) = serve(Arc::clone(&mock)).await;
+    script(
+        &mock,
+        &[
+            Reply::Status(503, "", &[]),
+            Reply::Status(500, "<html>", &[]),
+        ],
+    );
+    let c = client();
+    let url = format!("{base}/meetings/1");
+    let answer = c.send(&get_call(), |h| h.get(&url)).await.unwrap();
+    assert_eq!(
+        (answer.status, answer.body),
+        (200, br#"{"id":85746065432}"#.to_vec())
+    );
+    assert_eq!(seen(&mock), 3);
+    task.abort();
+}
+
+#[tokio::test]
+async fn a_post_that_timed_out_is_not_sent_twice() {
+    let mock = Arc::new(Mock::default());
+    let (base, task) = serve(Arc::clone(&mock)).await;
+    script(&mock, &[Reply::Slow(Duration::from_secs(2))]);
+    let c = client();
+    let url = format!("{base}/users/h/meetings");
+    let err = c
+        .send(&create_call("h"), |h| h.post(&url))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            HttpError::Transport {
+                kind: TransportKind::Timeout,
+                attempts: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(seen(&mock), 1);
+    // A 5xx on a POST is not retried either.
+    script(&mock, &[Reply::Status(502, "", &[])]);
+    let err = c
+        .send(&create_call("h"), |h| h.post(&url))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, HttpError::Status(e) if e.status == 502 && e.retry == Retry::Never),
+        "{err:?}"
+    );
+    assert_eq!(seen(&mock), 2);
+    task.abort();
+}
+
+#[tokio::test]
+async fn a_429_waits_for_retry_after() {
+    let mock = Arc::new(Mock::default());
+    let (base, task) = serve(Arc::clone(&mock)).await;
+    script(
+        &mock,
+        &[Reply::Status(
+            429,
+            r#"{"code":429,"message":"You have reached the maximum per-second rate limit for this API. Try again later."}"#,
+            &[("retry-after", "1")],
+        )],
+    );
+    let c = client();
+    let url = format!("{base}/users/h/meetings");
+    // A POST refused with a 429 was not acted on: it is sent again.
+    c.send(&create_call("h"), |h| h.post(&url)).await.unwrap();
+    let seen = mock.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2);
+    assert!(
+        seen[1].1 - seen[0].1 >= Duration::from_millis(900),
+        "{:?}",
+        seen[1].1 - seen[0].1
+    );
+    task.abort();
+}
+
+#[tokio::test]
+async fn a_daily_cap_pauses_that_host_only_and_fails_fast() {
+    let mock = Arc::new(Mock::default());
+    let (base, task) = serve(Arc::clone(&mock)).await;
+    script(
+        &mock,
+        &[Reply::Status(
+            429,
+            r#"{"code":429,"message":"You have exceeded the daily rate limit (100) of Meeting Create/Update API requests permitted for this particular user. You may resume these requests at GMT 00:00:00."}"#,
+            &[],
+        )],
+    );
+    let c = client();
+    let url = format!("{base}/users/h1/meetings");
+    let err = c
+        .send(&create_call("h1"), |h| h.post(&url))
+        .await
+        .unwrap_err();
+    let midnight = next_utc_midnight(SystemTime::now());
+    assert!(
+        matches!(&err, HttpError::Status(e) if e.status == 429 && e.retry == Retry::PausedUntil(midnight)),
+        "{err:?}"
+    );
+    // Every caller of that host now fails fast, without a request...
+    let other_caller = c.clone();
+    let err = other_caller
+        .send(&create_call("h1"), |h| h.post(&url))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, HttpError::Paused { reason: NotYet::Paused { until, .. }, .. } if until == midnight),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("resumes at"), "{err}");
+    assert_eq!(seen(&mock), 1);
+    // ...while another host is served.
+    let url2 = format!("{base}/users/h2/meetings");
+    c.send(&create_call("h2"), |h| h.post(&url2)).await.unwrap();
+    assert_eq!(seen(&mock), 2);
+    task.abort();
+}
+
+#[tokio::test]
+async fn vendor_errors_are_typed_and_carry_no_url() {
+    let mock = Arc::new(Mock::default());
+    let (base, task) = serve(Arc::clone(&mock)).await;
+    script(
+        &mock,
+        &[Reply::Status(
+            404,
+            r#"{"code":3001,"message":"Meeting does not exist: 1."}"#,
+            &[],
+        )],
+    );
+    let c = client();
+    let url = format!("{base}/meetings/1?access_token=SECRET-IN-QUERY");
+    let err = c.send(&get_call(), |h| h.get(&url)).await.unwrap_err();
+    let HttpError::Status(e) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (e.status, e.vendor_error.code_number(), e.retry),
+        (404, Some(3001), Retry::Never)
+    );
+    let shown = format!("{err} {err:?}");
+    assert!(
+        !shown.contains("SECRET") && !shown.contains("127.0.0.1"),
+        "{shown}"
+    );
+    assert_eq!(seen(&mock), 1);
+    task.abort();
+}
+
+#[tokio::test]
+async fn the_breaker_opens_after_repeated_outages() {
+    let mock = Arc::new(Mock::default());
+    let (base, task) = serve(Arc::clone(&mock)).await;
+    script(
+        &mock,
+        &[
+            Reply::Status(500, "", &[]),
+            Reply::Status(500, "", &[]),
+            Reply::Status(500, "", &[]),
+        ],
+    );
+    let c = client();
+    let url = format!("{base}/meetings/1");
+    // Three 500s (the third attempt) open it; the fourth attempt is refused.
+    let err = c.send(&get_call(), |h| h.get(&url)).await.unwrap_err();
+    assert!(matches!(err, HttpError::BreakerOpen { .. }), "{err:?}");
+    assert_eq!(seen(&mock), 3);
+    let err = c.send(&get_call(), |h| h.get(&url)).await.unwrap_err();
+    assert!(matches!(err, HttpError::BreakerOpen { .. }), "{err:?}");
+    assert_eq!(seen(&mock), 3);
+    task.abort();
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_even_for_a_post() {
+    // A port with nothing listening: bind, take the port, close.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let c = HttpClient::new("zoom", Budgets::new(|_: &ZoomKey| None), config()).unwrap();
+    let url = format!("http://{addr}/users/h/meetings");
+    let err = c
+        .send(&create_call("h"), |h| h.post(&url))
+        .await
+        .unwrap_err();
+    // 3 attempts refused open the breaker (threshold 3) before the 4th.
+    assert!(matches!(err, HttpError::BreakerOpen { .. }), "{err:?}");
+}
