@@ -46,8 +46,13 @@
 //! }
 //! ```
 //!
-//! Not yet: the reqwest executor that ties these together with tracing
-//! spans, and budgets shared between instances through the store.
+//! With the feature `http-client`, a first executor (`HttpClient`) ties
+//! these around reqwest calls, with one `tracing` span per attempt (vendor,
+//! operation, method, attempt, wait, status; never a URL, header, token or
+//! body).
+//!
+//! Not yet: budgets shared between instances through the store (they are
+//! per process), and the vendor clients on top.
 
 mod breaker;
 mod budget;
