@@ -312,3 +312,85 @@ async fn connection_refused_is_retried_even_for_a_post() {
     // 3 attempts refused open the breaker (threshold 3) before the 4th.
     assert!(matches!(err, HttpError::BreakerOpen { .. }), "{err:?}");
 }
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every attempt is a span with vendor, operation, method, attempt, wait
+/// and status; nothing logged (at any level, by us or by reqwest and hyper
+/// inside our spans) holds the URL's query, a header or a body.
+#[tokio::test]
+async fn logs_carry_the_fields_and_nothing_secret() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let mock = Arc::new(Mock::default());
+    let (base, task) = serve(Arc::clone(&mock)).await;
+    script(
+        &mock,
+        &[
+            Reply::Status(503, "", &[]),
+            Reply::Status(
+                404,
+                r#"{"code":1001,"message":"User does not exist: ada@example.com"}"#,
+                &[],
+            ),
+        ],
+    );
+    let c = client();
+    let url = format!("{base}/meetings/1?access_token=SECRET-IN-QUERY");
+    let err = c
+        .send(&get_call(), |h| {
+            h.get(&url).bearer_auth("BEARER-SECRET").body("BODY-SECRET")
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, HttpError::Status(e) if e.status == 404),
+        "{err:?}"
+    );
+    task.abort();
+
+    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let ours: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("zoomkit_server::http"))
+        .collect();
+    assert!(
+        ours.iter().any(|l| l.contains(
+            r#"http{vendor="zoom" operation="meeting" method="GET" attempt=1 wait_ms=0 status=503}"#
+        )),
+        "{logs}"
+    );
+    assert!(
+        ours.iter().any(|l| l.contains("attempt=2")
+            && l.contains("status=404")
+            && l.contains("code=Some(1001)")),
+        "{logs}"
+    );
+    for secret in [
+        "SECRET-IN-QUERY",
+        "BEARER-SECRET",
+        "BODY-SECRET",
+        "ada@example.com",
+        "access_token",
+    ] {
+        assert!(!logs.contains(secret), "{secret} logged:\n{logs}");
+    }
+}
