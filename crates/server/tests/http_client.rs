@@ -286,10 +286,15 @@ async fn the_breaker_opens_after_repeated_outages() {
     );
     let c = client();
     let url = format!("{base}/meetings/1");
-    // Three 500s (the third attempt) open it; the fourth attempt is refused.
+    // Three 500s (the third attempt) open it; the fourth attempt is refused,
+    // and the caller sees the last 500, the real cause.
     let err = c.send(&get_call(), |h| h.get(&url)).await.unwrap_err();
-    assert!(matches!(err, HttpError::BreakerOpen { .. }), "{err:?}");
+    assert!(
+        matches!(&err, HttpError::Status(e) if e.status == 500 && e.retry == Retry::Backoff),
+        "{err:?}"
+    );
     assert_eq!(seen(&mock), 3);
+    // Later calls are not sent.
     let err = c.send(&get_call(), |h| h.get(&url)).await.unwrap_err();
     assert!(matches!(err, HttpError::BreakerOpen { .. }), "{err:?}");
     assert_eq!(seen(&mock), 3);
@@ -309,7 +314,22 @@ async fn connection_refused_is_retried_even_for_a_post() {
         .send(&create_call("h"), |h| h.post(&url))
         .await
         .unwrap_err();
-    // 3 attempts refused open the breaker (threshold 3) before the 4th.
+    // 3 attempts (threshold 3) open the breaker before the 4th: retried.
+    assert!(
+        matches!(
+            err,
+            HttpError::Transport {
+                kind: TransportKind::Connect,
+                attempts: 3,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let err = c
+        .send(&create_call("h"), |h| h.post(&url))
+        .await
+        .unwrap_err();
     assert!(matches!(err, HttpError::BreakerOpen { .. }), "{err:?}");
 }
 

@@ -240,6 +240,10 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
     {
         let (vendor, operation) = (self.vendor, call.operation);
         let mut attempt = 0u32;
+        // The previous attempt's error: what the caller sees if a retry is
+        // refused by pacing or by the breaker (the real cause, not the
+        // refusal).
+        let mut last: Option<HttpError> = None;
         loop {
             attempt += 1;
             // Pacing: wait for budget, or fail fast on a pause.
@@ -250,33 +254,37 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
                 match checked {
                     Ok(()) => break,
                     Err(reason @ NotYet::Paused { .. }) => {
-                        return Err(HttpError::Paused {
+                        return Err(last.unwrap_or(HttpError::Paused {
                             vendor,
                             operation,
                             reason,
-                        })
+                        }))
                     }
                     Err(reason) => {
                         let wait = reason.until().duration_since(now).unwrap_or(Duration::ZERO);
                         if waited + wait > self.config.max_pacing_wait {
-                            return Err(HttpError::BudgetWaitTooLong {
+                            return Err(last.unwrap_or(HttpError::BudgetWaitTooLong {
                                 vendor,
                                 operation,
                                 reason,
-                            });
+                            }));
                         }
                         waited += wait;
                         tokio::time::sleep(wait).await;
                     }
                 }
             }
-            let permit = lock(&self.breaker)
-                .allow(SystemTime::now())
-                .map_err(|open| HttpError::BreakerOpen {
-                    vendor,
-                    operation,
-                    open,
-                })?;
+            let allowed = lock(&self.breaker).allow(SystemTime::now());
+            let permit = match allowed {
+                Ok(permit) => permit,
+                Err(open) => {
+                    return Err(last.unwrap_or(HttpError::BreakerOpen {
+                        vendor,
+                        operation,
+                        open,
+                    }))
+                }
+            };
             let span = tracing::info_span!(
                 "http",
                 vendor,
@@ -350,20 +358,20 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
                             }
                         };
                         tracing::info!(parent: &span, code = ?vendor_error.code_number(), "vendor error");
+                        let error = HttpError::Status(StatusError {
+                            vendor,
+                            operation,
+                            status,
+                            vendor_error,
+                            retry: failure.advice(call.method),
+                        });
                         match self.decide(call.method, &failure, attempt, now) {
                             Some(at) => {
+                                last = Some(error);
                                 sleep_until(at).await;
                                 continue;
                             }
-                            None => {
-                                return Err(HttpError::Status(StatusError {
-                                    vendor,
-                                    operation,
-                                    status,
-                                    vendor_error,
-                                    retry: failure.advice(call.method),
-                                }))
-                            }
+                            None => return Err(error),
                         }
                     }
                 }
@@ -388,16 +396,18 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
                 }
             };
             let (kind, failure) = failure;
+            let error = HttpError::Transport {
+                vendor,
+                operation,
+                kind,
+                attempts: attempt,
+            };
             match self.decide(call.method, &failure, attempt, now) {
-                Some(at) => sleep_until(at).await,
-                None => {
-                    return Err(HttpError::Transport {
-                        vendor,
-                        operation,
-                        kind,
-                        attempts: attempt,
-                    })
+                Some(at) => {
+                    last = Some(error);
+                    sleep_until(at).await;
                 }
+                None => return Err(error),
             }
         }
     }
