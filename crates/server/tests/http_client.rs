@@ -21,6 +21,7 @@ enum Reply {
     Ok,
     Status(u16, &'static str, &'static [(&'static str, &'static str)]),
     Slow(Duration),
+    Big(usize),
 }
 
 #[derive(Default)]
@@ -41,6 +42,7 @@ async fn serve(mock: Arc<Mock>) -> (String, tokio::task::JoinHandle<()>) {
             let reply = m.script.lock().unwrap().pop_front().unwrap_or(Reply::Ok);
             match reply {
                 Reply::Ok => (StatusCode::OK, r#"{"id":85746065432}"#).into_response(),
+                Reply::Big(n) => (StatusCode::OK, "x".repeat(n)).into_response(),
                 Reply::Slow(d) => {
                     tokio::time::sleep(d).await;
                     (StatusCode::OK, "{}").into_response()
@@ -81,6 +83,7 @@ fn config() -> ClientConfig {
             failure_threshold: std::num::NonZeroU32::new(3).unwrap(),
             cooldown: Duration::from_secs(60),
         },
+        max_body: 1024,
     }
 }
 
@@ -413,4 +416,28 @@ async fn logs_carry_the_fields_and_nothing_secret() {
     ] {
         assert!(!logs.contains(secret), "{secret} logged:\n{logs}");
     }
+}
+
+#[tokio::test]
+async fn answers_over_the_body_limit_are_refused() {
+    let mock = Arc::new(Mock::default());
+    let (base, task) = serve(Arc::clone(&mock)).await;
+    script(&mock, &[Reply::Big(1024), Reply::Big(1025)]);
+    let c = client();
+    let url = format!("{base}/meetings/1");
+    assert_eq!(
+        c.send(&get_call(), |h| h.get(&url))
+            .await
+            .unwrap()
+            .body
+            .len(),
+        1024
+    );
+    let err = c.send(&get_call(), |h| h.get(&url)).await.unwrap_err();
+    assert!(
+        matches!(err, HttpError::BodyTooLarge { limit: 1024, .. }),
+        "{err:?}"
+    );
+    assert_eq!((seen(&mock), err.retry()), (2, Retry::Never));
+    task.abort();
 }

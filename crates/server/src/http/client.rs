@@ -57,6 +57,17 @@ pub enum HttpError {
         /// Until when.
         open: BreakerOpen,
     },
+    /// A 2xx answer's body was larger than [`ClientConfig::max_body`]; not
+    /// retried (the same answer would come again).
+    #[error("{vendor} {operation}: answer body over {limit} bytes")]
+    BodyTooLarge {
+        /// The vendor.
+        vendor: &'static str,
+        /// The operation.
+        operation: &'static str,
+        /// The limit.
+        limit: usize,
+    },
     /// No answer: connection failure, timeout or broken connection.
     #[error("{vendor} {operation} failed after {attempts} attempt(s): {kind}")]
     Transport {
@@ -95,6 +106,7 @@ impl HttpError {
             Self::Paused { reason, .. } => reason.retry(),
             Self::BudgetWaitTooLong { reason, .. } => Retry::At(reason.until()),
             Self::BreakerOpen { open, .. } => Retry::At(open.until),
+            Self::BodyTooLarge { .. } => Retry::Never,
             Self::Transport { .. } => Retry::Backoff,
         }
     }
@@ -135,16 +147,20 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// The breaker.
     pub breaker: BreakerConfig,
+    /// The largest 2xx body read, in bytes.
+    pub max_body: usize,
 }
 
 impl Default for ClientConfig {
-    /// 30 s per attempt, up to 60 s of pacing, default retry and breaker.
+    /// 30 s per attempt, up to 60 s of pacing, default retry and breaker,
+    /// 16 MiB bodies.
     fn default() -> Self {
         Self {
             timeout: Duration::from_secs(30),
             max_pacing_wait: Duration::from_secs(60),
             retry: RetryPolicy::default(),
             breaker: BreakerConfig::default(),
+            max_body: 16 * 1024 * 1024,
         }
     }
 }
@@ -310,15 +326,20 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
                         now,
                     );
                     if (200..300).contains(&status) {
-                        match response.bytes().await {
+                        match read_limited(response, self.config.max_body).await {
                             Ok(body) => {
                                 tracing::debug!(parent: &span, "answered");
-                                return Ok(Answer {
-                                    status,
-                                    body: body.to_vec(),
+                                return Ok(Answer { status, body });
+                            }
+                            Err(BodyError::TooLarge) => {
+                                tracing::info!(parent: &span, "answer too large");
+                                return Err(HttpError::BodyTooLarge {
+                                    vendor,
+                                    operation,
+                                    limit: self.config.max_body,
                                 });
                             }
-                            Err(_) => {
+                            Err(BodyError::Broken) => {
                                 tracing::info!(parent: &span, "answer broken off");
                                 (TransportKind::Broken, Failure::Broken)
                             }
@@ -326,7 +347,9 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
                     } else {
                         let retry_after = header(&response, "retry-after");
                         let limit_type = header(&response, "x-ratelimit-type");
-                        let body = read_limited(response).await;
+                        // An error body is only read for what it says: the
+                        // first MAX_ERROR_BODY bytes, whatever else follows.
+                        let body = read_prefix(response, MAX_ERROR_BODY).await;
                         let vendor_error = VendorError::parse(&body);
                         let failure = if status == 429 {
                             let headers = RateLimitHeaders {
@@ -438,12 +461,40 @@ fn header(response: &reqwest::Response, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-async fn read_limited(mut response: reqwest::Response) -> Vec<u8> {
+enum BodyError {
+    TooLarge,
+    Broken,
+}
+
+/// The whole body, refused past `limit` bytes (checked per chunk, so a
+/// body without a length cannot grow without bound).
+async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, BodyError> {
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > limit {
+                    return Err(BodyError::TooLarge);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body),
+            Err(_) => return Err(BodyError::Broken),
+        }
+    }
+}
+
+/// At most the first `limit` bytes of the body (an error body is read for
+/// its message only; a broken one is what arrived).
+async fn read_prefix(mut response: reqwest::Response, limit: usize) -> Vec<u8> {
     let mut body = Vec::new();
     while let Ok(Some(chunk)) = response.chunk().await {
-        let room = MAX_ERROR_BODY.saturating_sub(body.len());
+        let room = limit.saturating_sub(body.len());
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if body.len() >= MAX_ERROR_BODY {
+        if body.len() >= limit {
             break;
         }
     }
