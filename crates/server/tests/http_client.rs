@@ -441,3 +441,42 @@ async fn answers_over_the_body_limit_are_refused() {
     assert_eq!((seen(&mock), err.retry()), (2, Retry::Never));
     task.abort();
 }
+
+/// A 429's `Retry-After` holds the account's category for every caller:
+/// once the 429 is in, no other caller's request reaches the vendor until
+/// the time it named, and then every call is done.
+#[tokio::test]
+async fn a_429_hold_is_shared_by_concurrent_callers() {
+    let mock = Arc::new(Mock::default());
+    let (base, task) = serve(Arc::clone(&mock)).await;
+    script(&mock, &[Reply::Status(429, "{}", &[("retry-after", "1")])]);
+    let c = client();
+    let url = format!("{base}/meetings/1");
+    let spawn = |c: &HttpClient<ZoomKey>| {
+        let (c, url) = (c.clone(), url.clone());
+        tokio::spawn(async move { c.send(&get_call(), |h| h.get(&url)).await })
+    };
+    let limited = spawn(&c);
+    // Wait until the 429 has been answered, then 8 more callers.
+    while seen(&mock) == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let others: Vec<_> = (0..8).map(|_| spawn(&c)).collect();
+    limited.await.unwrap().unwrap();
+    for call in others {
+        call.await.unwrap().unwrap();
+    }
+    let seen = mock.seen.lock().unwrap().clone();
+    // 1 refused + the 9 calls, all done.
+    assert_eq!(seen.len(), 10);
+    for (_, at) in &seen[1..] {
+        // Retry-After: 1 counts from when the client read it.
+        let after = *at - seen[0].1;
+        assert!(
+            after >= Duration::from_millis(900),
+            "sent {after:?} after the 429"
+        );
+    }
+    task.abort();
+}
