@@ -141,6 +141,15 @@
 //! `service::WebhookReceiver::new(store).zoom(..).calendly(..).calcom(..).router()`.
 //! See the `service` module.
 //!
+//! # Outbound HTTP (in progress)
+//!
+//! [`http`] is the layer every vendor client will go through: typed vendor
+//! errors, `Retry-After` and Zoom's daily-cap 429s, pacing budgets per key
+//! (Zoom's categories and per-host caps), the retry policy and a breaker,
+//! all pure with time as an argument; with the feature `http-client`, a
+//! first reqwest executor around them. The Zoom clients on top are not
+//! built yet.
+//!
 //! # Example server and bench
 //!
 //! - `cargo run -p zoomkit-server --example token_server` serves the endpoint
@@ -164,6 +173,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
+pub mod http;
 pub mod token;
 pub mod webhook;
 
