@@ -137,8 +137,8 @@ struct Inner {
     opts: Options,
     client: Option<VideoClient>,
     sdk_listeners: Vec<SdkListener>,
-    /// With the event each listens to.
-    browser_listeners: Vec<(&'static str, EventListener)>,
+    /// With the signal each gives (`visibilitychange`: `Visible`, and `Hidden`).
+    browser_listeners: Vec<(BrowserSignal, EventListener)>,
     timer: Option<Timeout>,
     app_listeners: Vec<AppListener>,
     next_listener_id: u32,
@@ -321,7 +321,7 @@ impl Driver {
             }
         }
         self.settle_waiters();
-        self.release_if_terminal();
+        self.release_unneeded();
         let stage = self.inner.borrow().stage.clone();
         if let Some(hook) = stage {
             hook(StageCall::Session);
@@ -376,28 +376,26 @@ impl Driver {
         }
     }
 
-    /// In a terminal state nothing more can arrive: release every listener
-    /// and timer now rather than at `free()`.
-    fn release_if_terminal(&self) {
-        let terminal = self.inner.borrow().core.state().name().is_terminal();
-        if terminal {
-            let (sdk, browser, timer) = {
-                let mut inner = self.inner.borrow_mut();
-                let mut browser = std::mem::take(&mut inner.browser_listeners);
-                // Left on `pagehide`: only `pageshow` can bring it back.
-                if inner.core.awaiting_page_show() {
-                    let (keep, rest) = browser.into_iter().partition(|(n, _)| *n == "pageshow");
-                    inner.browser_listeners = keep;
-                    browser = rest;
-                }
-                (
-                    std::mem::take(&mut inner.sdk_listeners),
-                    browser,
-                    (inner.timer.take(), inner.stage_timer.take()),
-                )
-            };
-            drop((sdk, browser, timer));
-        }
+    /// Releases the listeners and timers the core no longer needs
+    /// ([`Listening`](zoomkit_core::Listening)): once the session is over,
+    /// now rather than at `free()`. They are dropped after the borrow, since
+    /// dropping one calls into JS.
+    fn release_unneeded(&self) {
+        let released = {
+            let mut inner = self.inner.borrow_mut();
+            let listening = inner.core.listening();
+            let (keep, browser): (Vec<_>, Vec<_>) = std::mem::take(&mut inner.browser_listeners)
+                .into_iter()
+                .partition(|(signal, _)| listening.browser(*signal));
+            inner.browser_listeners = keep;
+            let sdk = (!listening.sdk()).then(|| std::mem::take(&mut inner.sdk_listeners));
+            let timers = [
+                inner.timer.take_if(|_| !listening.sdk()),
+                inner.stage_timer.take_if(|_| !listening.sdk()),
+            ];
+            (sdk, browser, timers)
+        };
+        drop(released);
     }
 
     fn dispatch(&self, event: &Event) {
@@ -522,13 +520,18 @@ impl Driver {
                     },
                 }
             };
-            for name in ["online", "offline", "pagehide", "pageshow"] {
-                browser.push((name, self.browser_listener(&window, signal_of(name), name)));
+            for (name, gives) in [
+                ("online", BrowserSignal::Online),
+                ("offline", BrowserSignal::Offline),
+                ("pagehide", BrowserSignal::PageHide),
+                ("pageshow", BrowserSignal::PageShow),
+            ] {
+                browser.push((gives, self.browser_listener(&window, signal_of(name), name)));
             }
             if let Some(document) = window.document() {
                 let name = "visibilitychange";
                 browser.push((
-                    name,
+                    BrowserSignal::Visible,
                     self.browser_listener(&document, signal_of(name), name),
                 ));
             }

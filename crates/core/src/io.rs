@@ -104,6 +104,39 @@ pub enum MediaIntent {
     StopShare,
 }
 
+/// What the driver must keep of its listeners and timers, asked after every
+/// drain ([`Session::listening`](crate::Session::listening)): the driver
+/// releases the rest at once rather than at `free()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Listening {
+    /// A session is under way, or none has started: keep everything.
+    All,
+    /// Left on `pagehide`: only a `pageshow` from the back/forward cache can
+    /// bring it back, so only that listener stays.
+    PageShow,
+    /// Over: nothing more can arrive; release every listener and timer.
+    Nothing,
+}
+
+impl Listening {
+    /// Whether the SDK's listeners and the timers are still needed.
+    #[must_use]
+    pub fn sdk(self) -> bool {
+        self == Listening::All
+    }
+
+    /// Whether the browser listener that gives `signal` is still needed.
+    #[must_use]
+    pub fn browser(self, signal: BrowserSignal) -> bool {
+        match self {
+            Listening::All => true,
+            Listening::PageShow => signal == BrowserSignal::PageShow,
+            Listening::Nothing => false,
+        }
+    }
+}
+
 /// Signals from the browser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Encode)]
 #[serde(rename_all = "camelCase")]

@@ -114,8 +114,8 @@ pub use error::{
     Remedy, ZoomError,
 };
 pub use io::{
-    AudioStatus, BrowserSignal, Event, Input, MediaIntent, Output, ResumeIgnored, StorageArea,
-    StorageKey, StorageWrite,
+    AudioStatus, BrowserSignal, Event, Input, Listening, MediaIntent, Output, ResumeIgnored,
+    StorageArea, StorageKey, StorageWrite,
 };
 pub use layout::{
     layout, ActiveSpeaker, ActiveSpeakerTracker, Layout, LayoutError, LayoutInput, LayoutMode,
@@ -130,8 +130,9 @@ pub use quality::{
 pub use sdk::{SdkEvent, UserId};
 pub use session::{Config, JoinOptions, Session};
 pub use state::{
-    is_allowed, transition_table, transition_table_mermaid, Cause, EndReason, LeaveOutcome,
-    RejoinPhase, RejoinReason, SessionError, State, StateName, Transition, TRANSITIONS,
+    is_allowed, transition_table, transition_table_mermaid, Cause, EndReason, LeaveGoal,
+    LeaveOutcome, RejoinPhase, RejoinReason, SessionError, State, StateName, Transition,
+    TRANSITIONS,
 };
 pub use time::Instant;
 

@@ -362,6 +362,28 @@ pub enum LeaveOutcome {
     TimedOut,
 }
 
+/// Where a leave leads: the state after [`State::Leaving`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LeaveGoal {
+    /// `left`: the app's leave, or the page's (`pagehide`).
+    Left {
+        /// The app asked to end the session for everyone.
+        end: bool,
+    },
+    /// `left`: Zoom refused to end the session for everyone (only the host
+    /// may), so the session is left plainly; the final transition carries
+    /// the refusal.
+    EndRefused {
+        /// Zoom's refusal of `leave(true)`.
+        error: ZoomError,
+    },
+    /// `ended`: a session timeout.
+    Ended(EndReason),
+    /// `failed`: the join did not settle in time.
+    Failed(SessionError),
+}
+
 /// Why the session failed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 #[serde(
@@ -522,6 +544,10 @@ pub enum State {
     Leaving {
         /// Since when.
         since: Instant,
+        /// Where the leave leads. Not in the JSON: the app reads it in the
+        /// state that follows.
+        #[serde(skip)]
+        goal: LeaveGoal,
     },
     /// Left by the user.
     Left {
@@ -653,7 +679,10 @@ mod state_samples {
                 since: t,
                 reason: None,
             },
-            State::Leaving { since: t },
+            State::Leaving {
+                since: t,
+                goal: LeaveGoal::Left { end: false },
+            },
         ];
         let reasons = [
             RejoinReason::SdkFailed {

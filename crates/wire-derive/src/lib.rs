@@ -4,7 +4,7 @@
 //!
 //! Understood: container `rename_all`, `rename_all_fields`, `tag`, `content`, `transparent`,
 //! `deny_unknown_fields`, `default`; field `rename`, `default`,
-//! `default = "fn"`, `skip_serializing_if`, `with = "m"` (calls
+//! `default = "fn"`, `skip`, `skip_serializing_if`, `with = "m"` (calls
 //! `m::wire_decode` / `m::wire_encode`), `deserialize_with = "f"` (calls
 //! `f_wire`); variant `rename`, `rename_all`. Any other serde attribute is a
 //! compile error, so a new one cannot silently change only one codec.
@@ -42,6 +42,8 @@ struct Attrs {
     deny_unknown: bool,
     /// `Some(None)`: `default`; `Some(Some(f))`: `default = "f"`.
     default: Option<Option<Path>>,
+    /// `skip`: never written; `Default::default()` when read.
+    skip: bool,
     skip_if: Option<Path>,
     with: Option<Path>,
     deserialize_with: Option<Path>,
@@ -74,6 +76,7 @@ fn attrs(list: &[Attribute]) -> syn::Result<Attrs> {
                         None
                     });
                 }
+                "skip" => a.skip = true,
                 "skip_serializing_if" => a.skip_if = Some(syn::parse_str(&string(&m)?)?),
                 "with" => a.with = Some(syn::parse_str(&string(&m)?)?),
                 "deserialize_with" => {
@@ -184,6 +187,9 @@ fn decode_fields(fields: &[Field], container_default: bool) -> Vec<TokenStream> 
         .map(|f| {
             let key = &f.key;
             let ident = &f.ident;
+            if f.attrs.skip {
+                return quote!(#ident: ::core::default::Default::default());
+            }
             let absent = match (&f.attrs.default, container_default) {
                 (Some(Some(path)), _) => quote!(#path()),
                 (Some(None), _) => quote!(::core::default::Default::default()),
@@ -227,6 +233,7 @@ fn encode_fields(fields: &[Field], access: impl Fn(&Ident) -> TokenStream) -> Ve
     let w = wire();
     fields
         .iter()
+        .filter(|f| !f.attrs.skip)
         .map(|f| {
             let key = &f.key;
             let val = access(&f.ident);
@@ -294,7 +301,11 @@ fn deny(fields: &[Field], on: bool, tag: Option<&str>) -> TokenStream {
         return quote!();
     }
     let w = wire();
-    let keys = fields.iter().map(|f| f.key.as_str()).chain(tag);
+    let keys = fields
+        .iter()
+        .filter(|f| !f.attrs.skip)
+        .map(|f| f.key.as_str())
+        .chain(tag);
     quote!(#w::deny_unknown(__m, &[#(#keys),*])?;)
 }
 
