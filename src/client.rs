@@ -41,24 +41,30 @@ pub(crate) async fn settle(
     })
 }
 
-fn get_bool(obj: &JsValue, op: &'static str, key: &str) -> Result<bool, Error> {
+/// Field `key` of `obj`, read by `read`; an error naming the field and
+/// `what` it should be when it is missing or of another type.
+fn field<T>(
+    obj: &JsValue,
+    op: &'static str,
+    key: &str,
+    read: fn(&JsValue) -> Option<T>,
+    what: &str,
+) -> Result<T, Error> {
     js_sys::Reflect::get(obj, &JsValue::from_str(key))
         .ok()
-        .and_then(|v| v.as_bool())
+        .and_then(|v| read(&v))
         .ok_or_else(|| Error::Decode {
             op,
-            detail: format!("field `{key}` is missing or not a boolean"),
+            detail: format!("field `{key}` is missing or not {what}"),
         })
 }
 
+fn get_bool(obj: &JsValue, op: &'static str, key: &str) -> Result<bool, Error> {
+    field(obj, op, key, JsValue::as_bool, "a boolean")
+}
+
 fn get_string(obj: &JsValue, op: &'static str, key: &str) -> Result<String, Error> {
-    js_sys::Reflect::get(obj, &JsValue::from_str(key))
-        .ok()
-        .and_then(|v| v.as_string())
-        .ok_or_else(|| Error::Decode {
-            op,
-            detail: format!("field `{key}` is missing or not a string"),
-        })
+    field(obj, op, key, JsValue::as_string, "a string")
 }
 
 /// `ZoomVideo.checkSystemRequirements()`.

@@ -654,23 +654,14 @@ mod event_samples {
                 "no sample of `{n}` in event_samples::samples()"
             );
         }
-        let mut text = String::from("[\n");
-        for (i, e) in samples.iter().enumerate() {
-            let json = serde_json::to_value(e).expect("events serialise");
-            assert_eq!(json["event"], name(e), "the tag is the variant's name");
-            text.push_str("  ");
-            text.push_str(&json.to_string());
-            text.push_str(if i + 1 < samples.len() { ",\n" } else { "\n" });
-        }
-        text.push_str("]\n");
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/events.json");
-        if std::env::var_os("ZOOMKIT_BLESS").is_some() {
-            std::fs::write(path, &text).expect("write the fixture");
-        }
-        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(
-            on_disk == text,
-            "{path} is out of date: run ZOOMKIT_BLESS=1 cargo test -p zoomkit-core --lib event_samples"
-        );
+        let json: Vec<_> = samples
+            .iter()
+            .map(|e| {
+                let json = serde_json::to_value(e).expect("events serialise");
+                assert_eq!(json["event"], name(e), "the tag is the variant's name");
+                json
+            })
+            .collect();
+        crate::fixture::check("events.json", &json, "event_samples");
     }
 }

@@ -88,6 +88,8 @@
 pub mod command;
 pub mod device;
 pub mod error;
+#[cfg(test)]
+mod fixture;
 pub mod io;
 pub mod layout;
 pub mod outcome;

@@ -780,23 +780,13 @@ mod state_samples {
                 "no sample of `{name}`"
             );
         }
-        let mut text = String::from("[\n");
-        for (i, s) in samples.iter().enumerate() {
-            let _ = covered(s);
-            let json = serde_json::to_value(s).expect("states serialise");
-            text.push_str("  ");
-            text.push_str(&json.to_string());
-            text.push_str(if i + 1 < samples.len() { ",\n" } else { "\n" });
-        }
-        text.push_str("]\n");
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/states.json");
-        if std::env::var_os("ZOOMKIT_BLESS").is_some() {
-            std::fs::write(path, &text).expect("write the fixture");
-        }
-        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(
-            on_disk == text,
-            "{path} is out of date: run ZOOMKIT_BLESS=1 cargo test -p zoomkit-core --lib state_samples"
-        );
+        let json: Vec<_> = samples
+            .iter()
+            .map(|s| {
+                let _ = covered(s);
+                serde_json::to_value(s).expect("states serialise")
+            })
+            .collect();
+        crate::fixture::check("states.json", &json, "state_samples");
     }
 }

@@ -333,6 +333,17 @@ enum Stat {
     AudioTx = 3,
 }
 
+impl Stat {
+    /// `tx` for the statistics of what is sent (`encoding`), else `rx`.
+    fn of(encoding: bool, tx: Stat, rx: Stat) -> Stat {
+        if encoding {
+            tx
+        } else {
+            rx
+        }
+    }
+}
+
 /// What was last told to the glue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 struct Told {
@@ -448,22 +459,12 @@ impl QualityController {
                 }
             }
             QualityInput::AudioStatistics(s) => {
-                let d = s.data;
-                let which = if d.encoding {
-                    Stat::AudioTx
-                } else {
-                    Stat::AudioRx
-                };
-                self.stat(now, "audio-statistic-data-change", which, d.avg_loss)?;
+                let which = Stat::of(s.data.encoding, Stat::AudioTx, Stat::AudioRx);
+                self.stat(now, "audio-statistic-data-change", which, s.data.avg_loss)?;
             }
             QualityInput::VideoStatistics(s) => {
-                let d = s.data;
-                let which = if d.encoding {
-                    Stat::VideoTx
-                } else {
-                    Stat::VideoRx
-                };
-                self.stat(now, "video-statistic-data-change", which, d.avg_loss)?;
+                let which = Stat::of(s.data.encoding, Stat::VideoTx, Stat::VideoRx);
+                self.stat(now, "video-statistic-data-change", which, s.data.avg_loss)?;
             }
             QualityInput::SystemResourceUsage(s) => {
                 self.cpu = s.cpu_usage.system_cpu_pressure_level;
