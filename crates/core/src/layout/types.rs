@@ -119,10 +119,10 @@ pub struct LayoutInput {
     /// Your own `userId`.
     #[serde(default)]
     pub self_id: Option<UserId>,
-    /// The current active speaker ([`ActiveSpeakerTracker::current`]).
+    /// The current active speaker ([`ActiveSpeakerTracker::current`](super::ActiveSpeakerTracker::current)).
     #[serde(default)]
     pub active_speaker: Option<UserId>,
-    /// Recent speakers, most recent first ([`ActiveSpeakerTracker::recent`]):
+    /// Recent speakers, most recent first ([`ActiveSpeakerTracker::recent`](super::ActiveSpeakerTracker::recent)):
     /// who takes the stage when the active speaker is you or has left.
     #[serde(default)]
     pub recent_speakers: Vec<UserId>,

@@ -1,13 +1,13 @@
 //! The session machine, in parts (in the spirit of quinn-proto's
 //! `connection/` and str0m's small sans-IO pieces), each in its own file:
 //!
-//! - [`lifecycle`]: token, init, join, leave, end, session timeouts;
-//! - [`rejoin`]: Zoom's failover, the watchdog, zoomkit's rejoin attempts;
-//! - [`media`]: one state enum per medium, one SDK call in flight per medium;
-//! - [`devices`]: lists, the device per kind, preferences, permissions;
-//! - [`resume`]: the resume snapshot and the page lifecycle;
-//! - [`timer`]: the timers, one table indexed by kind;
-//! - [`options`]: [`JoinOptions`] and its checks.
+//! - `lifecycle`: token, init, join, leave, end, session timeouts;
+//! - `rejoin`: Zoom's failover, the watchdog, zoomkit's rejoin attempts;
+//! - `media`: one state enum per medium, one SDK call in flight per medium;
+//! - `devices`: lists, the device per kind, preferences, permissions;
+//! - `resume`: the resume snapshot and the page lifecycle;
+//! - `timer`: the timers, one table indexed by kind;
+//! - `options`: [`JoinOptions`] and its checks.
 //!
 //! This file holds the [`Session`] itself: its inputs and outputs, the
 //! command and timer plumbing, and the routing of each input to its part.
@@ -79,7 +79,7 @@ pub struct Config {
     /// frozen tile until Zoom's own timeout.
     pub leave_on_page_hide: bool,
     /// The app gave somewhere to render its own screen share (the JS
-    /// `shareElement`). Without one, [`MediaIntent::StartShare`] is refused
+    /// `shareElement`). Without one, [`MediaIntent::StartShare`](crate::MediaIntent::StartShare) is refused
     /// up front with [`CoreError::InvalidOption`] naming `shareElement`.
     pub share_target: bool,
 }
