@@ -4,8 +4,7 @@ use std::time::Duration;
 
 use wasm_bindgen::prelude::*;
 use zoomkit_core::{
-    Backoff, Config, CoreError, DeviceKind, Input, JoinOptions as CoreJoinOptions, MediaIntent,
-    StorageKey,
+    Backoff, Config, DeviceKind, Input, JoinOptions as CoreJoinOptions, MediaIntent, StorageKey,
 };
 
 use crate::api::{to_js, usage};
@@ -620,11 +619,10 @@ impl Session {
             .promise_for(Wait::Leave, |driver| driver.handle(Input::Leave { end }))
         {
             Ok(promise) => promise,
-            // Nothing to leave: leaving is idempotent.
-            Err(CoreError::NotInSession { state }) => {
-                js_sys::Promise::resolve(&JsValue::from_str(state))
-            }
-            Err(e) => js_sys::Promise::reject(&refused(e)),
+            Err(e) => match zoomkit_core::outcome::refused_leave(e) {
+                Ok(state) => js_sys::Promise::resolve(&JsValue::from_str(state)),
+                Err(e) => js_sys::Promise::reject(&refused(e)),
+            },
         }
     }
 

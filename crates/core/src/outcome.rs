@@ -12,7 +12,7 @@
 //! assert_eq!(State::Idle.settle(Wait::Join), Settle::Pending);
 //! ```
 
-use crate::error::{Classification, ZoomError};
+use crate::error::{Classification, CoreError, ZoomError};
 use crate::state::{EndReason, SessionError, State, StateName};
 use crate::wire::decimal;
 
@@ -101,6 +101,24 @@ impl State {
             error: error.cloned(),
             classification,
         }
+    }
+}
+
+/// How a `leave()` settles when the core refused
+/// [`Input::Leave`](crate::Input::Leave): with no session to leave (idle,
+/// left, ended, failed) leaving is idempotent, so it resolves with that
+/// state's name (`Ok`); any other refusal rejects with it (`Err`).
+///
+/// ```
+/// # use zoomkit_core::outcome::refused_leave;
+/// # use zoomkit_core::CoreError;
+/// assert_eq!(refused_leave(CoreError::NotInSession { state: "left" }), Ok("left"));
+/// assert_eq!(refused_leave(CoreError::HostOnly), Err(CoreError::HostOnly));
+/// ```
+pub fn refused_leave(error: CoreError) -> Result<&'static str, CoreError> {
+    match error {
+        CoreError::NotInSession { state } => Ok(state),
+        other => Err(other),
     }
 }
 
