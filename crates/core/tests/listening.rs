@@ -35,7 +35,11 @@ fn a_session_over_releases_everything() {
     let mut h = Harness::new();
     h.connect();
     h.input(Input::Leave { end: false }).unwrap();
-    assert_eq!(h.s.listening(), Listening::All, "leaving: the answer is awaited");
+    assert_eq!(
+        h.s.listening(),
+        Listening::All,
+        "leaving: the answer is awaited"
+    );
     h.ok("leave");
     assert_eq!(h.state(), StateName::Left);
     let l = h.s.listening();

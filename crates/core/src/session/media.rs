@@ -2,10 +2,14 @@
 //! and at most one SDK call per medium to bring the two together.
 //!
 //! Each medium's calls are in one state enum ([`AudioSync`], [`VideoSync`],
-//! [`ShareSync`]): ready, a call in flight, held after a session change cut
-//! one short, waiting for the device list to tell why it stopped, or (video)
-//! restarting to change its capture profile. So "a restart with no call and
-//! no camera" or "checking while held" cannot be written down.
+//! [`ShareSync`]) whose variants carry what is valid in them: the call in
+//! flight, a restart under way, a device list still to decide why the
+//! medium stopped, or a hold after a session change cut a call short (with
+//! what to go back to once connected). The camera's wish is [`VideoWish`],
+//! which audio-only mode pauses without forgetting it.
+//!
+//! A cut-short call holds only its own medium: the other media's calls in
+//! that window fail the same way and hold themselves.
 
 use crate::command::{CaptureProfile, CommandId, CommandOutput, Op};
 use crate::device::DeviceKind;
@@ -34,7 +38,11 @@ pub(super) enum AudioSync {
     /// device list decides whether the microphone is gone.
     Checking,
     /// A call was cut short by a session change: wait for `Connected`.
-    Held,
+    /// `check`: a device list is still to decide, as in `Checking`.
+    Held {
+        /// Checking, once connected again.
+        check: bool,
+    },
 }
 
 /// Where the camera's calls are.
@@ -51,8 +59,36 @@ pub(super) enum VideoSync {
     /// Capture stopped without being asked: the next device list tells
     /// whether the camera was unplugged (fall back) or stopped on purpose.
     Checking,
-    /// A call was cut short by a session change: wait for `Connected`.
-    Held,
+    /// A call was cut short by a session change: wait for `Connected`, then
+    /// go on as `after` says.
+    Held {
+        /// Where the camera was, without the call.
+        after: AfterHold,
+    },
+}
+
+/// Where a held camera goes on from once connected again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum AfterHold {
+    /// Ready.
+    Ready,
+    /// A restart is under way: its start is still to come.
+    Restarting,
+    /// A device list is to decide, as in `Checking`.
+    Checking,
+}
+
+impl VideoSync {
+    /// A restart is under way (held or not).
+    fn restarting(self) -> bool {
+        matches!(
+            self,
+            VideoSync::Restarting(_)
+                | VideoSync::Held {
+                    after: AfterHold::Restarting
+                }
+        )
+    }
 }
 
 /// Where the screen share's calls are.
@@ -183,12 +219,19 @@ impl Media {
     /// A new SDK session (connected, rejoining, joining, over): nothing is
     /// held any more.
     pub(super) fn release_holds(&mut self) {
-        if self.audio.sync == AudioSync::Held {
-            self.audio.sync = AudioSync::Ready;
-        }
-        if self.video.sync == VideoSync::Held {
-            self.video.sync = VideoSync::Ready;
-        }
+        self.audio.sync = match self.audio.sync {
+            AudioSync::Held { check: true } => AudioSync::Checking,
+            AudioSync::Held { check: false } => AudioSync::Ready,
+            other => other,
+        };
+        self.video.sync = match self.video.sync {
+            VideoSync::Held { after } => match after {
+                AfterHold::Ready => VideoSync::Ready,
+                AfterHold::Restarting => VideoSync::Restarting(None),
+                AfterHold::Checking => VideoSync::Checking,
+            },
+            other => other,
+        };
         if self.share.sync == ShareSync::Held {
             self.share.sync = ShareSync::Ready;
         }
@@ -197,14 +240,8 @@ impl Media {
     /// Drops the checks waiting for a device list (it failed, or the media
     /// are off anyway).
     pub(super) fn drop_checks(&mut self) {
-        self.audio.sync = match self.audio.sync {
-            AudioSync::Checking => AudioSync::Ready,
-            AudioSync::BusyThenCheck(op) => AudioSync::Busy(op),
-            other => other,
-        };
-        if self.video.sync == VideoSync::Checking {
-            self.video.sync = VideoSync::Ready;
-        }
+        self.take_audio_check();
+        self.take_video_check();
     }
 
     /// Takes the audio's check, if one waits for this device list.
@@ -212,6 +249,7 @@ impl Media {
         let (sync, checking) = match self.audio.sync {
             AudioSync::Checking => (AudioSync::Ready, true),
             AudioSync::BusyThenCheck(op) => (AudioSync::Busy(op), true),
+            AudioSync::Held { check: true } => (AudioSync::Held { check: false }, true),
             other => (other, false),
         };
         self.audio.sync = sync;
@@ -220,10 +258,19 @@ impl Media {
 
     /// Takes the camera's check, if one waits for this device list.
     pub(super) fn take_video_check(&mut self) -> bool {
-        let checking = self.video.sync == VideoSync::Checking;
-        if checking {
-            self.video.sync = VideoSync::Ready;
-        }
+        let (sync, checking) = match self.video.sync {
+            VideoSync::Checking => (VideoSync::Ready, true),
+            VideoSync::Held {
+                after: AfterHold::Checking,
+            } => (
+                VideoSync::Held {
+                    after: AfterHold::Ready,
+                },
+                true,
+            ),
+            other => (other, false),
+        };
+        self.video.sync = sync;
         checking
     }
 
@@ -262,9 +309,7 @@ impl Session {
             MediaIntent::StartVideo | MediaIntent::StopVideo => {
                 m.video.want = m.video.want.with(intent == MediaIntent::StartVideo);
                 // The user decided: no device list needs to.
-                if m.video.sync == VideoSync::Checking {
-                    m.video.sync = VideoSync::Ready;
-                }
+                m.take_video_check();
             }
             MediaIntent::StartShare => m.share.want = true,
             MediaIntent::StopShare => m.share.want = false,
@@ -410,9 +455,8 @@ impl Session {
                             AudioSync::Busy(op) | AudioSync::BusyThenCheck(op) => {
                                 AudioSync::BusyThenCheck(op)
                             }
-                            AudioSync::Ready | AudioSync::Checking | AudioSync::Held => {
-                                AudioSync::Checking
-                            }
+                            AudioSync::Held { .. } => AudioSync::Held { check: true },
+                            AudioSync::Ready | AudioSync::Checking => AudioSync::Checking,
                         };
                         self.request_list();
                     }
@@ -453,7 +497,7 @@ impl Session {
                 if !ours {
                     self.media.video.want = self.media.video.want.with(true);
                 }
-                if matches!(sync, VideoSync::Restarting(_)) {
+                if sync.restarting() {
                     self.media.video.on = true;
                 } else {
                     self.set_video(true);
@@ -470,7 +514,12 @@ impl Session {
                 if !ours && self.media.video.want.wanted() {
                     // Unplugged, or stopped by the OS or browser? The next
                     // device list tells: fall back, or accept the stop.
-                    self.media.video.sync = VideoSync::Checking;
+                    self.media.video.sync = match self.media.video.sync {
+                        VideoSync::Held { .. } => VideoSync::Held {
+                            after: AfterHold::Checking,
+                        },
+                        _ => VideoSync::Checking,
+                    };
                     self.request_list();
                 }
             }
@@ -481,9 +530,7 @@ impl Session {
     /// The camera permission was denied: the camera stays off.
     pub(super) fn camera_denied(&mut self) {
         self.media.video.want = self.media.video.want.with(false);
-        if self.media.video.sync == VideoSync::Checking {
-            self.media.video.sync = VideoSync::Ready;
-        }
+        self.media.take_video_check();
     }
 
     /// Zoom stopped the share (another participant started one, or the
@@ -524,10 +571,16 @@ impl Session {
 
     /// Ends a restart; `true` if one was under way.
     fn take_restart(&mut self) -> bool {
-        let VideoSync::Restarting(op) = self.media.video.sync else {
-            return false;
+        let sync = match self.media.video.sync {
+            VideoSync::Restarting(op) => op.map_or(VideoSync::Ready, VideoSync::Busy),
+            VideoSync::Held {
+                after: AfterHold::Restarting,
+            } => VideoSync::Held {
+                after: AfterHold::Ready,
+            },
+            _ => return false,
         };
-        self.media.video.sync = op.map_or(VideoSync::Ready, VideoSync::Busy);
+        self.media.video.sync = sync;
         true
     }
 
@@ -581,7 +634,8 @@ impl Session {
         self.reconcile();
     }
 
-    /// Holds the medium of `op` until the session is connected again.
+    /// Holds the medium of `op` (whose call just settled) until the session
+    /// is connected again, keeping what it was waiting for.
     fn hold(&mut self, op: &Op) {
         let m = &mut self.media;
         match op {
@@ -590,9 +644,21 @@ impl Session {
             | Op::MuteAudio
             | Op::UnmuteAudio
             | Op::SwitchMicrophone { .. }
-            | Op::SwitchSpeaker { .. } => m.audio.sync = AudioSync::Held,
+            | Op::SwitchSpeaker { .. } => {
+                let check = matches!(
+                    m.audio.sync,
+                    AudioSync::Checking | AudioSync::Held { check: true }
+                );
+                m.audio.sync = AudioSync::Held { check };
+            }
             Op::StartVideo { .. } | Op::StopVideo | Op::SwitchCamera { .. } => {
-                m.video.sync = VideoSync::Held;
+                let after = match m.video.sync {
+                    VideoSync::Restarting(_) => AfterHold::Restarting,
+                    VideoSync::Checking => AfterHold::Checking,
+                    VideoSync::Held { after } => after,
+                    VideoSync::Ready | VideoSync::Busy(_) => AfterHold::Ready,
+                };
+                m.video.sync = VideoSync::Held { after };
             }
             Op::StartShareScreen | Op::StopShareScreen => m.share.sync = ShareSync::Held,
             _ => {}
