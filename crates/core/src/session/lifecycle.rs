@@ -5,7 +5,9 @@
 use crate::command::{CommandId, CommandOutput, Op, TokenReason};
 use crate::error::{CoreError, ErrorCode, ZoomError};
 use crate::io::{Event, Output, StorageKey, StorageWrite};
-use crate::state::{Cause, EndReason, LeaveGoal, LeaveOutcome, SessionError, State, StateName};
+use crate::state::{
+    Cause, EndReason, LeaveGoal, LeaveOutcome, RejoinPhase, SessionError, State, StateName,
+};
 use crate::time::Instant;
 use crate::token;
 
@@ -180,7 +182,7 @@ impl Session {
         let rejoining = match &self.state {
             State::Joining { .. } => false,
             State::Rejoining {
-                phase: crate::state::RejoinPhase::Joining,
+                phase: RejoinPhase::Joining,
                 ..
             } => true,
             _ => return,
@@ -215,7 +217,7 @@ impl Session {
                 );
             }
             State::Rejoining {
-                phase: crate::state::RejoinPhase::Joining,
+                phase: RejoinPhase::Joining,
                 ..
             } => self.on_rejoin_join_timeout(),
             _ => {}
@@ -282,10 +284,9 @@ impl Session {
     pub(super) fn sdk_may_hold_session(&self) -> bool {
         match &self.state {
             State::FetchingToken { .. } | State::Initialising { .. } => false,
-            State::Rejoining { phase, .. } => matches!(
-                phase,
-                crate::state::RejoinPhase::Joining | crate::state::RejoinPhase::Resetting
-            ),
+            State::Rejoining { phase, .. } => {
+                matches!(phase, RejoinPhase::Joining | RejoinPhase::Resetting)
+            }
             _ => true,
         }
     }

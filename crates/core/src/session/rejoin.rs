@@ -12,9 +12,8 @@ use crate::error::{ErrorCode, Remedy, ZoomError};
 use crate::io::Event;
 use crate::policy::ReconnectContext;
 use crate::sdk::{ConnectionChange, ConnectionReason, ConnectionState};
-use crate::state::StateName;
 use crate::state::{
-    Cause, EndReason, LeaveOutcome, RejoinPhase, RejoinReason, SessionError, State,
+    Cause, EndReason, LeaveOutcome, RejoinPhase, RejoinReason, SessionError, State, StateName,
 };
 use crate::time::Instant;
 
