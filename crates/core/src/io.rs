@@ -2,7 +2,10 @@
 
 use serde::Serialize;
 
+use crate::chat::{ChatMessage, ChatPrivilege};
 use crate::command::{CaptureProfile, Command, CommandId, CommandOutput};
+use crate::host::SharePrivilege;
+use crate::recording::RecordingStatus;
 use crate::device::{Device, DeviceChangeReason, DeviceKind, DeviceList};
 use crate::error::{ActiveMediaFailedCode, Remedy, ZoomError};
 use crate::participants::Participant;
@@ -334,6 +337,34 @@ pub enum Event {
         /// Why.
         reason: ResumeIgnored,
     },
+    /// A chat message arrived (`chat-on-message`) or one of ours was sent;
+    /// each message is told once.
+    ChatMessage(ChatMessage),
+    /// Who may chat changed (`chat-privilege-change`, or our own change).
+    ChatPrivilegeChanged {
+        /// The privilege now.
+        privilege: ChatPrivilege,
+    },
+    /// Who may share changed (`share-privilege-change`).
+    SharePrivilegeChanged {
+        /// The privilege now.
+        privilege: SharePrivilege,
+    },
+    /// The cloud recording's status changed (`recording-change`, or our
+    /// own control's answer).
+    RecordingChanged {
+        /// The status now.
+        status: RecordingStatus,
+    },
+    /// Individual recording (`individual-recording-change`): `ask` wants
+    /// this user's answer (`acceptRecording()` / `declineRecording()`).
+    #[serde(rename_all = "camelCase")]
+    IndividualRecordingChanged {
+        /// `Ask`, `Accept` or `Decline`.
+        status: RecordingStatus,
+        /// Who is recorded, when the SDK says.
+        user_id: Option<UserId>,
+    },
 }
 
 /// Why a resume snapshot was not used.
@@ -388,10 +419,20 @@ mod event_samples {
             Event::PermissionChanged { .. } => "permissionChanged",
             Event::MediaHealth { .. } => "mediaHealth",
             Event::ResumeIgnored { .. } => "resumeIgnored",
+            Event::ChatMessage(_) => "chatMessage",
+            Event::ChatPrivilegeChanged { .. } => "chatPrivilegeChanged",
+            Event::SharePrivilegeChanged { .. } => "sharePrivilegeChanged",
+            Event::RecordingChanged { .. } => "recordingChanged",
+            Event::IndividualRecordingChanged { .. } => "individualRecordingChanged",
         }
     }
 
-    const NAMES: [&str; 23] = [
+    const NAMES: [&str; 28] = [
+        "chatMessage",
+        "chatPrivilegeChanged",
+        "sharePrivilegeChanged",
+        "recordingChanged",
+        "individualRecordingChanged",
         "videoPaused",
         "stateChanged",
         "rejoinScheduled",
@@ -608,6 +649,49 @@ mod event_samples {
             ResumeIgnored::PasswordRequired,
         ] {
             out.push(Event::ResumeIgnored { reason });
+        }
+        for (receiver, id) in [(0, Some("msg-1")), (16_778_240, None)] {
+            out.push(Event::ChatMessage(crate::chat::ChatMessage {
+                id: id.map(str::to_owned),
+                message: Some("hello".into()),
+                sender: crate::chat::ChatUser {
+                    name: "Ann".into(),
+                    user_id: UserId(16_779_264),
+                },
+                receiver: crate::chat::ChatUser {
+                    name: if receiver == 0 { "Everyone" } else { "Ada" }.into(),
+                    user_id: UserId(receiver),
+                },
+                timestamp: 1_700_000_000_000,
+            }));
+        }
+        for privilege in [
+            ChatPrivilege::All,
+            ChatPrivilege::NoOne,
+            ChatPrivilege::EveryonePublicly,
+        ] {
+            out.push(Event::ChatPrivilegeChanged { privilege });
+        }
+        for privilege in [
+            SharePrivilege::Unlocked,
+            SharePrivilege::Locked,
+            SharePrivilege::MultipleShare,
+        ] {
+            out.push(Event::SharePrivilegeChanged { privilege });
+        }
+        for status in [
+            RecordingStatus::Recording,
+            RecordingStatus::Paused,
+            RecordingStatus::Stopped,
+        ] {
+            out.push(Event::RecordingChanged { status });
+        }
+        for (status, user_id) in [
+            (RecordingStatus::Ask, None),
+            (RecordingStatus::Accept, Some(UserId(7))),
+            (RecordingStatus::Decline, Some(UserId(7))),
+        ] {
+            out.push(Event::IndividualRecordingChanged { status, user_id });
         }
         out
     }

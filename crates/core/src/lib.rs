@@ -85,15 +85,20 @@
 
 #![forbid(unsafe_code)]
 
+pub mod action;
+pub mod chat;
 pub mod command;
 pub mod device;
 pub mod error;
+pub mod host;
 pub mod io;
+pub mod log;
 pub mod layout;
 pub mod outcome;
 pub mod participants;
 pub mod policy;
 pub mod quality;
+pub mod recording;
 pub mod rng;
 pub mod sdk;
 pub mod session;

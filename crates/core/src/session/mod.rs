@@ -35,6 +35,8 @@ use crate::wire::{Decode, Encode};
 
 mod timer;
 use timer::{TimerKind, Timers};
+// Chat, host controls and recording (`Session::act`): their own file.
+mod actions;
 
 /// Settings of a [`Session`]. Start from `Config::default()` and change fields.
 #[derive(Debug, Clone, PartialEq)]
@@ -334,6 +336,8 @@ pub struct Session {
     /// Set when the session left on `pagehide`: what to join again with on
     /// `pageshow`.
     page_left: Option<PageLeft>,
+    /// Chat, recording and share privilege (see `actions.rs`).
+    features: actions::Features,
 }
 
 /// The join and the media wishes of a session that left on `pagehide`.
@@ -424,6 +428,7 @@ impl Session {
             devices: Devices::default(),
             last_snapshot: None,
             page_left: None,
+            features: actions::Features::default(),
         }
     }
 
@@ -719,6 +724,7 @@ impl Session {
         }
         opts.validate()?;
         self.page_left = None;
+        self.features.reset();
         let topic = opts.topic.clone();
         if self.join.as_ref().map(|j| &j.topic) != Some(&topic) {
             self.token = None;
@@ -2424,6 +2430,7 @@ impl Session {
             Op::Join { .. } => self.on_join_done(result),
             Op::Leave { .. } => self.on_leave_done(result),
             Op::ListDevices => self.on_list_done(result),
+            action if action.is_action() => self.on_action_done(action, result),
             media => self.on_media_done(media, result),
         }
         Ok(())
