@@ -76,11 +76,10 @@ impl Needs {
     /// Whether `role` is enough. An unknown role is: Zoom decides then.
     #[must_use]
     pub fn allows(self, role: Role) -> bool {
-        match (self, role) {
-            (_, Role::Unknown | Role::Host) => true,
-            (Needs::HostOrManager, Role::Manager) => true,
-            _ => false,
-        }
+        matches!(
+            (self, role),
+            (_, Role::Unknown | Role::Host) | (Needs::HostOrManager, Role::Manager)
+        )
     }
 }
 

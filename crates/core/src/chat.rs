@@ -121,9 +121,8 @@ impl Decode for ChatPrivilege {
 impl<'de> Deserialize<'de> for ChatPrivilege {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let n = crate::sdk::de_number(d)?;
-        ChatPrivilege::from_code(n).ok_or_else(|| {
-            serde::de::Error::custom("expected a ChatPrivilege: 1, 4 or 5")
-        })
+        ChatPrivilege::from_code(n)
+            .ok_or_else(|| serde::de::Error::custom("expected a ChatPrivilege: 1, 4 or 5"))
     }
 }
 

@@ -4,12 +4,12 @@ use serde::Serialize;
 
 use crate::chat::{ChatMessage, ChatPrivilege};
 use crate::command::{CaptureProfile, Command, CommandId, CommandOutput};
-use crate::host::SharePrivilege;
-use crate::recording::RecordingStatus;
 use crate::device::{Device, DeviceChangeReason, DeviceKind, DeviceList};
 use crate::error::{ActiveMediaFailedCode, Remedy, ZoomError};
+use crate::host::SharePrivilege;
 use crate::participants::Participant;
 use crate::quality::VideoQuality;
+use crate::recording::RecordingStatus;
 use crate::sdk::{MediaType, PermissionState, SdkEvent, UserId};
 use crate::session::JoinOptions;
 use crate::state::{Cause, StateName};

@@ -119,7 +119,10 @@ fn bad_messages_are_refused_naming_why_and_nothing_is_sent() {
         (send("  ", ChatTarget::Everyone), "invalidOption"),
         (send(&long, ChatTarget::Everyone), "invalidOption"),
         (send("me?", ChatTarget::User(UserId(1))), "invalidOption"),
-        (send("who?", ChatTarget::User(UserId(99))), "unknownParticipant"),
+        (
+            send("who?", ChatTarget::User(UserId(99))),
+            "unknownParticipant",
+        ),
     ] {
         let err = act(&mut h, action).unwrap_err();
         assert_eq!(err.code(), want, "{err}");
@@ -134,7 +137,10 @@ fn bad_messages_are_refused_naming_why_and_nothing_is_sent() {
 fn outside_a_session_chat_is_refused() {
     let mut h = Harness::new();
     let err = act(&mut h, send("hi", ChatTarget::Everyone)).unwrap_err();
-    assert!(matches!(err, CoreError::NotInSession { state: "idle" }), "{err}");
+    assert!(
+        matches!(err, CoreError::NotInSession { state: "idle" }),
+        "{err}"
+    );
 }
 
 #[test]
@@ -223,7 +229,10 @@ fn a_failed_send_tells_nothing_and_a_new_join_starts_a_new_history() {
     h.input(zoomkit_core::Input::Leave { end: false }).unwrap();
     h.ok("leave");
     // After leaving, a late message is dropped; the next join starts afresh.
-    feature(&mut h, FeatureSdkEvent::ChatOnMessage(message("late", 2, 0)));
+    feature(
+        &mut h,
+        FeatureSdkEvent::ChatOnMessage(message("late", 2, 0)),
+    );
     assert_eq!(h.s.chat().history().len(), 1);
     h.join();
     assert!(h.s.chat().history().is_empty());

@@ -161,7 +161,11 @@ pub(crate) fn share_state(reason: &str) -> SdkFailure {
 }
 
 pub(crate) fn host_or_manager_only() -> SdkFailure {
-    f(ErrorType::InsufficientPrivileges, 5006, "host or manager only")
+    f(
+        ErrorType::InsufficientPrivileges,
+        5006,
+        "host or manager only",
+    )
 }
 pub(crate) fn chat_empty() -> SdkFailure {
     f(ErrorType::InvalidParameters, 7000, "empty message")
@@ -173,14 +177,30 @@ pub(crate) fn chat_not_allowed() -> SdkFailure {
     f(ErrorType::InsufficientPrivileges, 7002, "chat not allowed")
 }
 pub(crate) fn chat_privilege_host_only() -> SdkFailure {
-    f(ErrorType::InsufficientPrivileges, 7003, "host or manager only")
+    f(
+        ErrorType::InsufficientPrivileges,
+        7003,
+        "host or manager only",
+    )
 }
 pub(crate) fn recording_disabled() -> SdkFailure {
-    f(ErrorType::InvalidOperation, 7200, "cloud recording disabled")
+    f(
+        ErrorType::InvalidOperation,
+        7200,
+        "cloud recording disabled",
+    )
 }
 pub(crate) fn recording_state() -> SdkFailure {
-    f(ErrorType::InvalidOperation, 7202, "recording state mismatch")
+    f(
+        ErrorType::InvalidOperation,
+        7202,
+        "recording state mismatch",
+    )
 }
 pub(crate) fn recording_iso() -> SdkFailure {
-    f(ErrorType::InvalidOperation, 7203, "individual recording not asked")
+    f(
+        ErrorType::InvalidOperation,
+        7203,
+        "individual recording not asked",
+    )
 }

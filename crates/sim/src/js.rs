@@ -1223,7 +1223,8 @@ impl ChatClient {
     ) -> js_sys::Promise {
         let text = text.as_string().unwrap_or_default();
         let id = user_id(&user).unwrap_or(0);
-        self.shared.call(|sim| sim.client().send_chat(&text, Some(id)))
+        self.shared
+            .call(|sim| sim.client().send_chat(&text, Some(id)))
     }
 
     /// `sendToAll(text)`: resolves with the sent `ChatMessage`.
@@ -1242,7 +1243,9 @@ impl ChatClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] privilege: JsValue,
     ) -> js_sys::Promise {
-        let p = privilege.as_f64().filter(|p| p.fract() == 0.0 && *p >= 0.0 && *p < 256.0);
+        let p = privilege
+            .as_f64()
+            .filter(|p| p.fract() == 0.0 && *p >= 0.0 && *p < 256.0);
         let p = p.map_or(0, |p| p as u8);
         self.shared.call(|sim| sim.client().set_chat_privilege(p))
     }
@@ -1291,14 +1294,22 @@ impl RecordingClient {
     /// `resumeCloudRecording()` (host).
     #[wasm_bindgen(js_name = resumeCloudRecording, unchecked_return_type = "Promise<\"\">")]
     pub fn resume_cloud_recording(&self) -> js_sys::Promise {
-        self.shared.call(|sim| sim.client().resume_cloud_recording())
+        self.shared
+            .call(|sim| sim.client().resume_cloud_recording())
     }
 
     /// `getCloudRecordingStatus()`: a `RecordingStatus`.
     #[wasm_bindgen(js_name = getCloudRecordingStatus, unchecked_return_type = "string")]
     pub fn get_cloud_recording_status(&self) -> JsValue {
         self.shared.sync();
-        to_js(&self.shared.sim.borrow_mut().client().get_cloud_recording_status())
+        to_js(
+            &self
+                .shared
+                .sim
+                .borrow_mut()
+                .client()
+                .get_cloud_recording_status(),
+        )
     }
 
     /// `canStartRecording()`.

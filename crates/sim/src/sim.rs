@@ -11,14 +11,15 @@ use crate::failure;
 use crate::payload::{
     ActiveMediaFailedCode, ActiveMediaFailedPayload, ActiveShareChangePayload, ActiveSpeaker,
     AudioChangeAction, AudioChangeSource, AudioJoinType, AudioKind, AudioOption,
-    CaptureVideoOption, ChatMessagePayload, ChatParty, ChatPrivilegeChangePayload,
-    IndividualRecordingChangePayload, RecordingStatus, SharePrivilegeChangePayload, ClosedReason, ConnectionChangePayload, ConnectionReason, ConnectionState,
-    CurrentAudioChangePayload, DevicePermissionChangePayload, HostAskUnmuteAudioPayload,
+    CaptureVideoOption, ChatMessagePayload, ChatParty, ChatPrivilegeChangePayload, ClosedReason,
+    ConnectionChangePayload, ConnectionReason, ConnectionState, CurrentAudioChangePayload,
+    DevicePermissionChangePayload, HostAskUnmuteAudioPayload, IndividualRecordingChangePayload,
     LeaveAudioSource, MediaCompatibility, MediaDevice, MutedSource, NetworkQualityChangePayload,
     Participant, ParticipantPropertiesPayload, PassiveStopShareReason, PeerAction,
     PeerShareStateChangePayload, PeerVideoStateChangePayload, PermissionName, PermissionState,
-    QualityDirection, ReconnectReason, SdkFailure, SessionInfo, ShareState, UnmuteReason,
-    VideoCapturingChangePayload, VideoCapturingState,
+    QualityDirection, ReconnectReason, RecordingStatus, SdkFailure, SessionInfo,
+    SharePrivilegeChangePayload, ShareState, UnmuteReason, VideoCapturingChangePayload,
+    VideoCapturingState,
 };
 use crate::rng::Rng;
 use crate::script::{Action, Fault, Script, StepKind, Who};
@@ -1441,7 +1442,12 @@ impl Sim {
         )
     }
 
-    fn new_chat(&mut self, text: String, sender: ChatParty, receiver: ChatParty) -> ChatMessagePayload {
+    fn new_chat(
+        &mut self,
+        text: String,
+        sender: ChatParty,
+        receiver: ChatParty,
+    ) -> ChatMessagePayload {
         ChatMessagePayload {
             id: self.rng.hex(16),
             message: text,
@@ -2774,7 +2780,11 @@ impl SimClient<'_> {
         self.sim.share_locked
     }
 
-    fn recording_op(&mut self, to: RecordingStatus, fits: fn(Option<RecordingStatus>) -> bool) -> OpId {
+    fn recording_op(
+        &mut self,
+        to: RecordingStatus,
+        fits: fn(Option<RecordingStatus>) -> bool,
+    ) -> OpId {
         let host = self.me_is(true);
         self.media_op(|sim| {
             if !host {
@@ -2793,7 +2803,10 @@ impl SimClient<'_> {
     #[doc(alias = "startCloudRecording")]
     pub fn start_cloud_recording(&mut self) -> OpId {
         self.recording_op(RecordingStatus::Recording, |s| {
-            !matches!(s, Some(RecordingStatus::Recording | RecordingStatus::Paused))
+            !matches!(
+                s,
+                Some(RecordingStatus::Recording | RecordingStatus::Paused)
+            )
         })
     }
 
@@ -2801,20 +2814,27 @@ impl SimClient<'_> {
     #[doc(alias = "stopCloudRecording")]
     pub fn stop_cloud_recording(&mut self) -> OpId {
         self.recording_op(RecordingStatus::Stopped, |s| {
-            matches!(s, Some(RecordingStatus::Recording | RecordingStatus::Paused))
+            matches!(
+                s,
+                Some(RecordingStatus::Recording | RecordingStatus::Paused)
+            )
         })
     }
 
     /// `RecordingClient.pauseCloudRecording()` (host).
     #[doc(alias = "pauseCloudRecording")]
     pub fn pause_cloud_recording(&mut self) -> OpId {
-        self.recording_op(RecordingStatus::Paused, |s| s == Some(RecordingStatus::Recording))
+        self.recording_op(RecordingStatus::Paused, |s| {
+            s == Some(RecordingStatus::Recording)
+        })
     }
 
     /// `RecordingClient.resumeCloudRecording()` (host).
     #[doc(alias = "resumeCloudRecording")]
     pub fn resume_cloud_recording(&mut self) -> OpId {
-        self.recording_op(RecordingStatus::Recording, |s| s == Some(RecordingStatus::Paused))
+        self.recording_op(RecordingStatus::Recording, |s| {
+            s == Some(RecordingStatus::Paused)
+        })
     }
 
     /// `RecordingClient.getCloudRecordingStatus()` (`Stopped` before any).

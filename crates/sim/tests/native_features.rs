@@ -40,7 +40,8 @@ fn connected(host: bool) -> (World, UserId) {
 }
 
 fn leave(w: &mut World) {
-    w.input(Input::Leave { end: false }).expect("leave accepted");
+    w.input(Input::Leave { end: false })
+        .expect("leave accepted");
     w.run_until(10_000, "left", |w| w.state() == StateName::Left);
     w.assert_released();
 }
@@ -91,7 +92,10 @@ fn chat_goes_out_and_comes_in_and_the_history_has_both() {
 fn the_hosts_chat_privilege_reaches_the_participant_and_limits_them() {
     let (mut w, ann) = connected(false);
     w.sim_act(SimAction::SetChatPrivilege { privilege: 5 });
-    assert_eq!(w.core.chat().privilege(), Some(ChatPrivilege::EveryonePublicly));
+    assert_eq!(
+        w.core.chat().privilege(),
+        Some(ChatPrivilege::EveryonePublicly)
+    );
     let err = w.act(chat("psst", ChatTarget::User(ann))).unwrap_err();
     assert_eq!(err.code(), "chatNotAllowed");
     w.act(chat("to all", ChatTarget::Everyone)).unwrap();
@@ -168,7 +172,10 @@ fn a_participant_is_refused_host_controls_without_a_call() {
     let issued = w.issued.len();
     let err = w.act(Action::Host(HostAction::Mute(ann))).unwrap_err();
     assert_eq!(err.code(), "hostOrManagerOnly");
-    assert!(err.to_string().contains("mute another participant"), "{err}");
+    assert!(
+        err.to_string().contains("mute another participant"),
+        "{err}"
+    );
     assert_eq!(
         w.act(Action::Host(HostAction::MakeHost(ann)))
             .unwrap_err()
@@ -190,7 +197,9 @@ fn the_host_records_pauses_resumes_and_stops() {
     let (mut w, _) = connected(true);
     let status = |w: &World| w.core.recording().status();
     w.act(Action::Recording(RecordingAction::Start)).unwrap();
-    w.run_until(5_000, "recording", |w| status(w) == Some(RecordingStatus::Recording));
+    w.run_until(5_000, "recording", |w| {
+        status(w) == Some(RecordingStatus::Recording)
+    });
     // Not while recording: refused by the core.
     assert_eq!(
         w.act(Action::Recording(RecordingAction::Resume))
@@ -199,11 +208,17 @@ fn the_host_records_pauses_resumes_and_stops() {
         "recordingState"
     );
     w.act(Action::Recording(RecordingAction::Pause)).unwrap();
-    w.run_until(5_000, "paused", |w| status(w) == Some(RecordingStatus::Paused));
+    w.run_until(5_000, "paused", |w| {
+        status(w) == Some(RecordingStatus::Paused)
+    });
     w.act(Action::Recording(RecordingAction::Resume)).unwrap();
-    w.run_until(5_000, "resumed", |w| status(w) == Some(RecordingStatus::Recording));
+    w.run_until(5_000, "resumed", |w| {
+        status(w) == Some(RecordingStatus::Recording)
+    });
     w.act(Action::Recording(RecordingAction::Stop)).unwrap();
-    w.run_until(5_000, "stopped", |w| status(w) == Some(RecordingStatus::Stopped));
+    w.run_until(5_000, "stopped", |w| {
+        status(w) == Some(RecordingStatus::Stopped)
+    });
     let told: Vec<_> = w
         .events
         .iter()
@@ -242,7 +257,10 @@ fn a_participant_sees_the_hosts_recording_and_answers_the_consent_question() {
     w.sim_act(SimAction::SetRecording {
         status: zoomkit_sim::payload::RecordingStatus::Recording,
     });
-    assert_eq!(w.core.recording().status(), Some(RecordingStatus::Recording));
+    assert_eq!(
+        w.core.recording().status(),
+        Some(RecordingStatus::Recording)
+    );
     w.sim_act(SimAction::AskRecordingConsent);
     assert!(w.core.recording().consent_pending());
     let id = w

@@ -51,11 +51,10 @@ impl Session {
         self.fire_timers();
         let standing = self.standing();
         let op = match &action {
-            Action::Chat(chat) => {
-                self.features
-                    .chat
-                    .check(&standing, chat, |id| self.roster.get(id).is_some())?
-            }
+            Action::Chat(chat) => self
+                .features
+                .chat
+                .check(&standing, chat, |id| self.roster.get(id).is_some())?,
             Action::Host(host) => host.check(&standing, |id| self.roster.get(id))?,
             Action::Recording(rec) => self.features.recording.check(&standing, *rec)?,
         };

@@ -193,8 +193,7 @@ impl World {
             let input = match out {
                 zoomkit_sim::Output::Event(ev) => {
                     if zoomkit_core::action::FeatureSdkEvent::NAMES.contains(&ev.name) {
-                        match zoomkit_core::action::FeatureSdkEvent::decode(ev.name, &ev.payload)
-                        {
+                        match zoomkit_core::action::FeatureSdkEvent::decode(ev.name, &ev.payload) {
                             Ok(f) => self.core.feature_event(now, f),
                             Err(e) => self.refused.push(format!("{}: {e}", ev.name)),
                         }
