@@ -35,7 +35,11 @@ impl Session {
     /// `chatNotAllowed` when the host's privilege forbids it), or with
     /// Zoom's own error.
     #[wasm_bindgen(js_name = sendChat, unchecked_return_type = "Promise<ChatMessage | undefined>")]
-    pub fn send_chat(&self, text: String, user_id: Option<f64>) -> js_sys::Promise {
+    pub fn send_chat(
+        &self,
+        text: String,
+        #[wasm_bindgen(js_name = userId)] user_id: Option<f64>,
+    ) -> js_sys::Promise {
         let to = match user_id {
             None => ChatTarget::Everyone,
             Some(id) if id >= 0.0 && id.fract() == 0.0 => ChatTarget::User(UserId(id as u64)),

@@ -44,38 +44,47 @@ fn host(
 impl Session {
     /// Mutes another participant (host or manager).
     #[wasm_bindgen(js_name = muteParticipant, unchecked_return_type = "Promise<void>")]
-    pub fn mute_participant(&self, user_id: f64) -> js_sys::Promise {
+    pub fn mute_participant(
+        &self,
+        #[wasm_bindgen(js_name = userId)] user_id: f64,
+    ) -> js_sys::Promise {
         host(self, "muteParticipant", user_id, HostAction::Mute)
     }
 
     /// Asks another participant to unmute (host or manager): Zoom never
     /// unmutes anyone directly; they get `hostAskedToUnmute` and decide.
     #[wasm_bindgen(js_name = askToUnmute, unchecked_return_type = "Promise<void>")]
-    pub fn ask_to_unmute(&self, user_id: f64) -> js_sys::Promise {
+    pub fn ask_to_unmute(&self, #[wasm_bindgen(js_name = userId)] user_id: f64) -> js_sys::Promise {
         host(self, "askToUnmute", user_id, HostAction::AskToUnmute)
     }
 
     /// Removes a participant from the session (host or manager).
     #[wasm_bindgen(js_name = removeParticipant, unchecked_return_type = "Promise<void>")]
-    pub fn remove_participant(&self, user_id: f64) -> js_sys::Promise {
+    pub fn remove_participant(
+        &self,
+        #[wasm_bindgen(js_name = userId)] user_id: f64,
+    ) -> js_sys::Promise {
         host(self, "removeParticipant", user_id, HostAction::Remove)
     }
 
     /// Makes another participant the host (host only); you stop being host.
     #[wasm_bindgen(js_name = makeHost, unchecked_return_type = "Promise<void>")]
-    pub fn make_host(&self, user_id: f64) -> js_sys::Promise {
+    pub fn make_host(&self, #[wasm_bindgen(js_name = userId)] user_id: f64) -> js_sys::Promise {
         host(self, "makeHost", user_id, HostAction::MakeHost)
     }
 
     /// Makes a participant a manager (host only).
     #[wasm_bindgen(js_name = makeManager, unchecked_return_type = "Promise<void>")]
-    pub fn make_manager(&self, user_id: f64) -> js_sys::Promise {
+    pub fn make_manager(&self, #[wasm_bindgen(js_name = userId)] user_id: f64) -> js_sys::Promise {
         host(self, "makeManager", user_id, HostAction::MakeManager)
     }
 
     /// Takes a participant's manager role back (host only).
     #[wasm_bindgen(js_name = revokeManager, unchecked_return_type = "Promise<void>")]
-    pub fn revoke_manager(&self, user_id: f64) -> js_sys::Promise {
+    pub fn revoke_manager(
+        &self,
+        #[wasm_bindgen(js_name = userId)] user_id: f64,
+    ) -> js_sys::Promise {
         host(self, "revokeManager", user_id, HostAction::RevokeManager)
     }
 
