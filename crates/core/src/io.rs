@@ -229,6 +229,10 @@ pub enum Event {
         cause: Cause,
         /// The error behind it, if any.
         error: Option<ZoomError>,
+        /// How long the session was in `from` (ms); `None` for the first
+        /// change of a join. "Reconnected in 1.8 s" is this on the change
+        /// from `reconnecting` to `connected`.
+        in_previous_ms: Option<u64>,
     },
     /// A rejoin attempt will start at `at`.
     RejoinScheduled {
@@ -356,6 +360,9 @@ pub enum Event {
         /// The status now.
         status: RecordingStatus,
     },
+    /// The session ended (left, ended or failed): its final numbers (also
+    /// `Session::stats()` at any time).
+    Stats(crate::stats::SessionStats),
     /// Individual recording (`individual-recording-change`): `ask` wants
     /// this user's answer (`acceptRecording()` / `declineRecording()`).
     #[serde(rename_all = "camelCase")]
@@ -424,10 +431,12 @@ mod event_samples {
             Event::SharePrivilegeChanged { .. } => "sharePrivilegeChanged",
             Event::RecordingChanged { .. } => "recordingChanged",
             Event::IndividualRecordingChanged { .. } => "individualRecordingChanged",
+            Event::Stats(_) => "stats",
         }
     }
 
-    const NAMES: [&str; 28] = [
+    const NAMES: [&str; 29] = [
+        "stats",
         "chatMessage",
         "chatPrivilegeChanged",
         "sharePrivilegeChanged",
@@ -555,6 +564,7 @@ mod event_samples {
                 to: t.to,
                 cause: t.cause,
                 error: (i % 2 == 0).then(|| zoom.clone()),
+                in_previous_ms: (i % 3 != 0).then_some(1_800),
             });
         }
         out.push(Event::StateChanged {
@@ -562,6 +572,7 @@ mod event_samples {
             to: StateName::Failed,
             cause: crate::state::Cause::JoinFailed,
             error: Some(bare.clone()),
+            in_previous_ms: None,
         });
         out.push(Event::RejoinScheduled {
             attempt: 2,
@@ -693,6 +704,35 @@ mod event_samples {
         ] {
             out.push(Event::IndividualRecordingChanged { status, user_id });
         }
+        out.push(Event::Stats(crate::stats::SessionStats::default()));
+        out.push(Event::Stats(crate::stats::SessionStats {
+            join_ms: Some(840),
+            first_remote_video_ms: Some(120),
+            connected_ms: 60_000,
+            reconnects: vec![
+                crate::stats::Reconnect {
+                    kind: crate::stats::ReconnectKind::SdkFailover,
+                    cause: crate::state::Cause::SdkReconnecting,
+                    started_at: crate::time::Instant::from_millis(1_700_000_010_000),
+                    duration_ms: Some(1_800),
+                },
+                crate::stats::Reconnect {
+                    kind: crate::stats::ReconnectKind::Rejoin,
+                    cause: crate::state::Cause::SdkFailed,
+                    started_at: crate::time::Instant::from_millis(1_700_000_020_000),
+                    duration_ms: None,
+                },
+            ],
+            rejoin_attempts: 2,
+            device_switches: 1,
+            capture_ms: crate::stats::CaptureTimes {
+                standard: 1,
+                hd: 2,
+                full_hd: 3,
+            },
+            audio_only_ms: 500,
+            media_failures: 1,
+        }));
         out
     }
 

@@ -104,6 +104,7 @@ pub mod sdk;
 pub mod session;
 pub mod stage;
 pub mod state;
+pub mod stats;
 pub mod time;
 mod token;
 pub mod vecmap;

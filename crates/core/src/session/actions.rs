@@ -12,6 +12,8 @@ use crate::error::{CoreError, ZoomError};
 use crate::host::SharePrivilege;
 use crate::io::Event;
 use crate::recording::Recording;
+use crate::sdk::UserId;
+use crate::stats::{SessionStats, StatsTracker};
 use crate::state::StateName;
 use crate::time::Instant;
 
@@ -23,12 +25,30 @@ pub(super) struct Features {
     chat: Chat,
     recording: Recording,
     share_privilege: Option<SharePrivilege>,
+    stats: StatsTracker,
 }
 
 impl Features {
-    /// A new join: nothing of the last session's chat or recording is kept.
+    /// A new join: nothing of the last session's chat, recording or stats
+    /// is kept.
     pub(super) fn reset(&mut self) {
         *self = Features::default();
+    }
+
+    /// Every event the session emits, for its stats; the final numbers
+    /// when this one ends the session.
+    pub(super) fn observe(
+        &mut self,
+        now: Instant,
+        self_user: Option<UserId>,
+        event: &Event,
+    ) -> Option<SessionStats> {
+        self.stats.observe(now, self_user, event)
+    }
+
+    /// How long the session has been in its state (for `stateChanged`).
+    pub(super) fn time_in_state(&self, now: Instant) -> Option<u64> {
+        self.stats.time_in_state(now)
     }
 }
 
@@ -87,6 +107,13 @@ impl Session {
         if let Some(event) = told {
             self.emit(event);
         }
+    }
+
+    /// How this session went so far (the last session's, once it ended,
+    /// until the next join): see [`SessionStats`].
+    #[must_use]
+    pub fn stats(&self) -> SessionStats {
+        self.features.stats.stats(self.now)
     }
 
     /// This session's chat: its history and privilege.

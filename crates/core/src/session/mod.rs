@@ -656,7 +656,13 @@ impl Session {
     }
 
     fn emit(&mut self, ev: Event) {
+        // Session stats read every event (see `actions.rs`); the last state
+        // change of a session brings its final `stats` event after it.
+        let last = self.features.observe(self.now, self.self_user, &ev);
         self.out.push_back(Output::Event(ev));
+        if let Some(stats) = last {
+            self.out.push_back(Output::Event(Event::Stats(stats)));
+        }
     }
 
     fn arm(&mut self, kind: TimerKind, after: Duration) {
@@ -685,6 +691,7 @@ impl Session {
             to: to_name,
             cause,
             error,
+            in_previous_ms: self.features.time_in_state(self.now),
         });
         if to_name.is_terminal() {
             self.enter_terminal();
