@@ -183,6 +183,38 @@ async function main() {
     }
   };
 
+  const showStats = (s, final) => {
+    const rows = [
+      ["final", final ? "yes" : "no (live)"],
+      ["time to join", s.joinMs === null ? "—" : `${s.joinMs} ms`],
+      ["first remote camera", s.firstRemoteVideoMs === null ? "—" : `${s.firstRemoteVideoMs} ms after connecting`],
+      ["connected", `${(s.connectedMs / 1000).toFixed(1)} s`],
+      ["reconnects", s.reconnects.map((r) => `${r.kind} (${r.cause}) ${r.durationMs === null ? "not back" : `${(r.durationMs / 1000).toFixed(1)} s`}`).join("; ") || "none"],
+      ["rejoin attempts", s.rejoinAttempts],
+      ["device switches", s.deviceSwitches],
+      ["camera", `${(s.captureMs.standard / 1000).toFixed(1)} s standard, ${(s.captureMs.hd / 1000).toFixed(1)} s hd, ${(s.captureMs.fullHd / 1000).toFixed(1)} s full hd`],
+      ["audio-only", `${(s.audioOnlyMs / 1000).toFixed(1)} s`],
+      ["media failures", s.mediaFailures],
+    ];
+    $("stats").replaceChildren(...rows.flatMap(([k, v]) => {
+      const dt = document.createElement("dt");
+      dt.textContent = k;
+      const dd = document.createElement("dd");
+      dd.dataset.stat = k;
+      dd.textContent = String(v);
+      return [dt, dd];
+    }));
+  };
+  session.on("stateChanged", (e) => {
+    if (e.to === "connected" && (e.from === "reconnecting" || e.from === "rejoining") && e.inPreviousMs !== null) {
+      $("last-reconnect").textContent = `${e.from === "reconnecting" ? "Zoom failover" : "rejoined"}: reconnected in ${(e.inPreviousMs / 1000).toFixed(1)} s`;
+    }
+  });
+  session.on("stats", (s) => showStats(s, true));
+  setInterval(() => {
+    if (["connected", "reconnecting", "rejoining"].includes(session.state)) showStats(session.stats(), false);
+  }, 1000);
+
   session.on("*", (e) => {
     const { event, ...rest } = e;
     log(`${event} ${JSON.stringify(rest)}`);

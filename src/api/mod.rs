@@ -178,6 +178,7 @@ pub use session::Session;
 mod chat;
 mod host;
 mod recording;
+mod stats;
 
 /// Takes an action through the core: a promise that settles with its
 /// command's answer, or rejects at once with the core's refusal.

@@ -160,7 +160,11 @@ export interface DeviceLists { cameras: ListedDevice[]; microphones: ListedDevic
 export type CaptureProfile = "standard" | "hd" | "fullHd";
 /** Every event `Session.on` delivers, told apart by `event`. */
 export type SessionEvent =
-  | { event: "stateChanged"; from: SessionState; to: SessionState; cause: Cause; error: ZoomErrorInfo | null }
+  | {
+      event: "stateChanged"; from: SessionState; to: SessionState; cause: Cause; error: ZoomErrorInfo | null;
+      /** How long the session was in `from`, in ms; `null` for a join's first change. */
+      inPreviousMs: number | null;
+    }
   | { event: "rejoinScheduled"; attempt: number; /** `Date.now()` milliseconds. */ at: number }
   | ({ event: "participantJoined" } & Participant)
   | ({ event: "participantUpdated" } & Participant)
@@ -199,6 +203,8 @@ export type SessionEvent =
   | { event: "sharePrivilegeChanged"; privilege: SharePrivilege }
   | { event: "recordingChanged"; status: RecordingStatus }
   | { event: "individualRecordingChanged"; status: RecordingStatus; userId: number | null }
+  /** The session ended (left, ended or failed): its final numbers. */
+  | ({ event: "stats" } & SessionStats)
   /** An SDK event whose payload did not match the SDK's documented shape, or that the core refused. */
   | { event: "sdkPayloadError"; sdkEvent: string; message: string; payload: unknown }
   | { event: "sdkEventRejected"; sdkEvent: string; message: string; payload: unknown };

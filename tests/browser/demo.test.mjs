@@ -89,6 +89,7 @@ test("the demo runs a simulated session: join, mute, camera, faults, reconnectin
     await page.click('[data-testid="fault-failover"]');
     await waitState("reconnecting");
     await waitState("connected");
+    await page.waitForFunction(() => /Zoom failover: reconnected in \d+\.\d s/.test(document.querySelector('[data-testid="last-reconnect"]').textContent));
 
     await page.click('[data-testid="fault-unplug-camera"]');
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="event-log"] li')].some((li) => li.textContent.includes("activeDeviceChanged") && li.textContent.includes("fallback")), null, { timeout: 5_000 });
@@ -260,6 +261,9 @@ test("the demo's chat, host controls and recording: as host they work, as a part
     assert.ok(!tab.logs.some((l) => l.includes("zoomkit:")), tab.logs.join("\n"));
     await page.click('[data-testid="leave"]');
     await waitText("state", "left");
+    // The end of the session shows its final stats.
+    await page.waitForFunction(() => document.querySelector('[data-testid="stats"] dd[data-stat="final"]')?.textContent === "yes");
+    assert.match(await page.textContent('[data-testid="stats"] dd[data-stat="time to join"]'), /^\d+ ms$/);
     const released = await page.evaluate(() => ({
       listeners: window.demo.sim.listenerCount(),
       resources: window.demo.session.resources(),

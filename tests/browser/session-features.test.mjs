@@ -293,3 +293,33 @@ test("logger: every diagnostic goes to it, typed, and nothing to the console", a
   assert.ok(r.consoleCalls.every(([level, msg]) => level === "error" && msg.includes("listener threw")), JSON.stringify(r.consoleCalls));
   assert.match(r.badLogger, /`logger` must be a function/);
 });
+
+test("stats: stateChanged says how long the previous state lasted; the end brings the final numbers", async () => {
+  const token = validToken(TOPIC);
+  const r = await run(async ({ token, TOPIC }) => {
+    const { sim, session, log } = zk.start({ participants: [{ name: "Ann", video: true }] }, {}, token);
+    await session.join({ topic: TOPIC, userName: "Ada", audio: true });
+    sim.failover(300);
+    await zk.until(() => log.some((e) => e.event === "stateChanged" && e.from === "reconnecting" && e.to === "connected"), "back");
+    const live = session.stats();
+    await session.leave();
+    const back = log.find((e) => e.event === "stateChanged" && e.from === "reconnecting");
+    const finals = log.filter((e) => e.event === "stats");
+    const out = { back, live, finals, after: session.stats(), lastEvent: log.at(-1)?.event, resources: session.resources() };
+    session.free();
+    sim.destroy();
+    return out;
+  }, { token, TOPIC });
+  assert.ok(r.back.inPreviousMs >= 250 && r.back.inPreviousMs < 5000, `reconnected in ${r.back.inPreviousMs} ms`);
+  assert.ok(r.live.joinMs > 0, JSON.stringify(r.live));
+  assert.equal(r.live.firstRemoteVideoMs, 0, "Ann's camera was on when we connected");
+  assert.equal(r.live.reconnects.length, 1);
+  assert.equal(r.live.reconnects[0].kind, "sdkFailover");
+  assert.equal(r.live.reconnects[0].cause, "sdk_reconnecting");
+  assert.equal(r.live.reconnects[0].durationMs, r.back.inPreviousMs);
+  assert.equal(r.finals.length, 1, "one final stats event");
+  const { event, ...final } = r.finals[0];
+  assert.deepEqual(final, r.after, "the final event is session.stats() after the end");
+  assert.ok(final.connectedMs >= r.live.connectedMs);
+  assert.deepEqual(r.resources, RELEASED);
+});

@@ -97,6 +97,9 @@ pub struct StatsTracker {
     state: Option<(StateName, Instant)>,
     joined_at: Option<Instant>,
     first_connected: Option<Instant>,
+    /// A remote camera was on before the session connected (the SDK lists
+    /// who is there while `join` is still pending).
+    remote_video_before_connected: bool,
     connected_since: Option<Instant>,
     /// The profile the camera captures with while on (the SDK default
     /// until `captureChanged` says otherwise), and since when.
@@ -146,15 +149,18 @@ impl StatsTracker {
         self.now = self.now.max(now);
         let now = self.now;
         match event {
-            Event::StateChanged { from, to, cause, .. } => {
+            Event::StateChanged {
+                from, to, cause, ..
+            } => {
                 return self.on_state(now, *from, *to, *cause);
             }
             Event::ParticipantJoined(p) | Event::ParticipantUpdated(p)
                 if p.video_on && Some(p.user_id) != self_user =>
             {
-                if let (None, Some(first)) = (self.stats.first_remote_video_ms, self.first_connected)
-                {
-                    self.stats.first_remote_video_ms = Some(ms(first, now));
+                match (self.stats.first_remote_video_ms, self.first_connected) {
+                    (None, Some(first)) => self.stats.first_remote_video_ms = Some(ms(first, now)),
+                    (None, None) => self.remote_video_before_connected = true,
+                    _ => {}
                 }
             }
             Event::ActiveDeviceChanged { reason, .. } => {
@@ -197,7 +203,11 @@ impl StatsTracker {
         to: StateName,
         cause: Cause,
     ) -> Option<SessionStats> {
-        self.state = Some((to, now));
+        // A change of phase within a state (rejoining's attempts) is not a
+        // new state: the time in it runs on.
+        if from != to || self.state.is_none() {
+            self.state = Some((to, now));
+        }
         if to == StateName::FetchingToken && matches!(cause, Cause::Join | Cause::Resume) {
             self.joined_at.get_or_insert(now);
         }
@@ -214,6 +224,9 @@ impl StatsTracker {
                 if self.first_connected.is_none() {
                     self.first_connected = Some(now);
                     self.stats.join_ms = self.joined_at.map(|j| ms(j, now));
+                    if self.remote_video_before_connected {
+                        self.stats.first_remote_video_ms = Some(0);
+                    }
                 }
                 self.connected_since.get_or_insert(now);
                 if let Some(r) = self.open_reconnect() {

@@ -65,13 +65,31 @@ fn time_to_join_and_to_the_first_remote_camera() {
 }
 
 #[test]
+fn a_remote_camera_already_on_while_joining_counts_as_at_once() {
+    let mut h = Harness::new();
+    h.join();
+    h.ok("fetchToken");
+    h.ok("init");
+    // The SDK lists who is there before `join` resolves.
+    h.sdk(SdkEvent::UserAdded(vec![ParticipantProperties {
+        b_video_on: Some(true),
+        ..user(2, "Ann")
+    }]));
+    h.advance(ms(300));
+    h.ok("join");
+    assert_eq!(h.s.stats().first_remote_video_ms, Some(0));
+}
+
+#[test]
 fn a_failover_and_a_rejoin_are_each_one_reconnect_with_their_duration() {
     let mut h = Harness::with_policy(Default::default(), table(&[0, 0]));
     h.connect();
     h.advance(ms(1_000));
-    h.input(conn(ConnectionState::Reconnecting, None, None)).unwrap();
+    h.input(conn(ConnectionState::Reconnecting, None, None))
+        .unwrap();
     h.advance(ms(1_800));
-    h.input(conn(ConnectionState::Connected, None, None)).unwrap();
+    h.input(conn(ConnectionState::Connected, None, None))
+        .unwrap();
     assert_eq!(
         in_previous(&h, StateName::Reconnecting, StateName::Connected),
         [Some(1_800)],
@@ -94,6 +112,10 @@ fn a_failover_and_a_rejoin_are_each_one_reconnect_with_their_duration() {
     assert_eq!(s.reconnects[1].cause, Cause::SdkFailed);
     assert!(s.reconnects[1].duration_ms.is_some_and(|d| d >= 300));
     assert_eq!(s.rejoin_attempts, 2);
+    // Rejoining's phases are one state: the time in it is from the loss.
+    let rejoined = in_previous(&h, StateName::Rejoining, StateName::Connected);
+    assert_eq!(rejoined.len(), 1);
+    assert_eq!(rejoined[0], s.reconnects[1].duration_ms);
     // Connected 1,000 + 500 ms before each loss, 0 since the last.
     assert_eq!(s.connected_ms, 1_500);
 }
@@ -138,7 +160,15 @@ fn media_devices_and_audio_only_are_counted_and_the_end_brings_the_final_numbers
     let end = h.events_since(mark);
     let left = end
         .iter()
-        .position(|e| matches!(e, Event::StateChanged { to: StateName::Left, .. }))
+        .position(|e| {
+            matches!(
+                e,
+                Event::StateChanged {
+                    to: StateName::Left,
+                    ..
+                }
+            )
+        })
         .expect("left");
     let Some(Event::Stats(final_stats)) = end.get(left + 1) else {
         panic!("the final stats follow the last state change: {end:?}");

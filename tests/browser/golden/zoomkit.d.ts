@@ -41,6 +41,38 @@ export interface QualityConfig {
 
 
 
+/** One loss of the connection (`SessionStats.reconnects`). */
+export interface ReconnectStats {
+    /** Zoom's own failover, or zoomkit's rejoin (also a failover zoomkit had to finish). */
+    kind: "sdkFailover" | "rejoin";
+    /** The cause of the transition that lost the connection. */
+    cause: Cause;
+    /** `Date.now()` ms. */
+    startedAt: number;
+    /** Until connected again; `null` while it lasts, or when the session ended first. */
+    durationMs: number | null;
+}
+/** `Session.stats()` and the final `stats` event. Times are in ms. */
+export interface SessionStats {
+    /** From `join` (or `resume`) to the first `connected`. */
+    joinMs: number | null;
+    /** From the first `connected` until a remote participant's camera was first on. */
+    firstRemoteVideoMs: number | null;
+    connectedMs: number;
+    reconnects: ReconnectStats[];
+    rejoinAttempts: number;
+    /** Device changes after the first choice (picked, fallback, back to the preferred one). */
+    deviceSwitches: number;
+    /** Camera time per capture profile. */
+    captureMs: { standard: number; hd: number; fullHd: number };
+    /** Camera paused for audio-only mode. */
+    audioOnlyMs: number;
+    /** `mediaFailed` and `mediaHealth` events. */
+    mediaFailures: number;
+}
+
+
+
 /** One participant as the layout needs them. `joinSeq` increases with join order. */
 export interface LayoutParticipant { userId: number; joinSeq: number; videoOn?: boolean }
 export type LayoutMode =
@@ -229,7 +261,11 @@ export interface DeviceLists { cameras: ListedDevice[]; microphones: ListedDevic
 export type CaptureProfile = "standard" | "hd" | "fullHd";
 /** Every event `Session.on` delivers, told apart by `event`. */
 export type SessionEvent =
-| { event: "stateChanged"; from: SessionState; to: SessionState; cause: Cause; error: ZoomErrorInfo | null }
+| {
+    event: "stateChanged"; from: SessionState; to: SessionState; cause: Cause; error: ZoomErrorInfo | null;
+    /** How long the session was in `from`, in ms; `null` for a join's first change. */
+    inPreviousMs: number | null;
+}
 | { event: "rejoinScheduled"; attempt: number; /** `Date.now()` milliseconds. */ at: number }
 | ({ event: "participantJoined" } & Participant)
 | ({ event: "participantUpdated" } & Participant)
@@ -268,6 +304,8 @@ export type SessionEvent =
 | { event: "sharePrivilegeChanged"; privilege: SharePrivilege }
 | { event: "recordingChanged"; status: RecordingStatus }
 | { event: "individualRecordingChanged"; status: RecordingStatus; userId: number | null }
+/** The session ended (left, ended or failed): its final numbers. */
+| ({ event: "stats" } & SessionStats)
 /** An SDK event whose payload did not match the SDK's documented shape, or that the core refused. */
 | { event: "sdkPayloadError"; sdkEvent: string; message: string; payload: unknown }
 | { event: "sdkEventRejected"; sdkEvent: string; message: string; payload: unknown };
@@ -701,6 +739,12 @@ export class Session {
      * The full state, with the data it carries (attempt numbers, errors).
      */
     stateDetail(): SessionStateDetail;
+    /**
+     * How this session went so far (open intervals counted to the last
+     * thing that happened); after it ended, its final numbers until the
+     * next join.
+     */
+    stats(): SessionStats;
     /**
      * Disconnects computer audio.
      */

@@ -13,8 +13,8 @@ use crate::host::SharePrivilege;
 use crate::io::Event;
 use crate::recording::Recording;
 use crate::sdk::UserId;
-use crate::stats::{SessionStats, StatsTracker};
 use crate::state::StateName;
+use crate::stats::{SessionStats, StatsTracker};
 use crate::time::Instant;
 
 use super::Session;
