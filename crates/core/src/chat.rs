@@ -141,7 +141,7 @@ pub struct ChatUser {
 /// `ChatMessage`: one message, as `chat-on-message` delivers it and
 /// `send`/`sendToAll` resolve with it (file messages are not modelled).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename = "ChatMessage", rename_all = "camelCase")]
 pub struct ChatMessage {
     /// `id`: the message's id, when the SDK gives one.
     #[serde(default)]
@@ -168,7 +168,7 @@ impl ChatMessage {
 
 /// `chat-privilege-change` payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename = "event_chat_privilege_change", rename_all = "camelCase")]
 pub struct ChatPrivilegeChange {
     /// `chatPrivilege`.
     pub chat_privilege: ChatPrivilege,

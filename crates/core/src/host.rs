@@ -185,6 +185,7 @@ impl<'de> Deserialize<'de> for SharePrivilege {
 
 /// `share-privilege-change` payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
+#[serde(rename = "event_share_privilege_change")]
 pub struct SharePrivilegeChange {
     /// `privilege`.
     pub privilege: SharePrivilege,

@@ -59,7 +59,7 @@ impl RecordingStatus {
 
 /// `individual-recording-change` payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename = "event_individual_recording_change", rename_all = "camelCase")]
 pub struct IndividualRecordingChange {
     /// `status`: `Ask`, `Accept` or `Decline`.
     pub status: RecordingStatus,

@@ -245,3 +245,49 @@ fn a_leave_cancels_a_send_in_flight() {
     h.input(zoomkit_core::Input::Leave { end: false }).unwrap();
     assert!(h.cancelled.contains(&id), "the send is cancelled");
 }
+
+#[test]
+fn the_feature_payloads_decode_alike_with_serde_and_the_wire_codec() {
+    let cases = [
+        (
+            "chat-on-message",
+            r#"{"id":"m-1","message":"hi","sender":{"name":"Ann","userId":16778240,"userGuid":"G"},"receiver":{"name":"Everyone","userId":0},"timestamp":1700000000000}"#,
+        ),
+        ("chat-privilege-change", r#"{"chatPrivilege":5}"#),
+        ("recording-change", r#""Paused""#),
+        (
+            "individual-recording-change",
+            r#"{"status":"Ask","userId":7}"#,
+        ),
+        ("individual-recording-change", r#"{"status":"Accept"}"#),
+        ("share-privilege-change", r#"{"privilege":1}"#),
+    ];
+    for (name, json) in cases {
+        let mut de = serde_json::Deserializer::from_str(json);
+        let by_serde = FeatureSdkEvent::decode(name, &mut de).expect(name);
+        let value = zoomkit_core::wire::json::parse(json).expect("json");
+        let by_wire = FeatureSdkEvent::decode_wire(name, &value).expect(name);
+        assert_eq!(by_serde, by_wire, "{name}");
+    }
+    for (name, json, field) in [
+        (
+            "chat-privilege-change",
+            r#"{"chatPrivilege":2}"#,
+            "chatPrivilege",
+        ),
+        (
+            "chat-on-message",
+            r#"{"sender":{"name":"A","userId":1}}"#,
+            "receiver",
+        ),
+        (
+            "share-privilege-change",
+            r#"{"privilege":"x"}"#,
+            "privilege",
+        ),
+    ] {
+        let value = zoomkit_core::wire::json::parse(json).expect("json");
+        let err = FeatureSdkEvent::decode_wire(name, &value).unwrap_err();
+        assert!(err.to_string().contains(field), "{name}: {err}");
+    }
+}
