@@ -83,6 +83,18 @@
 //!   cross-origin isolation is missing. Hysteresis bounds switches per
 //!   minute; see [`quality`].
 
+//!
+//! ## Chat, host controls, recording, stats and diagnostics
+//!
+//! [`Session::act`] takes an [`action::Action`] (a [`chat`] message or
+//! privilege, a [`host`] control, a [`recording`] control), checks it
+//! against the session (state, the local user's role, the chat privilege,
+//! the recording's status) and issues its one SDK call, or refuses it with a
+//! [`CoreError`] whose [`CoreError::code`] names why. Their SDK events come
+//! in through [`Session::feature_event`]. [`Session::stats`] counts how the
+//! session went ([`stats`]) from its own events, and [`log`] gives the glue's
+//! diagnostics their typed records and levels.
+
 #![forbid(unsafe_code)]
 
 pub mod action;

@@ -35,7 +35,7 @@ use crate::wire::{Decode, Encode};
 
 mod timer;
 use timer::{TimerKind, Timers};
-// Chat, host controls and recording (`Session::act`): their own file.
+// Chat, host controls, recording (`Session::act`) and stats: their own file.
 mod actions;
 
 /// Settings of a [`Session`]. Start from `Config::default()` and change fields.
@@ -336,7 +336,7 @@ pub struct Session {
     /// Set when the session left on `pagehide`: what to join again with on
     /// `pageshow`.
     page_left: Option<PageLeft>,
-    /// Chat, recording and share privilege (see `actions.rs`).
+    /// Chat, recording, share privilege and stats (see `actions.rs`).
     features: actions::Features,
 }
 
