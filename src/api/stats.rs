@@ -41,12 +41,12 @@ export interface SessionStats {
 
 #[wasm_bindgen]
 impl Session {
-    /// How this session went so far (open intervals counted to the last
-    /// thing that happened); after it ended, its final numbers until the
-    /// next join.
+    /// How this session went so far (time connected, on camera, ... up to
+    /// now); after it ended, its final numbers until the next join.
     #[wasm_bindgen(unchecked_return_type = "SessionStats")]
     pub fn stats(&self) -> Result<JsValue, JsValue> {
-        let stats = self.driver().with_core(|c| c.stats());
+        let now = crate::driver::now();
+        let stats = self.driver().with_core(|c| c.stats(now));
         to_js(&stats)
     }
 }

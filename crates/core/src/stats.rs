@@ -3,8 +3,8 @@
 //!
 //! [`StatsTracker`] reads nothing but the session's own [`Event`]s, in the
 //! order the session emits them, with the time of each; so what it counts is
-//! exactly what the app was told. `Session::stats()` gives the numbers so
-//! far (open intervals counted up to the last input's time), and the session
+//! exactly what the app was told. `Session::stats(now)` gives the numbers so
+//! far (open intervals counted up to `now`), and the session
 //! emits them once more, final, as [`Event::Stats`] when it ends (left,
 //! ended or failed).
 //!

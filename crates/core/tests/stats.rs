@@ -40,7 +40,7 @@ fn time_to_join_and_to_the_first_remote_camera() {
     h.ok("init");
     h.advance(ms(540));
     h.ok("join");
-    assert_eq!(h.s.stats().join_ms, Some(840));
+    assert_eq!(h.s.stats(h.now).join_ms, Some(840));
     assert_eq!(
         in_previous(&h, StateName::Joining, StateName::Connected),
         [Some(540)]
@@ -56,12 +56,12 @@ fn time_to_join_and_to_the_first_remote_camera() {
         b_video_on: Some(true),
         ..user(1, "Ada")
     }]));
-    assert_eq!(h.s.stats().first_remote_video_ms, None);
+    assert_eq!(h.s.stats(h.now).first_remote_video_ms, None);
     h.sdk(SdkEvent::UserAdded(vec![ParticipantProperties {
         b_video_on: Some(true),
         ..user(2, "Ann")
     }]));
-    assert_eq!(h.s.stats().first_remote_video_ms, Some(120));
+    assert_eq!(h.s.stats(h.now).first_remote_video_ms, Some(120));
 }
 
 #[test]
@@ -77,7 +77,7 @@ fn a_remote_camera_already_on_while_joining_counts_as_at_once() {
     }]));
     h.advance(ms(300));
     h.ok("join");
-    assert_eq!(h.s.stats().first_remote_video_ms, Some(0));
+    assert_eq!(h.s.stats(h.now).first_remote_video_ms, Some(0));
 }
 
 #[test]
@@ -103,7 +103,7 @@ fn a_failover_and_a_rejoin_are_each_one_reconnect_with_their_duration() {
     h.advance(ms(300));
     h.ok("join");
     assert_eq!(h.state(), StateName::Connected);
-    let s = h.s.stats();
+    let s = h.s.stats(h.now);
     assert_eq!(s.reconnects.len(), 2, "{:?}", s.reconnects);
     assert_eq!(s.reconnects[0].kind, ReconnectKind::SdkFailover);
     assert_eq!(s.reconnects[0].cause, Cause::SdkReconnecting);
@@ -148,7 +148,7 @@ fn media_devices_and_audio_only_are_counted_and_the_end_brings_the_final_numbers
         h.answer(c.id, Ok(CommandOutput::Unit));
     }
     h.fail("startVideo", zerr(6103, "camera is busy"));
-    let s = h.s.stats();
+    let s = h.s.stats(h.now);
     assert_eq!(s.audio_only_ms, 700);
     assert!(s.capture_ms.standard >= 2_000, "{:?}", s.capture_ms);
     assert!(s.device_switches >= 1, "{s:?}");
@@ -173,7 +173,11 @@ fn media_devices_and_audio_only_are_counted_and_the_end_brings_the_final_numbers
     let Some(Event::Stats(final_stats)) = end.get(left + 1) else {
         panic!("the final stats follow the last state change: {end:?}");
     };
-    assert_eq!(final_stats, &h.s.stats(), "the final numbers are the stats");
+    assert_eq!(
+        final_stats,
+        &h.s.stats(h.now),
+        "the final numbers are the stats"
+    );
     assert_eq!(
         end.iter().filter(|e| matches!(e, Event::Stats(_))).count(),
         1,
@@ -184,7 +188,7 @@ fn media_devices_and_audio_only_are_counted_and_the_end_brings_the_final_numbers
     assert_eq!(
         SessionStats {
             join_ms: None,
-            ..h.s.stats()
+            ..h.s.stats(h.now)
         },
         SessionStats::default()
     );

@@ -109,11 +109,11 @@ impl Session {
         }
     }
 
-    /// How this session went so far (the last session's, once it ended,
-    /// until the next join): see [`SessionStats`].
+    /// How this session went up to `now` (the last session's final
+    /// numbers once it ended, until the next join): see [`SessionStats`].
     #[must_use]
-    pub fn stats(&self) -> SessionStats {
-        self.features.stats.stats(self.now)
+    pub fn stats(&self, now: Instant) -> SessionStats {
+        self.features.stats.stats(now.max(self.now))
     }
 
     /// This session's chat: its history and privilege.
