@@ -241,11 +241,8 @@ impl StatsTracker {
                 };
                 match self.open_reconnect() {
                     // A failover that zoomkit finishes by rejoining.
-                    Some(r) => {
-                        if kind == ReconnectKind::Rejoin {
-                            r.kind = kind;
-                        }
-                    }
+                    Some(r) if kind == ReconnectKind::Rejoin => r.kind = kind,
+                    Some(_) => {}
                     None if from == StateName::Connected => self.stats.reconnects.push(Reconnect {
                         kind,
                         cause,
