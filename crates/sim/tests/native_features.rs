@@ -277,3 +277,45 @@ fn a_participant_sees_the_hosts_recording_and_answers_the_consent_question() {
     )));
     leave(&mut w);
 }
+
+#[test]
+fn stats_count_a_failover_and_a_rejoin_against_the_simulator() {
+    let (mut w, _) = connected(false);
+    w.fault(zoomkit_sim::Fault::Failover { ms: 2_000 });
+    w.run_until(10_000, "back after the failover", |w| {
+        w.state() == StateName::Connected && w.core.stats(w.now()).reconnects.len() == 1
+    });
+    w.run_until(10_000, "failover over", |w| {
+        w.core.stats(w.now()).reconnects[0].duration_ms.is_some()
+    });
+    w.fault(zoomkit_sim::Fault::Fail);
+    w.run_until(30_000, "rejoined", |w| {
+        w.state() == StateName::Connected && w.core.stats(w.now()).reconnects.len() == 2
+    });
+    let s = w.core.stats(w.now());
+    assert!(s.join_ms.is_some());
+    assert_eq!(
+        s.reconnects.iter().map(|r| r.kind).collect::<Vec<_>>(),
+        [
+            zoomkit_core::stats::ReconnectKind::SdkFailover,
+            zoomkit_core::stats::ReconnectKind::Rejoin
+        ]
+    );
+    let failover = s.reconnects[0].duration_ms.expect("ended");
+    assert!(
+        (2_000..3_000).contains(&failover),
+        "the simulator's 2 s failover: {failover}"
+    );
+    assert!(s.rejoin_attempts >= 1);
+    leave(&mut w);
+    let finals: Vec<_> = w
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Stats(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(finals.len(), 1, "one final stats event");
+    assert_eq!(finals[0].reconnects.len(), 2);
+}
