@@ -740,9 +740,8 @@ export class Session {
      */
     stateDetail(): SessionStateDetail;
     /**
-     * How this session went so far (open intervals counted to the last
-     * thing that happened); after it ended, its final numbers until the
-     * next join.
+     * How this session went so far (time connected, on camera, ... up to
+     * now); after it ended, its final numbers until the next join.
      */
     stats(): SessionStats;
     /**
