@@ -26,6 +26,7 @@ use zoomkit_core::{
 
 use crate::error::js_message;
 use crate::sdk::{events, AudioOption, CaptureVideoOption, Stream, VideoClient, ZoomVideo};
+use zoomkit_core::log::LogKind;
 
 /// The wall clock as the core's [`Instant`] (Unix milliseconds, so a token's
 /// `exp` compares directly).
@@ -69,6 +70,8 @@ pub struct Options {
     /// Keys become `zoomkit:<namespace>:resume` and so on, so two sessions
     /// on one origin (two widgets, a QA page) keep their own.
     pub storage_namespace: Option<String>,
+    /// The app's `logger`: every diagnostic goes there instead of the console.
+    pub(crate) logger: crate::log::Logger,
 }
 
 /// One SDK subscription; `Drop` calls `client.off` with the same callback.
@@ -146,6 +149,9 @@ struct Inner {
     in_flight: VecMap<CommandId, ()>,
     join_waiters: Vec<Waiter>,
     leave_waiters: Vec<Waiter>,
+    /// Promises of `Session::act` (chat, host controls, recording), by the
+    /// command whose answer settles them.
+    action_waiters: VecMap<CommandId, (Waiter, &'static str)>,
     stage: Option<StageHook>,
     stage_timer: Option<Timeout>,
 }
@@ -200,6 +206,7 @@ impl Driver {
                 in_flight: VecMap::new(),
                 join_waiters: Vec::new(),
                 leave_waiters: Vec::new(),
+                action_waiters: VecMap::new(),
                 stage: None,
                 stage_timer: None,
             })),
@@ -232,7 +239,9 @@ impl Driver {
             browser_listeners: inner.browser_listeners.len(),
             timers: usize::from(inner.timer.is_some()) + usize::from(inner.stage_timer.is_some()),
             pending_commands: inner.in_flight.len(),
-            waiters: inner.join_waiters.len() + inner.leave_waiters.len(),
+            waiters: inner.join_waiters.len()
+                + inner.leave_waiters.len()
+                + inner.action_waiters.len(),
         }
     }
 
@@ -275,6 +284,31 @@ impl Driver {
         Ok(promise)
     }
 
+    /// Takes an action (chat, host control, recording): the core checks it
+    /// and issues one command; the promise settles with that command's
+    /// answer (see `crate::actions`).
+    pub(crate) fn act(
+        &self,
+        action: zoomkit_core::action::Action,
+    ) -> Result<js_sys::Promise, zoomkit_core::CoreError> {
+        let id = self.inner.borrow_mut().core.act(now(), action)?;
+        let op = self
+            .with_core(|c| {
+                c.pending_commands()
+                    .find(|(i, _)| *i == id)
+                    .and_then(|(_, op)| op.sdk_methods().last().copied())
+            })
+            .unwrap_or("action");
+        let promise = js_sys::Promise::new(&mut |resolve, reject| {
+            self.inner
+                .borrow_mut()
+                .action_waiters
+                .insert(id, (Waiter { resolve, reject }, op));
+        });
+        self.pump();
+        Ok(promise)
+    }
+
     /// `Session.on(name, callback)`; returns the id for [`Driver::off`].
     pub fn on(&self, name: String, callback: js_sys::Function) -> u32 {
         let mut inner = self.inner.borrow_mut();
@@ -306,9 +340,15 @@ impl Driver {
             match output {
                 Output::Command(cmd) => self.execute(cmd),
                 Output::Cancel(id) => {
-                    let mut inner = self.inner.borrow_mut();
-                    if inner.in_flight.remove(&id).is_some() {
-                        inner.cancelled.insert(id, ());
+                    let waiter = {
+                        let mut inner = self.inner.borrow_mut();
+                        if inner.in_flight.remove(&id).is_some() {
+                            inner.cancelled.insert(id, ());
+                        }
+                        inner.action_waiters.remove(&id)
+                    };
+                    if let Some((waiter, op)) = waiter {
+                        crate::actions::cancelled(&waiter.reject, op);
                     }
                 }
                 Output::Event(event) => self.dispatch(&event),
@@ -399,6 +439,16 @@ impl Driver {
     }
 
     fn dispatch(&self, event: &Event) {
+        if let Event::StateChanged {
+            from, to, cause, ..
+        } = event
+        {
+            let mut text = String::from(from.as_str());
+            for part in [" -> ", to.as_str(), " (", cause.as_str(), ")"] {
+                text.push_str(part);
+            }
+            self.log(LogKind::StateChanged, &text, None, None);
+        }
         let value = crate::json::to_js(event);
         let name = js_sys::Reflect::get(&value, &JsValue::from_str("event"))
             .ok()
@@ -420,12 +470,26 @@ impl Driver {
             .collect();
         for cb in callbacks {
             if let Err(e) = cb.call1(&JsValue::NULL, value) {
-                web_sys::console::error_2(
-                    &JsValue::from_str(&format!("zoomkit: a `{name}` listener threw:")),
-                    &e,
+                self.log(
+                    LogKind::ListenerThrew,
+                    &format!("a `{name}` listener threw"),
+                    None,
+                    Some(&e),
                 );
             }
         }
+    }
+
+    /// Logs a diagnostic through the app's `logger` (or the console).
+    pub(crate) fn log(
+        &self,
+        kind: LogKind,
+        message: &str,
+        op: Option<&'static str>,
+        detail: Option<&JsValue>,
+    ) {
+        let logger = self.inner.borrow().opts.logger.clone();
+        logger.log(kind, message, op, detail);
     }
 
     fn store(&self, write: &StorageWrite) {
@@ -492,6 +556,9 @@ impl Driver {
         }
         for &event in events::STAGE {
             listeners.push(self.sdk_listener(client, event, Driver::on_stage_event)?);
+        }
+        for &event in events::FEATURES {
+            listeners.push(self.sdk_listener(client, event, Driver::on_feature_event)?);
         }
         let mut browser = Vec::new();
         if let Some(window) = web_sys::window() {
@@ -575,6 +642,20 @@ impl Driver {
         }
     }
 
+    /// An event of chat, host controls or recording, for the core.
+    fn on_feature_event(&self, event: &'static str, payload: JsValue) {
+        let decoded = crate::json::value(&payload)
+            .and_then(|v| zoomkit_core::action::FeatureSdkEvent::decode_wire(event, &v))
+            .map_err(|e| e.to_string());
+        match decoded {
+            Ok(ev) => {
+                self.inner.borrow_mut().core.feature_event(now(), ev);
+                self.pump();
+            }
+            Err(e) => self.report("sdkPayloadError", event, &e, &payload),
+        }
+    }
+
     /// Gives the session a `Stage`: it hears the SDK events in
     /// `events::STAGE`, every change of the session, and its timer. A
     /// session has one stage at a time; `false` when it already has one.
@@ -646,7 +727,13 @@ impl Driver {
         }
     }
 
-    fn report(&self, kind: &str, sdk_event: &str, message: &str, payload: &JsValue) {
+    fn report(&self, kind: &str, sdk_event: &'static str, message: &str, payload: &JsValue) {
+        let log_kind = if kind == "sdkPayloadError" {
+            LogKind::SdkPayloadError
+        } else {
+            LogKind::SdkEventRejected
+        };
+        self.log(log_kind, message, Some(sdk_event), Some(payload));
         let obj = js_sys::Object::new();
         let set = |k: &str, v: &JsValue| {
             let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(k), v);
@@ -659,11 +746,14 @@ impl Driver {
     }
 
     fn execute(&self, cmd: Command) {
+        // The op's name only: its fields may hold a token or a message.
+        self.log(LogKind::Command, "issued", Some(cmd.op.name()), None);
         self.inner.borrow_mut().in_flight.insert(cmd.id, ());
         let weak = self.weak();
         let this = self.clone();
         // The future holds the driver only until the SDK call has started;
         // awaiting holds a weak handle so a freed session is not kept alive.
+        let op = cmd.op.name();
         let call = this.start(cmd.op);
         drop(this);
         wasm_bindgen_futures::spawn_local(async move {
@@ -676,12 +766,22 @@ impl Driver {
                 inner.in_flight.remove(&cmd.id).is_some()
                     && inner.cancelled.remove(&cmd.id).is_none()
             };
+            let waiter = driver.inner.borrow_mut().action_waiters.remove(&cmd.id);
+            if let Some((waiter, op)) = waiter {
+                crate::actions::settle(&waiter.resolve, &waiter.reject, op, &result);
+            }
             if answered {
+                match &result {
+                    Ok(_) => driver.log(LogKind::Answer, "answered", Some(op), None),
+                    Err(e) => driver.log(LogKind::Answer, &e.to_string(), Some(op), None),
+                }
                 if let Err(e) = driver.handle(Input::Done { id: cmd.id, result }) {
-                    web_sys::console::error_1(&JsValue::from_str(&format!(
-                        "zoomkit: core refused the answer to {}: {e}",
-                        cmd.id
-                    )));
+                    driver.log(
+                        LogKind::AnswerRefused,
+                        &format!("core refused the answer to {}: {e}", cmd.id),
+                        Some(op),
+                        None,
+                    );
                 }
             } else {
                 driver.inner.borrow_mut().cancelled.remove(&cmd.id);
@@ -720,6 +820,7 @@ impl Driver {
             };
             match kind {
                 Answer::Unit => Ok(CommandOutput::Unit),
+                Answer::ChatMessage => crate::actions::chat_message(&value),
                 Answer::Token => value
                     .as_string()
                     .filter(|t| !t.is_empty())
@@ -860,6 +961,14 @@ impl Driver {
                 };
                 return Ok((Answer::Devices(list), None));
             }
+            action if action.is_action() => {
+                let (what, called) = crate::actions::call(self, action)?;
+                let answer = match action {
+                    Op::SendChat { .. } | Op::SendChatToAll { .. } => Answer::ChatMessage,
+                    _ => Answer::Unit,
+                };
+                return Ok((answer, Some(called.map_err(|e| threw(what, &e))?)));
+            }
             other => {
                 return Err(ZoomError::driver(format!(
                     "zoomkit's driver does not implement `{}` yet",
@@ -878,7 +987,7 @@ impl Driver {
 }
 
 /// "`what` threw: message", for a JS call that threw.
-fn threw(what: &str, e: &JsValue) -> ZoomError {
+pub(crate) fn threw(what: &str, e: &JsValue) -> ZoomError {
     let mut reason = String::from(what);
     reason.push_str(" threw: ");
     reason.push_str(&js_message(e));
@@ -899,6 +1008,7 @@ impl WeakDriver {
 /// What a settled promise is turned into.
 enum Answer {
     Unit,
+    ChatMessage,
     Token,
     Joined,
     Devices(DeviceList),

@@ -66,6 +66,16 @@ pub enum Error {
     /// the option or the call.
     #[error("{0}")]
     Usage(String),
+    /// The core refused a call (misuse, a role the user lacks, a chat
+    /// privilege, a recording state); `code` names which
+    /// (`zoomkit_core::CoreError::code`), e.g. `hostOnly`.
+    #[error("{message}")]
+    Refused {
+        /// The refusal's stable name.
+        code: &'static str,
+        /// What is wrong and what to do.
+        message: String,
+    },
 }
 
 impl Error {
@@ -90,7 +100,7 @@ impl Error {
             Error::Thrown { .. } => "thrown",
             Error::Decode { .. } => "decode",
             Error::Session { .. } => "session",
-            Error::Usage(_) => "usage",
+            Error::Usage(_) | Error::Refused { .. } => "usage",
         }
     }
 
@@ -157,6 +167,7 @@ impl From<Error> for JsValue {
                 set("op", JsValue::from_str(op));
             }
             Error::Session { state, .. } => set("state", JsValue::from_str(state)),
+            Error::Refused { code, .. } => set("code", JsValue::from_str(code)),
             Error::Usage(_) => {}
         }
         if let Some(zoom) = err.zoom_error() {
@@ -180,7 +191,10 @@ impl From<Error> for JsValue {
 
 impl From<zoomkit_core::CoreError> for Error {
     fn from(e: zoomkit_core::CoreError) -> Self {
-        Error::Usage(e.to_string())
+        Error::Refused {
+            code: e.code(),
+            message: e.to_string(),
+        }
     }
 }
 

@@ -10,11 +10,13 @@
 //! entry with `Session`, `Stage`, `layout`, `Layouter`, `QualityController`
 //! and the rest (the simulator is the separate `zoomkit/sim`).
 
+mod actions;
 pub mod api;
 pub mod client;
 pub mod driver;
 pub mod error;
 pub mod json;
+mod log;
 pub mod sdk;
 
 pub use error::Error;

@@ -85,7 +85,16 @@ async function main() {
   }
   window.demo = { sim }; // for the browser test and the curious
 
-  const session = new Session({ zoomVideo, tokenProvider, dependentAssets: assets });
+  // In simulator mode, "as host" joins with the simulator's own host token
+  // (the demo's token endpoint signs participant tokens only).
+  let asHost = false;
+  const provider = (req) => (sim && asHost ? sim.token({ topic: req.topic, role: 1 }) : tokenProvider(req));
+  // Every diagnostic zoomkit emits, through the logger option (nothing
+  // reaches the console from zoomkit while it is set).
+  const logger = (r) => {
+    if (r.level !== "debug") log(`[${r.level}] ${r.kind}${r.op ? ` ${r.op}` : ""}: ${r.message}`);
+  };
+  const session = new Session({ zoomVideo, tokenProvider: provider, dependentAssets: assets, logger });
   window.demo.session = session;
 
   const render = () => {
@@ -102,15 +111,61 @@ async function main() {
     $("camera").textContent = session.videoOn() ? "Camera off" : "Camera on";
     $("media").textContent = `audio ${audio.connected ? (audio.muted ? "muted" : "on") : "off"}, camera ${session.videoOn() ? "on" : "off"}`;
     const ul = $("participants");
+    const me = session.selfId();
     ul.replaceChildren(
       ...session.participants().map((p) => {
         const li = document.createElement("li");
         li.dataset.userId = p.userId;
         li.dataset.reconnecting = p.reconnecting;
-        li.textContent = `${p.displayName}${p.isHost ? " (host)" : ""}${p.videoOn ? " 📷" : ""}${p.muted ? " 🔇" : ""}${p.reconnecting ? " — reconnecting…" : ""}`;
+        li.dataset.name = p.displayName;
+        li.textContent = `${p.displayName}${p.isHost ? " (host)" : ""}${p.isManager ? " (manager)" : ""}${p.videoOn ? " 📷" : ""}${p.muted ? " 🔇" : ""}${p.reconnecting ? " — reconnecting…" : ""}`;
+        if (p.userId !== me && inSession) {
+          // Host controls on each participant; zoomkit refuses them (typed)
+          // when you lack the role, and the refusal is shown.
+          for (const [testid, label, call] of [
+            ["host-mute", "mute", () => session.muteParticipant(p.userId)],
+            ["host-ask-unmute", "ask to unmute", () => session.askToUnmute(p.userId)],
+            ["host-make-manager", p.isManager ? "revoke manager" : "make manager",
+              () => (p.isManager ? session.revokeManager(p.userId) : session.makeManager(p.userId))],
+            ["host-make-host", "make host", () => session.makeHost(p.userId)],
+            ["host-remove", "remove", () => session.removeParticipant(p.userId)],
+          ]) {
+            const b = document.createElement("button");
+            b.type = "button";
+            b.dataset.testid = testid;
+            b.textContent = label;
+            b.addEventListener("click", () => act(call));
+            li.append(" ", b);
+          }
+        }
         return li;
       }),
     );
+    $("role").textContent = session.role();
+    const share = session.sharePrivilege() ?? "unlocked";
+    $("share-privilege").textContent = share;
+    $("lock-share").textContent = share === "locked" ? "Unlock share" : "Lock share";
+    $("chat-privilege").textContent = session.chatPrivilege() ?? "all";
+    const to = $("chat-to");
+    const chosen = to.value;
+    to.replaceChildren(
+      new Option("Everyone", ""),
+      ...session.participants().filter((p) => p.userId !== me).map((p) => new Option(p.displayName, String(p.userId))),
+    );
+    if ([...to.options].some((o) => o.value === chosen)) to.value = chosen;
+    $("chat-log").replaceChildren(
+      ...session.chatHistory().map((m) => {
+        const li = document.createElement("li");
+        li.dataset.testid = "chat-message";
+        li.dataset.private = String(m.receiver.userId !== 0);
+        li.textContent = `${m.sender.name}${m.receiver.userId !== 0 ? ` → ${m.receiver.name}` : ""}: ${m.message ?? ""}`;
+        return li;
+      }),
+    );
+    const status = session.recordingStatus();
+    $("rec-status").textContent = status ?? "not recording";
+    $("rec-can").textContent = session.canStartRecording() ? "yes" : "no";
+    $("rec-consent").hidden = !session.recordingConsentPending();
     const lists = session.devices();
     for (const [kind, key] of [["camera", "cameras"], ["microphone", "microphones"], ["speaker", "speakers"]]) {
       const select = $(`${kind}-select`);
@@ -128,6 +183,38 @@ async function main() {
     }
   };
 
+  const showStats = (s, final) => {
+    const rows = [
+      ["final", final ? "yes" : "no (live)"],
+      ["time to join", s.joinMs === null ? "—" : `${s.joinMs} ms`],
+      ["first remote camera", s.firstRemoteVideoMs === null ? "—" : `${s.firstRemoteVideoMs} ms after connecting`],
+      ["connected", `${(s.connectedMs / 1000).toFixed(1)} s`],
+      ["reconnects", s.reconnects.map((r) => `${r.kind} (${r.cause}) ${r.durationMs === null ? "not back" : `${(r.durationMs / 1000).toFixed(1)} s`}`).join("; ") || "none"],
+      ["rejoin attempts", s.rejoinAttempts],
+      ["device switches", s.deviceSwitches],
+      ["camera", `${(s.captureMs.standard / 1000).toFixed(1)} s standard, ${(s.captureMs.hd / 1000).toFixed(1)} s hd, ${(s.captureMs.fullHd / 1000).toFixed(1)} s full hd`],
+      ["audio-only", `${(s.audioOnlyMs / 1000).toFixed(1)} s`],
+      ["media failures", s.mediaFailures],
+    ];
+    $("stats").replaceChildren(...rows.flatMap(([k, v]) => {
+      const dt = document.createElement("dt");
+      dt.textContent = k;
+      const dd = document.createElement("dd");
+      dd.dataset.stat = k;
+      dd.textContent = String(v);
+      return [dt, dd];
+    }));
+  };
+  session.on("stateChanged", (e) => {
+    if (e.to === "connected" && (e.from === "reconnecting" || e.from === "rejoining") && e.inPreviousMs !== null) {
+      $("last-reconnect").textContent = `${e.from === "reconnecting" ? "Zoom failover" : "rejoined"}: reconnected in ${(e.inPreviousMs / 1000).toFixed(1)} s`;
+    }
+  });
+  session.on("stats", (s) => showStats(s, true));
+  setInterval(() => {
+    if (["connected", "reconnecting", "rejoining"].includes(session.state)) showStats(session.stats(), false);
+  }, 1000);
+
   session.on("*", (e) => {
     const { event, ...rest } = e;
     log(`${event} ${JSON.stringify(rest)}`);
@@ -143,6 +230,7 @@ async function main() {
     ev.preventDefault();
     const form = new FormData(ev.target);
     $("error").textContent = "";
+    asHost = form.get("host") === "on";
     try {
       await session.join({
         topic: form.get("topic"),
@@ -161,6 +249,38 @@ async function main() {
     log(`left: ${final}`);
     render();
   });
+  // Every action returns a promise; a refusal is a ZoomkitError with a `code`.
+  const act = async (call) => {
+    $("action-error").textContent = "";
+    try {
+      await call();
+    } catch (e) {
+      $("action-error").textContent = `${e.code ?? e.kind}: ${e.message}`;
+      log(`refused: ${e.code ?? e.kind} ${e.message}`);
+    }
+    render();
+  };
+  $("lock-share").addEventListener("click", () => act(() => session.lockShare(session.sharePrivilege() !== "locked")));
+  $("chat-privilege-select").addEventListener("change", (e) => act(() => session.setChatPrivilege(e.target.value)));
+  document.getElementById("chat-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const text = $("chat-input").value;
+    const to = $("chat-to").value;
+    act(async () => {
+      await session.sendChat(text, to ? Number(to) : undefined);
+      $("chat-input").value = "";
+    });
+  });
+  for (const [id, call] of [
+    ["rec-start", () => session.startRecording()],
+    ["rec-pause", () => session.pauseRecording()],
+    ["rec-resume", () => session.resumeRecording()],
+    ["rec-stop", () => session.stopRecording()],
+    ["rec-accept", () => session.acceptRecording()],
+    ["rec-decline", () => session.declineRecording()],
+  ]) {
+    $(id).addEventListener("click", () => act(call));
+  }
   $("mute").addEventListener("click", () => (session.audio().muted ? session.unmute() : session.mute()));
   $("camera").addEventListener("click", () => (session.videoOn() ? session.stopVideo() : session.startVideo()));
   for (const kind of ["camera", "microphone", "speaker"]) {
@@ -181,6 +301,13 @@ async function main() {
     "quality-ramp": () => sim.qualityRamp({ direction: "downlink", from: 5, to: 1, stepMs: 500 }),
     "add-participants": () => sim.addParticipants(3),
     "participant-failover": () => sim.act("participantFailover", { who: "Ann", ms: 4000 }),
+    chat: () => sim.act("sendChat", { who: "Ann", text: "Hello everyone!" }),
+    "chat-private": () => sim.act("sendChat", { who: "Ann", text: "Psst, just to you", toMe: true }),
+    "chat-public-only": () => sim.act("setChatPrivilege", { privilege: 5 }),
+    "host-mute": () => sim.act("hostMuteMe"),
+    "host-ask-unmute": () => sim.act("hostAskUnmute"),
+    "host-records": () => sim.act("setRecording", { status: "Recording" }),
+    "ask-consent": () => sim.act("askRecordingConsent"),
   };
   const unplugged = {};
   const activeLabel = (kind) => {

@@ -42,7 +42,14 @@ export declare class ZoomkitError extends Error {
   remedy?: Remedy;
   /** The remedy in a short English sentence. */
   hint?: string;
+  /** For `usage` errors that are zoomkit's refusals: which one. */
+  code?: RefusalCode;
 }
+/** Why zoomkit refused a call (`ZoomkitError.code`). */
+export type RefusalCode =
+  | "alreadyActive" | "notInSession" | "invalidOption" | "hostOnly" | "hostOrManagerOnly"
+  | "unknownParticipant" | "chatNotAllowed" | "recordingState" | "noConsentAsked"
+  | "unknownCommand" | "wrongOutput" | "unknownDevice";
 /** The part of the SDK an error comes from (by Zoom's code ranges). */
 export type ErrorCategory =
   | "internal" | "session" | "client" | "stream" | "audio" | "video" | "share"
@@ -167,6 +174,20 @@ fn rejected(error: Error) -> js_sys::Promise {
 
 mod session;
 pub use session::Session;
+
+mod chat;
+mod host;
+mod recording;
+mod stats;
+
+/// Takes an action through the core: a promise that settles with its
+/// command's answer, or rejects at once with the core's refusal.
+pub(crate) fn act(session: &Session, action: zoomkit_core::action::Action) -> js_sys::Promise {
+    match session.driver().act(action) {
+        Ok(promise) => promise,
+        Err(e) => js_sys::Promise::reject(&Error::from(e).into()),
+    }
+}
 
 /// A running local camera preview. `stop()` (or `free()`) releases the camera.
 #[wasm_bindgen]

@@ -62,6 +62,25 @@ export interface SessionOptions {
    * `pageshow` from the back/forward cache. Default `true`.
    */
   leaveOnPageHide?: boolean;
+  /**
+   * Receives every diagnostic zoomkit emits (commands issued and answered
+   * at `debug`, state changes at `info`, unreadable SDK payloads and
+   * quality limits at `warn`, throwing callbacks at `error`). When set,
+   * nothing goes to the console; without it, warnings and errors do.
+   */
+  logger?: (record: LogRecord) => void;
+}
+/** One diagnostic for `SessionOptions.logger`. Never carries a token, passcode or message text. */
+export interface LogRecord {
+  level: "debug" | "info" | "warn" | "error";
+  kind:
+    | "command" | "answer" | "stateChanged" | "sdkPayloadError" | "sdkEventRejected"
+    | "answerRefused" | "listenerThrew" | "callbackThrew" | "layoutFailed" | "qualityDiagnostic";
+  message: string;
+  /** The SDK call or event it concerns. */
+  op: string | null;
+  /** A thrown value or payload, when there is one. */
+  detail?: unknown;
 }
 /** `SessionOptions.reconnect`: the rejoin policy. */
 export interface ReconnectOptions {
@@ -140,7 +159,11 @@ export interface DeviceLists { cameras: ListedDevice[]; microphones: ListedDevic
 export type CaptureProfile = "standard" | "hd" | "fullHd";
 /** Every event `Session.on` delivers, told apart by `event`. */
 export type SessionEvent =
-  | { event: "stateChanged"; from: SessionState; to: SessionState; cause: Cause; error: ZoomErrorInfo | null }
+  | {
+      event: "stateChanged"; from: SessionState; to: SessionState; cause: Cause; error: ZoomErrorInfo | null;
+      /** How long the session was in `from`, in ms; `null` for a join's first change. */
+      inPreviousMs: number | null;
+    }
   | { event: "rejoinScheduled"; attempt: number; /** `Date.now()` milliseconds. */ at: number }
   | ({ event: "participantJoined" } & Participant)
   | ({ event: "participantUpdated" } & Participant)
@@ -174,6 +197,13 @@ export type SessionEvent =
     }
   | { event: "mediaHealth"; media: "audio" | "video" | "sharing"; code: number; message: string; remedy: Remedy }
   | { event: "resumeIgnored"; reason: "missing" | "unreadable" | "stale" | "passwordRequired" }
+  | ({ event: "chatMessage" } & ChatMessage)
+  | { event: "chatPrivilegeChanged"; privilege: ChatPrivilege }
+  | { event: "sharePrivilegeChanged"; privilege: SharePrivilege }
+  | { event: "recordingChanged"; status: RecordingStatus }
+  | { event: "individualRecordingChanged"; status: RecordingStatus; userId: number | null }
+  /** The session ended (left, ended or failed): its final numbers. */
+  | ({ event: "stats" } & SessionStats)
   /** An SDK event whose payload did not match the SDK's documented shape, or that the core refused. */
   | { event: "sdkPayloadError"; sdkEvent: string; message: string; payload: unknown }
   | { event: "sdkEventRejected"; sdkEvent: string; message: string; payload: unknown };
@@ -341,7 +371,7 @@ const CONFIG_KEYS: &[&str] = &[
 ];
 
 /// The options that are JS objects, read one by one.
-const OBJECT_KEYS: &[&str] = &["zoomVideo", "tokenProvider", "shareElement"];
+const OBJECT_KEYS: &[&str] = &["zoomVideo", "tokenProvider", "shareElement", "logger"];
 
 /// `null` is `Some(None)`; absent is `None`.
 fn nullable_wire(
@@ -444,6 +474,16 @@ impl Session {
             ));
         };
         let share = get(&options, "shareElement");
+        let logger = get(&options, "logger");
+        let logger = match logger.dyn_ref::<js_sys::Function>() {
+            Some(f) => Some(f.clone()),
+            None if logger.is_undefined() || logger.is_null() => None,
+            None => {
+                return Err(usage(
+                    "new Session(options): `logger` must be a function (record) => void",
+                ))
+            }
+        };
         let keys = crate::json::object_keys(&options).map_err(|e| {
             usage(format!(
                 "new Session(options): the options threw when read: {}",
@@ -516,6 +556,7 @@ impl Session {
                 share_element: (!share.is_undefined() && !share.is_null()).then_some(share),
                 storage: cfg.storage.unwrap_or(true),
                 storage_namespace,
+                logger: crate::log::Logger::new(logger),
             },
         );
         if let Some(stored) = driver.load(StorageKey::Devices) {

@@ -21,6 +21,7 @@ use zoomkit_core::UserId;
 use crate::api::Session;
 use crate::api::{to_js, usage};
 use crate::driver::{now, Driver, StageCall, WeakDriver};
+use zoomkit_core::log::LogKind;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -205,7 +206,8 @@ impl Stage {
         let weak = Rc::downgrade(&stage.inner);
         let attached = session.driver().attach_stage(Rc::new(move |call| {
             if let Some(inner) = weak.upgrade() {
-                report(called(&inner, call));
+                let result = called(&inner, call);
+                report(&inner, result);
             }
         }));
         if !attached {
@@ -216,7 +218,7 @@ impl Stage {
         stage.listen();
         // A stage made for a session already under way lays out at once,
         // rather than at the session's next event.
-        report(sync(&stage.inner));
+        report(&stage.inner, sync(&stage.inner));
         Ok(stage)
     }
 
@@ -328,15 +330,24 @@ impl Stage {
 }
 
 /// Logs a failure the app did not ask for (a layout after a session change).
-fn report(result: Result<(), StageError>) {
+fn report(inner: &Rc<RefCell<Inner>>, result: Result<(), StageError>) {
     if let Err(e) = result {
-        web_sys::console::error_1(&format!("zoomkit: stage layout failed: {e}").into());
+        let driver = inner.borrow().driver.upgrade();
+        if let Some(driver) = driver {
+            driver.log(
+                LogKind::LayoutFailed,
+                &format!("stage layout failed: {e}"),
+                None,
+                None,
+            );
+        }
     }
 }
 
 fn input_to(weak: &Weak<RefCell<Inner>>, input: StageInput) {
     if let Some(inner) = weak.upgrade() {
-        report(handle(&inner, |stage| stage.handle(now(), input)));
+        let result = handle(&inner, |stage| stage.handle(now(), input));
+        report(&inner, result);
     }
 }
 
@@ -416,7 +427,7 @@ fn handle(
                 if let Some(cb) = &on_layout {
                     let v = crate::json::to_js(inner.borrow().core.layout());
                     if let Err(e) = cb.call1(&JsValue::NULL, &v) {
-                        web_sys::console::error_2(&"zoomkit: onLayout threw:".into(), &e);
+                        driver.log(LogKind::CallbackThrew, "onLayout threw", None, Some(&e));
                     }
                 }
             }
@@ -424,12 +435,12 @@ fn handle(
                 if let Some(cb) = &on_quality {
                     let v = crate::json::to_js(&inner.borrow().core.quality());
                     if let Err(e) = cb.call1(&JsValue::NULL, &v) {
-                        web_sys::console::error_2(&"zoomkit: onQuality threw:".into(), &e);
+                        driver.log(LogKind::CallbackThrew, "onQuality threw", None, Some(&e));
                     }
                 }
             }
             StageOutput::Diagnostic(d) => {
-                web_sys::console::warn_1(&format!("zoomkit: {}", d.message()).into());
+                driver.log(LogKind::QualityDiagnostic, d.message(), None, None);
             }
             _ => {}
         }

@@ -59,6 +59,27 @@ pub const STAGE: &[&str] = &[
     SYSTEM_RESOURCE_USAGE_CHANGE,
 ];
 
+/// `chat-on-message`: a chat message arrived.
+pub const CHAT_ON_MESSAGE: &str = "chat-on-message";
+/// `chat-privilege-change`: the host changed who may chat.
+pub const CHAT_PRIVILEGE_CHANGE: &str = "chat-privilege-change";
+/// `recording-change`: the cloud recording's status.
+pub const RECORDING_CHANGE: &str = "recording-change";
+/// `individual-recording-change`: individual recording asked, accepted, declined.
+pub const INDIVIDUAL_RECORDING_CHANGE: &str = "individual-recording-change";
+/// `share-privilege-change`: the host locked or unlocked sharing.
+pub const SHARE_PRIVILEGE_CHANGE: &str = "share-privilege-change";
+
+/// Every event the driver subscribes to for chat, host controls and
+/// recording; a test checks it is what the core's `FeatureSdkEvent` decodes.
+pub const FEATURES: &[&str] = &[
+    CHAT_ON_MESSAGE,
+    CHAT_PRIVILEGE_CHANGE,
+    RECORDING_CHANGE,
+    INDIVIDUAL_RECORDING_CHANGE,
+    SHARE_PRIVILEGE_CHANGE,
+];
+
 /// Every event the driver subscribes to for the session itself.
 pub const ALL: &[&str] = &[
     CONNECTION_CHANGE,
@@ -82,6 +103,15 @@ mod tests {
     fn the_driver_subscribes_to_exactly_what_the_core_decodes() {
         let mut ours = super::ALL.to_vec();
         let mut core = zoomkit_core::SdkEvent::NAMES.to_vec();
+        ours.sort_unstable();
+        core.sort_unstable();
+        assert_eq!(ours, core);
+    }
+
+    #[test]
+    fn the_driver_subscribes_for_the_features_to_exactly_what_the_core_decodes() {
+        let mut ours = super::FEATURES.to_vec();
+        let mut core = zoomkit_core::action::FeatureSdkEvent::NAMES.to_vec();
         ours.sort_unstable();
         core.sort_unstable();
         assert_eq!(ours, core);

@@ -11,6 +11,7 @@
 //! SDK's signature. Event names live in [`events`] for the same reason.
 
 pub mod events;
+pub mod features;
 
 use wasm_bindgen::prelude::*;
 

@@ -89,6 +89,7 @@ test("the demo runs a simulated session: join, mute, camera, faults, reconnectin
     await page.click('[data-testid="fault-failover"]');
     await waitState("reconnecting");
     await waitState("connected");
+    await page.waitForFunction(() => /Zoom failover: reconnected in \d+\.\d s/.test(document.querySelector('[data-testid="last-reconnect"]').textContent));
 
     await page.click('[data-testid="fault-unplug-camera"]');
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="event-log"] li')].some((li) => li.textContent.includes("activeDeviceChanged") && li.textContent.includes("fallback")), null, { timeout: 5_000 });
@@ -193,6 +194,86 @@ test("the demo lays out 1, 4, 9, 25 and 100 simulated participants in every mode
   } catch (e) {
     const texts = await page.evaluate(() => ["layout-summary", "quality", "page", "state"].map((id) => `${id}: ${document.querySelector(`[data-testid="${id}"]`)?.textContent}`).join("\n")).catch(() => "");
     throw new Error(`${e.message}\n${texts}\npage log:\n${tab.logs.join("\n")}`);
+  } finally {
+    await tab.close();
+  }
+});
+
+test("the demo's chat, host controls and recording: as host they work, as a participant they are refused", async () => {
+  assert.ok(url && browser, "the first test started the demo");
+  const tab = await openPage(browser, url);
+  const { page } = tab;
+  const text = (id) => page.textContent(`[data-testid="${id}"]`);
+  const waitText = (id, want) =>
+    page.waitForFunction(([id, want]) => document.querySelector(`[data-testid="${id}"]`).textContent.includes(want), [id, want], { timeout: 10_000 });
+  const ann = (testid) => `[data-testid="participants"] li[data-name="Ann"] [data-testid="${testid}"]`;
+  try {
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.check('[data-testid="as-host"]');
+    await page.click('[data-testid="join"]');
+    await waitText("state", "connected");
+    await waitText("role", "host");
+    // Chat: ours, Ann's to everyone and Ann's to us.
+    await page.fill('[data-testid="chat-input"]', "hello from the demo");
+    await page.click('[data-testid="chat-send"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"]').length === 1);
+    await page.click('[data-testid="fault-chat"]');
+    await page.click('[data-testid="fault-chat-private"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"]').length === 3);
+    const messages = await page.$$eval('[data-testid="chat-message"]', (l) => l.map((li) => [li.textContent, li.dataset.private]));
+    assert.deepEqual(messages.map(([, p]) => p), ["false", "false", "true"], JSON.stringify(messages));
+    assert.ok(messages[0][0].includes("hello from the demo"), JSON.stringify(messages));
+    await page.selectOption('[data-testid="chat-privilege-select"]', "everyonePublicly");
+    await waitText("chat-privilege", "everyonePublicly");
+    // Host controls on Ann: mute, then ask to unmute (Ann says yes).
+    await page.click(ann("host-mute"));
+    await page.waitForFunction(() => document.querySelector('[data-testid="participants"] li[data-name="Ann"]').textContent.includes("🔇"));
+    await page.click(ann("host-ask-unmute"));
+    await page.waitForFunction(() => !document.querySelector('[data-testid="participants"] li[data-name="Ann"]').textContent.includes("🔇"));
+    await page.click(ann("host-make-manager"));
+    await page.waitForFunction(() => document.querySelector('[data-testid="participants"] li[data-name="Ann"]').textContent.includes("(manager)"));
+    await page.click('[data-testid="lock-share"]');
+    await waitText("share-privilege", "locked");
+    // Recording.
+    assert.equal(await text("rec-can"), "yes");
+    await page.click('[data-testid="rec-start"]');
+    await waitText("rec-status", "Recording");
+    await page.click('[data-testid="rec-pause"]');
+    await waitText("rec-status", "Paused");
+    await page.click('[data-testid="rec-resume"]');
+    await waitText("rec-status", "Recording");
+    await page.click('[data-testid="rec-stop"]');
+    await waitText("rec-status", "Stopped");
+    await page.click('[data-testid="fault-ask-consent"]');
+    await page.waitForSelector('[data-testid="rec-consent"]:not([hidden])');
+    await page.click('[data-testid="rec-accept"]');
+    await page.waitForSelector('[data-testid="rec-consent"][hidden]', { state: "attached" });
+    // Handing over host: then every control is refused, typed.
+    await page.click('[data-testid="participants"] li[data-name="Bo"] [data-testid="host-make-host"]');
+    await waitText("role", "participant");
+    await page.click(ann("host-remove"));
+    await waitText("action-error", "hostOrManagerOnly");
+    await page.click('[data-testid="rec-start"]');
+    await waitText("action-error", "hostOnly");
+    assert.equal(await page.$$eval('[data-testid="participants"] li', (l) => l.length), 3, "nobody was removed");
+    // The logger option feeds the demo's log (no zoomkit line reached the console).
+    assert.ok(await page.$$eval('[data-testid="event-log"] li', (l) => l.some((li) => li.textContent.includes("[info] stateChanged"))));
+    assert.ok(!tab.logs.some((l) => l.includes("zoomkit:")), tab.logs.join("\n"));
+    await page.click('[data-testid="leave"]');
+    await waitText("state", "left");
+    // The end of the session shows its final stats.
+    await page.waitForFunction(() => document.querySelector('[data-testid="stats"] dd[data-stat="final"]')?.textContent === "yes");
+    assert.match(await page.textContent('[data-testid="stats"] dd[data-stat="time to join"]'), /^\d+ ms$/);
+    const released = await page.evaluate(() => ({
+      listeners: window.demo.sim.listenerCount(),
+      resources: window.demo.session.resources(),
+    }));
+    assert.equal(released.listeners, 0);
+    assert.deepEqual(released.resources, { sdkListeners: 0, browserListeners: 0, timers: 0, pendingCommands: 0, waiters: 0 });
+    await page.screenshot({ path: "/tmp/zoomkit-demo-features.png", fullPage: true });
+  } catch (e) {
+    const events = await page.$$eval('[data-testid="event-log"] li', (l) => l.slice(0, 15).map((li) => li.textContent).join("\n")).catch(() => "");
+    throw new Error(`${e.message}\nlatest events:\n${events}\npage log:\n${tab.logs.join("\n")}`);
   } finally {
     await tab.close();
   }

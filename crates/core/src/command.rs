@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::chat::{ChatMessage, ChatPrivilege};
 use crate::device::DeviceList;
 use crate::quality::VideoQuality;
 use crate::sdk::UserId;
@@ -183,6 +184,79 @@ pub enum Op {
     /// `getSpeakerList()`, or `enumerateDevices` before joining).
     /// Answer: [`CommandOutput::Devices`].
     ListDevices,
+    /// `client.getChatClient().send(text, userId)`.
+    /// Answer: [`CommandOutput::ChatMessage`] (or `Unit`).
+    #[serde(rename_all = "camelCase")]
+    SendChat {
+        /// `text`.
+        text: String,
+        /// `userId`.
+        user_id: UserId,
+    },
+    /// `client.getChatClient().sendToAll(text)`.
+    /// Answer: [`CommandOutput::ChatMessage`] (or `Unit`).
+    SendChatToAll {
+        /// `text`.
+        text: String,
+    },
+    /// `client.getChatClient().setPrivilege(privilege)`.
+    SetChatPrivilege {
+        /// `privilege`.
+        privilege: ChatPrivilege,
+    },
+    /// `stream.muteAudio(userId)`: mute another participant.
+    #[serde(rename_all = "camelCase")]
+    MuteUser {
+        /// `userId`.
+        user_id: UserId,
+    },
+    /// `stream.unmuteAudio(userId)`: they get `host-ask-unmute-audio`.
+    #[serde(rename_all = "camelCase")]
+    AskToUnmute {
+        /// `userId`.
+        user_id: UserId,
+    },
+    /// `client.removeUser(userId)`.
+    #[serde(rename_all = "camelCase")]
+    RemoveUser {
+        /// `userId`.
+        user_id: UserId,
+    },
+    /// `client.makeHost(userId)`.
+    #[serde(rename_all = "camelCase")]
+    MakeHost {
+        /// `userId`.
+        user_id: UserId,
+    },
+    /// `client.makeManager(userId)`.
+    #[serde(rename_all = "camelCase")]
+    MakeManager {
+        /// `userId`.
+        user_id: UserId,
+    },
+    /// `client.revokeManager(userId)`.
+    #[serde(rename_all = "camelCase")]
+    RevokeManager {
+        /// `userId`.
+        user_id: UserId,
+    },
+    /// `stream.lockShare(isLocked)`.
+    LockShare {
+        /// `isLocked`.
+        locked: bool,
+    },
+    /// `client.getRecordingClient().startCloudRecording()`.
+    StartRecording,
+    /// `client.getRecordingClient().stopCloudRecording()`.
+    StopRecording,
+    /// `client.getRecordingClient().pauseCloudRecording()`.
+    PauseRecording,
+    /// `client.getRecordingClient().resumeCloudRecording()`.
+    ResumeRecording,
+    /// `client.getRecordingClient().acceptIndividualRecording()`.
+    AcceptIndividualRecording,
+    /// `client.getRecordingClient().declineIndividualRecording()`.
+    DeclineIndividualRecording,
 }
 
 impl Op {
@@ -206,6 +280,22 @@ impl Op {
             Op::StartShareScreen => "startShareScreen",
             Op::StopShareScreen => "stopShareScreen",
             Op::ListDevices => "listDevices",
+            Op::SendChat { .. } => "sendChat",
+            Op::SendChatToAll { .. } => "sendChatToAll",
+            Op::SetChatPrivilege { .. } => "setChatPrivilege",
+            Op::MuteUser { .. } => "muteUser",
+            Op::AskToUnmute { .. } => "askToUnmute",
+            Op::RemoveUser { .. } => "removeUser",
+            Op::MakeHost { .. } => "makeHost",
+            Op::MakeManager { .. } => "makeManager",
+            Op::RevokeManager { .. } => "revokeManager",
+            Op::LockShare { .. } => "lockShare",
+            Op::StartRecording => "startRecording",
+            Op::StopRecording => "stopRecording",
+            Op::PauseRecording => "pauseRecording",
+            Op::ResumeRecording => "resumeRecording",
+            Op::AcceptIndividualRecording => "acceptIndividualRecording",
+            Op::DeclineIndividualRecording => "declineIndividualRecording",
         }
     }
 
@@ -234,7 +324,67 @@ impl Op {
                 "stream.getMicList",
                 "stream.getSpeakerList",
             ],
+            Op::SendChat { .. } => &["client.getChatClient", "ChatClient.send"],
+            Op::SendChatToAll { .. } => &["client.getChatClient", "ChatClient.sendToAll"],
+            Op::SetChatPrivilege { .. } => &["client.getChatClient", "ChatClient.setPrivilege"],
+            Op::MuteUser { .. } => &["stream.muteAudio"],
+            Op::AskToUnmute { .. } => &["stream.unmuteAudio"],
+            Op::RemoveUser { .. } => &["client.removeUser"],
+            Op::MakeHost { .. } => &["client.makeHost"],
+            Op::MakeManager { .. } => &["client.makeManager"],
+            Op::RevokeManager { .. } => &["client.revokeManager"],
+            Op::LockShare { .. } => &["stream.lockShare"],
+            Op::StartRecording => &[
+                "client.getRecordingClient",
+                "RecordingClient.startCloudRecording",
+            ],
+            Op::StopRecording => &[
+                "client.getRecordingClient",
+                "RecordingClient.stopCloudRecording",
+            ],
+            Op::PauseRecording => &[
+                "client.getRecordingClient",
+                "RecordingClient.pauseCloudRecording",
+            ],
+            Op::ResumeRecording => &[
+                "client.getRecordingClient",
+                "RecordingClient.resumeCloudRecording",
+            ],
+            Op::AcceptIndividualRecording => &[
+                "client.getRecordingClient",
+                "RecordingClient.acceptIndividualRecording",
+            ],
+            Op::DeclineIndividualRecording => &[
+                "client.getRecordingClient",
+                "RecordingClient.declineIndividualRecording",
+            ],
         }
+    }
+
+    /// Whether this is an [`Action`](crate::action::Action)'s call (chat,
+    /// host controls, recording), answered through
+    /// [`Session::act`](crate::Session::act)'s command id.
+    #[must_use]
+    pub fn is_action(&self) -> bool {
+        matches!(
+            self,
+            Op::SendChat { .. }
+                | Op::SendChatToAll { .. }
+                | Op::SetChatPrivilege { .. }
+                | Op::MuteUser { .. }
+                | Op::AskToUnmute { .. }
+                | Op::RemoveUser { .. }
+                | Op::MakeHost { .. }
+                | Op::MakeManager { .. }
+                | Op::RevokeManager { .. }
+                | Op::LockShare { .. }
+                | Op::StartRecording
+                | Op::StopRecording
+                | Op::PauseRecording
+                | Op::ResumeRecording
+                | Op::AcceptIndividualRecording
+                | Op::DeclineIndividualRecording
+        )
     }
 
     /// The output kind a successful answer must carry.
@@ -244,6 +394,7 @@ impl Op {
             Op::FetchToken { .. } => "Token",
             Op::Join { .. } => "Joined or Unit",
             Op::ListDevices => "Devices",
+            Op::SendChat { .. } | Op::SendChatToAll { .. } => "ChatMessage or Unit",
             _ => "Unit",
         }
     }
@@ -257,6 +408,10 @@ impl Op {
                     CommandOutput::Joined { .. } | CommandOutput::Unit
                 )
                 | (Op::ListDevices, CommandOutput::Devices(_))
+                | (
+                    Op::SendChat { .. } | Op::SendChatToAll { .. },
+                    CommandOutput::ChatMessage(_)
+                )
         ) || (!matches!(
             self,
             Op::FetchToken { .. } | Op::Join { .. } | Op::ListDevices
@@ -279,4 +434,6 @@ pub enum CommandOutput {
     },
     /// The device lists.
     Devices(DeviceList),
+    /// The message `send`/`sendToAll` resolved with.
+    ChatMessage(ChatMessage),
 }

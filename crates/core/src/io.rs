@@ -2,11 +2,14 @@
 
 use serde::Serialize;
 
+use crate::chat::{ChatMessage, ChatPrivilege};
 use crate::command::{CaptureProfile, Command, CommandId, CommandOutput};
 use crate::device::{Device, DeviceChangeReason, DeviceKind, DeviceList};
 use crate::error::{ActiveMediaFailedCode, Remedy, ZoomError};
+use crate::host::SharePrivilege;
 use crate::participants::Participant;
 use crate::quality::VideoQuality;
+use crate::recording::RecordingStatus;
 use crate::sdk::{MediaType, PermissionState, SdkEvent, UserId};
 use crate::session::JoinOptions;
 use crate::state::{Cause, StateName};
@@ -259,6 +262,10 @@ pub enum Event {
         cause: Cause,
         /// The error behind it, if any.
         error: Option<ZoomError>,
+        /// How long the session was in `from` (ms); `None` for the first
+        /// change of a join. "Reconnected in 1.8 s" is this on the change
+        /// from `reconnecting` to `connected`.
+        in_previous_ms: Option<u64>,
     },
     /// A rejoin attempt will start at `at`.
     RejoinScheduled {
@@ -367,6 +374,37 @@ pub enum Event {
         /// Why.
         reason: ResumeIgnored,
     },
+    /// A chat message arrived (`chat-on-message`) or one of ours was sent;
+    /// each message is told once.
+    ChatMessage(ChatMessage),
+    /// Who may chat changed (`chat-privilege-change`, or our own change).
+    ChatPrivilegeChanged {
+        /// The privilege now.
+        privilege: ChatPrivilege,
+    },
+    /// Who may share changed (`share-privilege-change`).
+    SharePrivilegeChanged {
+        /// The privilege now.
+        privilege: SharePrivilege,
+    },
+    /// The cloud recording's status changed (`recording-change`, or our
+    /// own control's answer).
+    RecordingChanged {
+        /// The status now.
+        status: RecordingStatus,
+    },
+    /// The session ended (left, ended or failed): its final numbers (also
+    /// `Session::stats()` at any time).
+    Stats(crate::stats::SessionStats),
+    /// Individual recording (`individual-recording-change`): `ask` wants
+    /// this user's answer (`acceptRecording()` / `declineRecording()`).
+    #[serde(rename_all = "camelCase")]
+    IndividualRecordingChanged {
+        /// `Ask`, `Accept` or `Decline`.
+        status: RecordingStatus,
+        /// Who is recorded, when the SDK says.
+        user_id: Option<UserId>,
+    },
 }
 
 /// Why a resume snapshot was not used.
@@ -421,10 +459,22 @@ mod event_samples {
             Event::PermissionChanged { .. } => "permissionChanged",
             Event::MediaHealth { .. } => "mediaHealth",
             Event::ResumeIgnored { .. } => "resumeIgnored",
+            Event::ChatMessage(_) => "chatMessage",
+            Event::ChatPrivilegeChanged { .. } => "chatPrivilegeChanged",
+            Event::SharePrivilegeChanged { .. } => "sharePrivilegeChanged",
+            Event::RecordingChanged { .. } => "recordingChanged",
+            Event::IndividualRecordingChanged { .. } => "individualRecordingChanged",
+            Event::Stats(_) => "stats",
         }
     }
 
-    const NAMES: [&str; 23] = [
+    const NAMES: [&str; 29] = [
+        "stats",
+        "chatMessage",
+        "chatPrivilegeChanged",
+        "sharePrivilegeChanged",
+        "recordingChanged",
+        "individualRecordingChanged",
         "videoPaused",
         "stateChanged",
         "rejoinScheduled",
@@ -547,6 +597,7 @@ mod event_samples {
                 to: t.to,
                 cause: t.cause,
                 error: (i % 2 == 0).then(|| zoom.clone()),
+                in_previous_ms: (i % 3 != 0).then_some(1_800),
             });
         }
         out.push(Event::StateChanged {
@@ -554,6 +605,7 @@ mod event_samples {
             to: StateName::Failed,
             cause: crate::state::Cause::JoinFailed,
             error: Some(bare.clone()),
+            in_previous_ms: None,
         });
         out.push(Event::RejoinScheduled {
             attempt: 2,
@@ -642,6 +694,78 @@ mod event_samples {
         ] {
             out.push(Event::ResumeIgnored { reason });
         }
+        for (receiver, id) in [(0, Some("msg-1")), (16_778_240, None)] {
+            out.push(Event::ChatMessage(crate::chat::ChatMessage {
+                id: id.map(str::to_owned),
+                message: Some("hello".into()),
+                sender: crate::chat::ChatUser {
+                    name: "Ann".into(),
+                    user_id: UserId(16_779_264),
+                },
+                receiver: crate::chat::ChatUser {
+                    name: if receiver == 0 { "Everyone" } else { "Ada" }.into(),
+                    user_id: UserId(receiver),
+                },
+                timestamp: 1_700_000_000_000,
+            }));
+        }
+        for privilege in [
+            ChatPrivilege::All,
+            ChatPrivilege::NoOne,
+            ChatPrivilege::EveryonePublicly,
+        ] {
+            out.push(Event::ChatPrivilegeChanged { privilege });
+        }
+        for privilege in [
+            SharePrivilege::Unlocked,
+            SharePrivilege::Locked,
+            SharePrivilege::MultipleShare,
+        ] {
+            out.push(Event::SharePrivilegeChanged { privilege });
+        }
+        for status in [
+            RecordingStatus::Recording,
+            RecordingStatus::Paused,
+            RecordingStatus::Stopped,
+        ] {
+            out.push(Event::RecordingChanged { status });
+        }
+        for (status, user_id) in [
+            (RecordingStatus::Ask, None),
+            (RecordingStatus::Accept, Some(UserId(7))),
+            (RecordingStatus::Decline, Some(UserId(7))),
+        ] {
+            out.push(Event::IndividualRecordingChanged { status, user_id });
+        }
+        out.push(Event::Stats(crate::stats::SessionStats::default()));
+        out.push(Event::Stats(crate::stats::SessionStats {
+            join_ms: Some(840),
+            first_remote_video_ms: Some(120),
+            connected_ms: 60_000,
+            reconnects: vec![
+                crate::stats::Reconnect {
+                    kind: crate::stats::ReconnectKind::SdkFailover,
+                    cause: crate::state::Cause::SdkReconnecting,
+                    started_at: crate::time::Instant::from_millis(1_700_000_010_000),
+                    duration_ms: Some(1_800),
+                },
+                crate::stats::Reconnect {
+                    kind: crate::stats::ReconnectKind::Rejoin,
+                    cause: crate::state::Cause::SdkFailed,
+                    started_at: crate::time::Instant::from_millis(1_700_000_020_000),
+                    duration_ms: None,
+                },
+            ],
+            rejoin_attempts: 2,
+            device_switches: 1,
+            capture_ms: crate::stats::CaptureTimes {
+                standard: 1,
+                hd: 2,
+                full_hd: 3,
+            },
+            audio_only_ms: 500,
+            media_failures: 1,
+        }));
         out
     }
 

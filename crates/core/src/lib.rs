@@ -83,24 +83,42 @@
 //!   cross-origin isolation is missing. Hysteresis bounds switches per
 //!   minute; see [`quality`].
 
+//!
+//! ## Chat, host controls, recording, stats and diagnostics
+//!
+//! [`Session::act`] takes an [`action::Action`] (a [`chat`] message or
+//! privilege, a [`host`] control, a [`recording`] control), checks it
+//! against the session (state, the local user's role, the chat privilege,
+//! the recording's status) and issues its one SDK call, or refuses it with a
+//! [`CoreError`] whose [`CoreError::code`] names why. Their SDK events come
+//! in through [`Session::feature_event`]. [`Session::stats`] counts how the
+//! session went ([`stats`]) from its own events, and [`log`] gives the glue's
+//! diagnostics their typed records and levels.
+
 #![forbid(unsafe_code)]
 
+pub mod action;
+pub mod chat;
 pub mod command;
 pub mod device;
 pub mod error;
 #[cfg(test)]
 mod fixture;
+pub mod host;
 pub mod io;
 pub mod layout;
+pub mod log;
 pub mod outcome;
 pub mod participants;
 pub mod policy;
 pub mod quality;
+pub mod recording;
 pub mod rng;
 pub mod sdk;
 pub mod session;
 pub mod stage;
 pub mod state;
+pub mod stats;
 pub mod time;
 mod token;
 pub mod vecmap;

@@ -405,6 +405,11 @@ fn every_sdk_method_zoomkit_calls_exists() {
     };
     let client = names(decl(&vc, "VideoClient"));
     let stream = names(decl(&media, "Stream"));
+    let chat_json = types_json("chat");
+    let recording_json = types_json("recording");
+    let chat = names(decl(&chat_json, "ChatClient"));
+    let recording = names(decl(&recording_json, "RecordingClient"));
+    let user = zoomkit_core::UserId(1);
     let ops = [
         Op::FetchToken {
             topic: String::new(),
@@ -444,11 +449,40 @@ fn every_sdk_method_zoomkit_calls_exists() {
         Op::StartShareScreen,
         Op::StopShareScreen,
         Op::ListDevices,
+        Op::SendChat {
+            text: String::new(),
+            user_id: user,
+        },
+        Op::SendChatToAll {
+            text: String::new(),
+        },
+        Op::SetChatPrivilege {
+            privilege: zoomkit_core::chat::ChatPrivilege::All,
+        },
+        Op::MuteUser { user_id: user },
+        Op::AskToUnmute { user_id: user },
+        Op::RemoveUser { user_id: user },
+        Op::MakeHost { user_id: user },
+        Op::MakeManager { user_id: user },
+        Op::RevokeManager { user_id: user },
+        Op::LockShare { locked: true },
+        Op::StartRecording,
+        Op::StopRecording,
+        Op::PauseRecording,
+        Op::ResumeRecording,
+        Op::AcceptIndividualRecording,
+        Op::DeclineIndividualRecording,
     ];
     for op in &ops {
         for m in op.sdk_methods() {
             let (obj, method) = m.split_once('.').unwrap();
-            let list = if obj == "client" { &client } else { &stream };
+            let list = match obj {
+                "client" => &client,
+                "stream" => &stream,
+                "ChatClient" => &chat,
+                "RecordingClient" => &recording,
+                other => panic!("{m}: unknown SDK object `{other}`"),
+            };
             assert!(
                 list.contains(&method.to_owned()),
                 "{m} (for {}) is not in the SDK",

@@ -39,6 +39,17 @@ pub const ACTIVE_MEDIA_FAILED: &str = "active-media-failed";
 /// `network-quality-change`.
 pub const NETWORK_QUALITY_CHANGE: &str = "network-quality-change";
 
+/// `chat-on-message`.
+pub const CHAT_ON_MESSAGE: &str = "chat-on-message";
+/// `chat-privilege-change`.
+pub const CHAT_PRIVILEGE_CHANGE: &str = "chat-privilege-change";
+/// `recording-change`: a bare `RecordingStatus`.
+pub const RECORDING_CHANGE: &str = "recording-change";
+/// `individual-recording-change`.
+pub const INDIVIDUAL_RECORDING_CHANGE: &str = "individual-recording-change";
+/// `share-privilege-change`.
+pub const SHARE_PRIVILEGE_CHANGE: &str = "share-privilege-change";
+
 /// Every event the simulator can emit.
 pub const ALL: &[&str] = &[
     CONNECTION_CHANGE,
@@ -59,4 +70,9 @@ pub const ALL: &[&str] = &[
     DEVICE_PERMISSION_CHANGE,
     ACTIVE_MEDIA_FAILED,
     NETWORK_QUALITY_CHANGE,
+    CHAT_ON_MESSAGE,
+    CHAT_PRIVILEGE_CHANGE,
+    RECORDING_CHANGE,
+    INDIVIDUAL_RECORDING_CHANGE,
+    SHARE_PRIVILEGE_CHANGE,
 ];

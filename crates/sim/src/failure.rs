@@ -33,6 +33,14 @@
 //! | 6105 `VIDEO_CAPTURE_LOADING` | `INVALID_OPERATION` | `video capture loading` (*sim*) | `startVideo`/`stopVideo` while one is pending |
 //! | 6109 `VIDEO_MISMATCH_STATE` | `INVALID_OPERATION` | `video already started` / `video not started` (*sim*) | `startVideo` twice, `stopVideo` without video |
 //! | 6200 `SCREEN_SHARE_USER_DENIED` | `INVALID_OPERATION` | `user denied` (*sim*) | after [`Fault::DenyNextShare`](crate::Fault::DenyNextShare) |
+//! | 5006 `CLIENT_HOST_OR_MANAGER_PERMISSION_REQUIRED` | `INSUFFICIENT_PRIVILEGES` | `host or manager only` (*sim*) | `removeUser`, `lockShare`, muting others as a participant |
+//! | 7000 `CHAT_EMPTY_MESSAGE` | `INVALID_PARAMETERS` | `empty message` (*sim*) | `send`/`sendToAll` with no text |
+//! | 7001 `CHAT_MISMATCH_USER` | `INVALID_PARAMETERS` | `user not found` (*sim*) | `send` to someone not in the session |
+//! | 7002 `CHAT_INSUFFICIENT_PRIVILEGE` | `INSUFFICIENT_PRIVILEGES` | `chat not allowed` (*sim*) | `send` against the host's `ChatPrivilege` |
+//! | 7003 `CHAT_INVALID_PRIVILEGE` | `INSUFFICIENT_PRIVILEGES` | `host or manager only` (*sim*) | `setPrivilege` as a participant |
+//! | 7200 `RECORDING_ACCOUNT_DISABLE` | `INVALID_OPERATION` | `cloud recording disabled` (*sim*) | `startCloudRecording` with [`SimConfig::cloud_recording`](crate::SimConfig::cloud_recording) false |
+//! | 7202 `RECORDING_MISMATCH_STATE` | `INVALID_OPERATION` | `recording state mismatch` (*sim*) | a recording control that does not fit its status |
+//! | 7203 `RECORDING_ISO_DISABLE` | `INVALID_OPERATION` | `individual recording not asked` (*sim*) | accepting or declining with no `Ask` |
 //! | 6205 `SCREEN_SHARE_MISMATCH_STATE` | `INVALID_OPERATION` | `share already started` / `share not started` (*sim*) | `startShareScreen` twice, `stopShareScreen` without a share |
 
 use crate::payload::{ErrorType, SdkFailure};
@@ -150,4 +158,49 @@ pub(crate) fn share_denied() -> SdkFailure {
 }
 pub(crate) fn share_state(reason: &str) -> SdkFailure {
     f(ErrorType::InvalidOperation, 6205, reason)
+}
+
+pub(crate) fn host_or_manager_only() -> SdkFailure {
+    f(
+        ErrorType::InsufficientPrivileges,
+        5006,
+        "host or manager only",
+    )
+}
+pub(crate) fn chat_empty() -> SdkFailure {
+    f(ErrorType::InvalidParameters, 7000, "empty message")
+}
+pub(crate) fn chat_user_mismatch() -> SdkFailure {
+    f(ErrorType::InvalidParameters, 7001, "user not found")
+}
+pub(crate) fn chat_not_allowed() -> SdkFailure {
+    f(ErrorType::InsufficientPrivileges, 7002, "chat not allowed")
+}
+pub(crate) fn chat_privilege_host_only() -> SdkFailure {
+    f(
+        ErrorType::InsufficientPrivileges,
+        7003,
+        "host or manager only",
+    )
+}
+pub(crate) fn recording_disabled() -> SdkFailure {
+    f(
+        ErrorType::InvalidOperation,
+        7200,
+        "cloud recording disabled",
+    )
+}
+pub(crate) fn recording_state() -> SdkFailure {
+    f(
+        ErrorType::InvalidOperation,
+        7202,
+        "recording state mismatch",
+    )
+}
+pub(crate) fn recording_iso() -> SdkFailure {
+    f(
+        ErrorType::InvalidOperation,
+        7203,
+        "individual recording not asked",
+    )
 }

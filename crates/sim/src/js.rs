@@ -74,6 +74,8 @@ export interface SimOptions {
   maxRenderableVideos?: number;
   supportMultipleVideos?: boolean;
   supportHdVideo?: boolean;
+  /** `canStartRecording()`; when false `startCloudRecording` rejects with 7200. Default true. */
+  cloudRecording?: boolean;
 }
 export type SimDeviceKind = "camera" | "microphone" | "speaker" | "videoinput" | "audioinput" | "audiooutput";
 export type SimFaultName =
@@ -82,7 +84,13 @@ export type SimFaultName =
   | "stopShareFromBrowser" | "denyNextShare" | "autoPlayAudioFailed";
 export type SimActionName =
   | "addParticipant" | "addParticipants" | "removeParticipant" | "speak" | "setVideo" | "setMuted"
-  | "setShare" | "participantFailover" | "hostMuteMe" | "hostAskUnmute" | "speakWhileMuted";
+  | "setShare" | "participantFailover" | "hostMuteMe" | "hostAskUnmute" | "speakWhileMuted"
+  | "sendChat" | "setChatPrivilege" | "setRecording" | "askRecordingConsent" | "setMeManager";
+/** The SDK's `ChatMessage`, as the simulator fills it. */
+export interface ChatMessage {
+  id: string; message: string; sender: { name: string; userId: number };
+  receiver: { name: string; userId: number }; timestamp: number;
+}
 /** One script step: `{ at, fault, ...params }` or `{ at, action, ...params }`. */
 export type SimStep = { at: number } & ({ fault: SimFaultName } | { action: SimActionName }) & Record<string, unknown>;
 /** An event as delivered to `client.on` listeners. */
@@ -287,11 +295,15 @@ impl Shared {
     }
 
     fn settle(&self, op: OpId, result: Result<(), SdkFailure>) {
+        let value = self.sim.borrow_mut().take_value(op);
         let Some((resolve, reject)) = self.promises.borrow_mut().remove(&op) else {
             return;
         };
         let _ = match result {
-            Ok(()) => resolve.call1(&JsValue::UNDEFINED, &JsValue::from_str("")),
+            Ok(()) => resolve.call1(
+                &JsValue::UNDEFINED,
+                &value.map_or_else(|| JsValue::from_str(""), |v| to_js(&v)),
+            ),
             Err(f) => reject.call1(&JsValue::UNDEFINED, &to_js(&f)),
         };
     }
@@ -484,9 +496,17 @@ pub fn create_sim(
     let stream = JsValue::from(Stream {
         shared: shared.clone(),
     });
+    let chat = JsValue::from(ChatClient {
+        shared: shared.clone(),
+    });
+    let recording = JsValue::from(RecordingClient {
+        shared: shared.clone(),
+    });
     let client = JsValue::from(VideoClient {
         shared: shared.clone(),
         stream,
+        chat,
+        recording,
     });
     let zoom_video = JsValue::from(ZoomVideo {
         shared: shared.clone(),
@@ -978,6 +998,8 @@ impl ZoomVideo {
 pub struct VideoClient {
     shared: Rc<Shared>,
     stream: JsValue,
+    chat: JsValue,
+    recording: JsValue,
 }
 
 #[wasm_bindgen(js_class = VideoClient)]
@@ -1130,6 +1152,186 @@ impl VideoClient {
         self.shared.sync();
         to_js(&self.shared.sim.borrow_mut().client().get_session_info())
     }
+
+    /// `getChatClient()`: the same `ChatClient` every call.
+    #[wasm_bindgen(js_name = getChatClient, unchecked_return_type = "ChatClient")]
+    pub fn get_chat_client(&self) -> JsValue {
+        self.chat.clone()
+    }
+
+    /// `getRecordingClient()`: the same `RecordingClient` every call.
+    #[wasm_bindgen(js_name = getRecordingClient, unchecked_return_type = "RecordingClient")]
+    pub fn get_recording_client(&self) -> JsValue {
+        self.recording.clone()
+    }
+
+    /// `removeUser(userId)` (host or manager).
+    #[wasm_bindgen(js_name = removeUser, unchecked_return_type = "Promise<\"\">")]
+    pub fn remove_user(
+        &self,
+        #[wasm_bindgen(js_name = userId, unchecked_param_type = "number")] user: JsValue,
+    ) -> js_sys::Promise {
+        let id = user_id(&user).unwrap_or(0);
+        self.shared.call(|sim| sim.client().remove_user(id))
+    }
+
+    /// `makeHost(userId)` (host).
+    #[wasm_bindgen(js_name = makeHost, unchecked_return_type = "Promise<\"\">")]
+    pub fn make_host(
+        &self,
+        #[wasm_bindgen(js_name = userId, unchecked_param_type = "number")] user: JsValue,
+    ) -> js_sys::Promise {
+        let id = user_id(&user).unwrap_or(0);
+        self.shared.call(|sim| sim.client().make_host(id))
+    }
+
+    /// `makeManager(userId)` (host).
+    #[wasm_bindgen(js_name = makeManager, unchecked_return_type = "Promise<\"\">")]
+    pub fn make_manager(
+        &self,
+        #[wasm_bindgen(js_name = userId, unchecked_param_type = "number")] user: JsValue,
+    ) -> js_sys::Promise {
+        let id = user_id(&user).unwrap_or(0);
+        self.shared.call(|sim| sim.client().make_manager(id))
+    }
+
+    /// `revokeManager(userId)` (host).
+    #[wasm_bindgen(js_name = revokeManager, unchecked_return_type = "Promise<\"\">")]
+    pub fn revoke_manager(
+        &self,
+        #[wasm_bindgen(js_name = userId, unchecked_param_type = "number")] user: JsValue,
+    ) -> js_sys::Promise {
+        let id = user_id(&user).unwrap_or(0);
+        self.shared.call(|sim| sim.client().revoke_manager(id))
+    }
+}
+
+/// The look-alike of `ChatClient` (`client.getChatClient()`).
+#[wasm_bindgen]
+pub struct ChatClient {
+    shared: Rc<Shared>,
+}
+
+#[wasm_bindgen(js_class = ChatClient)]
+impl ChatClient {
+    /// `send(text, userId)`: resolves with the sent `ChatMessage`.
+    #[wasm_bindgen(js_name = send, unchecked_return_type = "Promise<ChatMessage>")]
+    pub fn send(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(js_name = userId, unchecked_param_type = "number")] user: JsValue,
+    ) -> js_sys::Promise {
+        let text = text.as_string().unwrap_or_default();
+        let id = user_id(&user).unwrap_or(0);
+        self.shared
+            .call(|sim| sim.client().send_chat(&text, Some(id)))
+    }
+
+    /// `sendToAll(text)`: resolves with the sent `ChatMessage`.
+    #[wasm_bindgen(js_name = sendToAll, unchecked_return_type = "Promise<ChatMessage>")]
+    pub fn send_to_all(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> js_sys::Promise {
+        let text = text.as_string().unwrap_or_default();
+        self.shared.call(|sim| sim.client().send_chat(&text, None))
+    }
+
+    /// `setPrivilege(privilege)`: a `ChatPrivilege` number (host or manager).
+    #[wasm_bindgen(js_name = setPrivilege, unchecked_return_type = "Promise<\"\">")]
+    pub fn set_privilege(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] privilege: JsValue,
+    ) -> js_sys::Promise {
+        let p = privilege
+            .as_f64()
+            .filter(|p| p.fract() == 0.0 && *p >= 0.0 && *p < 256.0);
+        let p = p.map_or(0, |p| p as u8);
+        self.shared.call(|sim| sim.client().set_chat_privilege(p))
+    }
+
+    /// `getPrivilege()`: a `ChatPrivilege` number.
+    #[wasm_bindgen(js_name = getPrivilege, unchecked_return_type = "number")]
+    pub fn get_privilege(&self) -> JsValue {
+        self.shared.sync();
+        to_js(&self.shared.sim.borrow_mut().client().get_chat_privilege())
+    }
+
+    /// `getHistory()`: `ChatMessage[]`.
+    #[wasm_bindgen(js_name = getHistory, unchecked_return_type = "ChatMessage[]")]
+    pub fn get_history(&self) -> JsValue {
+        self.shared.sync();
+        to_js(&self.shared.sim.borrow_mut().client().get_chat_history())
+    }
+}
+
+/// The look-alike of `RecordingClient` (`client.getRecordingClient()`).
+#[wasm_bindgen]
+pub struct RecordingClient {
+    shared: Rc<Shared>,
+}
+
+#[wasm_bindgen(js_class = RecordingClient)]
+impl RecordingClient {
+    /// `startCloudRecording()` (host).
+    #[wasm_bindgen(js_name = startCloudRecording, unchecked_return_type = "Promise<\"\">")]
+    pub fn start_cloud_recording(&self) -> js_sys::Promise {
+        self.shared.call(|sim| sim.client().start_cloud_recording())
+    }
+
+    /// `stopCloudRecording()` (host).
+    #[wasm_bindgen(js_name = stopCloudRecording, unchecked_return_type = "Promise<\"\">")]
+    pub fn stop_cloud_recording(&self) -> js_sys::Promise {
+        self.shared.call(|sim| sim.client().stop_cloud_recording())
+    }
+
+    /// `pauseCloudRecording()` (host).
+    #[wasm_bindgen(js_name = pauseCloudRecording, unchecked_return_type = "Promise<\"\">")]
+    pub fn pause_cloud_recording(&self) -> js_sys::Promise {
+        self.shared.call(|sim| sim.client().pause_cloud_recording())
+    }
+
+    /// `resumeCloudRecording()` (host).
+    #[wasm_bindgen(js_name = resumeCloudRecording, unchecked_return_type = "Promise<\"\">")]
+    pub fn resume_cloud_recording(&self) -> js_sys::Promise {
+        self.shared
+            .call(|sim| sim.client().resume_cloud_recording())
+    }
+
+    /// `getCloudRecordingStatus()`: a `RecordingStatus`.
+    #[wasm_bindgen(js_name = getCloudRecordingStatus, unchecked_return_type = "string")]
+    pub fn get_cloud_recording_status(&self) -> JsValue {
+        self.shared.sync();
+        to_js(
+            &self
+                .shared
+                .sim
+                .borrow_mut()
+                .client()
+                .get_cloud_recording_status(),
+        )
+    }
+
+    /// `canStartRecording()`.
+    #[wasm_bindgen(js_name = canStartRecording)]
+    pub fn can_start_recording(&self) -> bool {
+        self.shared.sync();
+        self.shared.sim.borrow_mut().client().can_start_recording()
+    }
+
+    /// `acceptIndividualRecording()`.
+    #[wasm_bindgen(js_name = acceptIndividualRecording, unchecked_return_type = "Promise<\"\">")]
+    pub fn accept_individual_recording(&self) -> js_sys::Promise {
+        self.shared
+            .call(|sim| sim.client().answer_individual_recording(true))
+    }
+
+    /// `declineIndividualRecording()`.
+    #[wasm_bindgen(js_name = declineIndividualRecording, unchecked_return_type = "Promise<\"\">")]
+    pub fn decline_individual_recording(&self) -> js_sys::Promise {
+        self.shared
+            .call(|sim| sim.client().answer_individual_recording(false))
+    }
 }
 
 /// The look-alike of `Stream` (`client.getMediaStream()`).
@@ -1190,6 +1392,23 @@ impl Stream {
     ) -> js_sys::Promise {
         let id = user_id(&user);
         self.shared.call(|sim| sim.client().unmute_audio(id))
+    }
+
+    /// `lockShare(isLocked)` (host or manager).
+    #[wasm_bindgen(js_name = lockShare, unchecked_return_type = "Promise<\"\">")]
+    pub fn lock_share(
+        &self,
+        #[wasm_bindgen(js_name = isLocked, unchecked_param_type = "boolean")] locked: JsValue,
+    ) -> js_sys::Promise {
+        let locked = locked.as_bool().unwrap_or(false);
+        self.shared.call(|sim| sim.client().lock_share(locked))
+    }
+
+    /// `isShareLocked()`.
+    #[wasm_bindgen(js_name = isShareLocked)]
+    pub fn is_share_locked(&self) -> bool {
+        self.shared.sync();
+        self.shared.sim.borrow_mut().client().is_share_locked()
     }
 
     /// `switchMicrophone(microphoneId)`.

@@ -829,3 +829,86 @@ mod tests {
         assert!(serde_json::from_value::<ActiveMediaFailedCode>(json!(108)).is_err());
     }
 }
+
+// ----------------------------------------------------------------------------
+// Chat, recording, share privilege
+// ----------------------------------------------------------------------------
+
+/// The sender or receiver of a [`ChatMessagePayload`] (declared inline in
+/// `ChatMessage`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatParty {
+    /// `name`.
+    pub name: String,
+    /// `userId` (0 for everyone: `ChatMsgType.All`).
+    pub user_id: u32,
+}
+
+/// `ChatMessage` (`chat.d.ts`): `chat-on-message`, and what `send` /
+/// `sendToAll` resolve with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename = "ChatMessage", rename_all = "camelCase")]
+pub struct ChatMessagePayload {
+    /// `id`.
+    pub id: String,
+    /// `message`.
+    pub message: String,
+    /// `sender`.
+    pub sender: ChatParty,
+    /// `receiver`.
+    pub receiver: ChatParty,
+    /// `timestamp` (Unix ms).
+    pub timestamp: u64,
+}
+
+/// The payload of `chat-privilege-change` (declared inline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename = "event_chat_privilege_change", rename_all = "camelCase")]
+pub struct ChatPrivilegeChangePayload {
+    /// `chatPrivilege`: a `ChatPrivilege` number (1 all, 4 no one, 5 everyone publicly).
+    pub chat_privilege: u8,
+}
+
+/// `RecordingStatus` (`recording.d.ts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename = "RecordingStatus")]
+pub enum RecordingStatus {
+    /// `Recording`.
+    #[serde(rename = "Recording")]
+    Recording,
+    /// `Paused`.
+    #[serde(rename = "Paused")]
+    Paused,
+    /// `Stopped`.
+    #[serde(rename = "Stopped")]
+    Stopped,
+    /// `Ask`.
+    #[serde(rename = "Ask")]
+    Ask,
+    /// `Accept`.
+    #[serde(rename = "Accept")]
+    Accept,
+    /// `Decline`.
+    #[serde(rename = "Decline")]
+    Decline,
+}
+
+/// The payload of `individual-recording-change` (declared inline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename = "event_individual_recording_change", rename_all = "camelCase")]
+pub struct IndividualRecordingChangePayload {
+    /// `status`.
+    pub status: RecordingStatus,
+    /// `userId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<u32>,
+}
+
+/// The payload of `share-privilege-change` (declared inline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename = "event_share_privilege_change", rename_all = "camelCase")]
+pub struct SharePrivilegeChangePayload {
+    /// `privilege`: a `SharePrivilege` number (0 unlocked, 1 locked, 3 multiple).
+    pub privilege: u8,
+}

@@ -207,6 +207,38 @@ pub enum Action {
     HostAskUnmute,
     /// The local user talks while muted (`speaking-while-muted`).
     SpeakWhileMuted,
+    /// A participant sends a chat message (`chat-on-message`), to everyone
+    /// or, with `to_me`, to the local user only.
+    SendChat {
+        /// Who sends it.
+        who: Who,
+        /// The text.
+        text: String,
+        /// Privately to the local user.
+        #[serde(default)]
+        to_me: bool,
+    },
+    /// The host changes who may chat (`chat-privilege-change`): a
+    /// `ChatPrivilege` number, 1 (all), 4 (no one) or 5 (everyone publicly).
+    SetChatPrivilege {
+        /// The privilege.
+        privilege: u8,
+    },
+    /// The host starts, pauses, resumes or stops cloud recording
+    /// (`recording-change`).
+    SetRecording {
+        /// `Recording`, `Paused` or `Stopped`.
+        status: crate::payload::RecordingStatus,
+    },
+    /// The host starts individual recording and asks the local user for
+    /// consent (`individual-recording-change` with `Ask`).
+    AskRecordingConsent,
+    /// The host makes the local user a manager (`true`) or revokes it
+    /// (`user-updated` with `isManager`).
+    SetMeManager {
+        /// Manager or not.
+        manager: bool,
+    },
 }
 
 /// What a step does.

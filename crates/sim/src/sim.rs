@@ -11,13 +11,15 @@ use crate::failure;
 use crate::payload::{
     ActiveMediaFailedCode, ActiveMediaFailedPayload, ActiveShareChangePayload, ActiveSpeaker,
     AudioChangeAction, AudioChangeSource, AudioJoinType, AudioKind, AudioOption,
-    CaptureVideoOption, ClosedReason, ConnectionChangePayload, ConnectionReason, ConnectionState,
-    CurrentAudioChangePayload, DevicePermissionChangePayload, HostAskUnmuteAudioPayload,
+    CaptureVideoOption, ChatMessagePayload, ChatParty, ChatPrivilegeChangePayload, ClosedReason,
+    ConnectionChangePayload, ConnectionReason, ConnectionState, CurrentAudioChangePayload,
+    DevicePermissionChangePayload, HostAskUnmuteAudioPayload, IndividualRecordingChangePayload,
     LeaveAudioSource, MediaCompatibility, MediaDevice, MutedSource, NetworkQualityChangePayload,
     Participant, ParticipantPropertiesPayload, PassiveStopShareReason, PeerAction,
     PeerShareStateChangePayload, PeerVideoStateChangePayload, PermissionName, PermissionState,
-    QualityDirection, ReconnectReason, SdkFailure, SessionInfo, ShareState, UnmuteReason,
-    VideoCapturingChangePayload, VideoCapturingState,
+    QualityDirection, ReconnectReason, RecordingStatus, SdkFailure, SessionInfo,
+    SharePrivilegeChangePayload, ShareState, UnmuteReason, VideoCapturingChangePayload,
+    VideoCapturingState,
 };
 use crate::rng::Rng;
 use crate::script::{Action, Fault, Script, StepKind, Who};
@@ -147,6 +149,9 @@ pub struct SimConfig {
     pub support_multiple_videos: bool,
     /// `isSupportHDVideo()`.
     pub support_hd_video: bool,
+    /// `canStartRecording()`: the account has cloud recording; when false,
+    /// `startCloudRecording` fails with 7200.
+    pub cloud_recording: bool,
 }
 
 impl Default for SimConfig {
@@ -169,6 +174,7 @@ impl Default for SimConfig {
             max_renderable_videos: 9,
             support_multiple_videos: true,
             support_hd_video: true,
+            cloud_recording: true,
         }
     }
 }
@@ -315,6 +321,24 @@ enum OpKind {
     Switch(DeviceKind, String),
     StartShare,
     StopShare,
+    SendChat {
+        text: String,
+        to: Option<u32>,
+    },
+    SetChatPrivilege(u8),
+    RemoveUser(u32),
+    Role(u32, RoleChange),
+    LockShare(bool),
+    Recording(RecordingStatus),
+    AnswerIndividual(bool),
+}
+
+/// `makeHost`, `makeManager`, `revokeManager`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RoleChange {
+    MakeHost,
+    MakeManager,
+    RevokeManager,
 }
 
 impl OpKind {
@@ -352,6 +376,7 @@ struct User {
     id: u32,
     name: String,
     host: bool,
+    manager: bool,
     audio: AudioKind,
     muted: Option<bool>,
     video: bool,
@@ -368,7 +393,7 @@ impl User {
             display_name: Some(self.name.clone()),
             audio: Some(self.audio),
             is_host: Some(self.host),
-            is_manager: Some(false),
+            is_manager: Some(self.manager),
             muted: self.muted,
             b_video_on: Some(self.video),
             sharer_on: Some(self.share),
@@ -388,7 +413,7 @@ impl User {
             audio: self.audio,
             muted: self.muted,
             is_host: self.host,
-            is_manager: false,
+            is_manager: self.manager,
             b_video_on: self.video,
             sharer_on: self.share,
             sharer_pause: false,
@@ -474,6 +499,15 @@ pub struct Sim {
     video_busy: bool,
     share_busy: bool,
     deny_next_share: bool,
+
+    /// What resolved calls resolved with, when not `''` (`send`'s
+    /// `ChatMessage`), until the JS face takes it.
+    values: BTreeMap<OpId, serde_json::Value>,
+    chat: Vec<ChatMessagePayload>,
+    chat_privilege: u8,
+    recording: Option<RecordingStatus>,
+    individual_asked: bool,
+    share_locked: bool,
 }
 
 impl Sim {
@@ -533,6 +567,12 @@ impl Sim {
             video_busy: false,
             share_busy: false,
             deny_next_share: false,
+            values: BTreeMap::new(),
+            chat: Vec::new(),
+            chat_privilege: 1,
+            recording: None,
+            individual_asked: false,
+            share_locked: false,
             config,
         };
         for spec in sim.config.participants.clone() {
@@ -644,6 +684,12 @@ impl Sim {
             Some(Output::Done { result, .. }) => Some(result),
             _ => None,
         }
+    }
+
+    /// What a resolved call resolved with, when not `''`: the
+    /// `ChatMessage` of `send`/`sendToAll`. Taken once.
+    pub fn take_value(&mut self, op: OpId) -> Option<serde_json::Value> {
+        self.values.remove(&op)
     }
 
     /// Whether outputs are waiting to be polled.
@@ -986,6 +1032,9 @@ impl Sim {
                 Ok(())
             }
             OpKind::Mute(Some(id), muted) => {
+                // Zoom never unmutes anyone directly: the participant is
+                // asked (`host-ask-unmute-audio` on their side) and this
+                // simulated participant says yes.
                 if let Some(u) = self.users.get_mut(&id) {
                     if u.audio != AudioKind::None && u.muted != Some(muted) {
                         u.muted = Some(muted);
@@ -1046,6 +1095,70 @@ impl Sim {
                 }
                 Ok(())
             }
+            OpKind::SendChat { text, to } => {
+                let message = self.chat_message(text, to);
+                self.values.insert(
+                    op,
+                    serde_json::to_value(&message).unwrap_or(serde_json::Value::Null),
+                );
+                self.chat.push(message);
+                Ok(())
+            }
+            OpKind::SetChatPrivilege(privilege) => {
+                if self.chat_privilege != privilege {
+                    self.chat_privilege = privilege;
+                    self.emit(
+                        ev::CHAT_PRIVILEGE_CHANGE,
+                        &ChatPrivilegeChangePayload {
+                            chat_privilege: privilege,
+                        },
+                    );
+                }
+                Ok(())
+            }
+            OpKind::RemoveUser(id) => {
+                if let Some(u) = self.users.remove(&id) {
+                    self.seen.remove(&id);
+                    self.emit(ev::USER_REMOVED, &[removed_props(id, Some(u.name))]);
+                }
+                Ok(())
+            }
+            OpKind::Role(id, change) => {
+                self.change_role(id, change);
+                Ok(())
+            }
+            OpKind::LockShare(locked) => {
+                if self.share_locked != locked {
+                    self.share_locked = locked;
+                    self.emit(
+                        ev::SHARE_PRIVILEGE_CHANGE,
+                        &SharePrivilegeChangePayload {
+                            privilege: u8::from(locked),
+                        },
+                    );
+                }
+                Ok(())
+            }
+            OpKind::Recording(status) => {
+                self.set_recording(status);
+                Ok(())
+            }
+            OpKind::AnswerIndividual(accept) => {
+                self.individual_asked = false;
+                let me = self.me.as_ref().map(|m| m.id);
+                self.emit(
+                    ev::INDIVIDUAL_RECORDING_CHANGE,
+                    &IndividualRecordingChangePayload {
+                        status: if accept {
+                            RecordingStatus::Accept
+                        } else {
+                            RecordingStatus::Decline
+                        },
+                        user_id: me,
+                    },
+                );
+                Ok(())
+            }
         };
         self.finish(op, result);
     }
@@ -1089,6 +1202,7 @@ impl Sim {
             id,
             name: user_name,
             host: claims.role_type == 1,
+            manager: false,
             audio: AudioKind::None,
             muted: None,
             video: false,
@@ -1201,6 +1315,9 @@ impl Sim {
         self.audio_suspended = false;
         self.video_on = false;
         self.share_on = false;
+        // Chat history and a consent question are the local user's, per session.
+        self.chat.clear();
+        self.individual_asked = false;
     }
 
     fn start_reconnecting(&mut self, ms: u64, can_give_up: bool) {
@@ -1298,6 +1415,86 @@ impl Sim {
     // Participants
     // ------------------------------------------------------------------
 
+    /// A message from the local user to `to` (everyone when `None`).
+    fn chat_message(&mut self, text: String, to: Option<u32>) -> ChatMessagePayload {
+        let (me_id, me_name) = self
+            .me_user
+            .as_ref()
+            .map(|u| (u.id, u.name.clone()))
+            .unwrap_or_default();
+        let receiver = match to.and_then(|id| self.users.get(&id)) {
+            Some(u) => ChatParty {
+                name: u.name.clone(),
+                user_id: u.id,
+            },
+            None => ChatParty {
+                name: "Everyone".to_owned(),
+                user_id: 0,
+            },
+        };
+        self.new_chat(
+            text,
+            ChatParty {
+                name: me_name,
+                user_id: me_id,
+            },
+            receiver,
+        )
+    }
+
+    fn new_chat(
+        &mut self,
+        text: String,
+        sender: ChatParty,
+        receiver: ChatParty,
+    ) -> ChatMessagePayload {
+        ChatMessagePayload {
+            id: self.rng.hex(16),
+            message: text,
+            sender,
+            receiver,
+            timestamp: self.config.epoch_ms + self.now,
+        }
+    }
+
+    fn set_recording(&mut self, status: RecordingStatus) {
+        if self.recording != Some(status) {
+            self.recording = Some(status);
+            self.emit(ev::RECORDING_CHANGE, &status);
+        }
+    }
+
+    fn change_role(&mut self, id: u32, change: RoleChange) {
+        let Some(u) = self.users.get_mut(&id) else {
+            return;
+        };
+        let mut p = ParticipantPropertiesPayload::id(id);
+        match change {
+            RoleChange::MakeHost => {
+                u.host = true;
+                u.manager = false;
+                p.is_host = Some(true);
+                p.is_manager = Some(false);
+            }
+            RoleChange::MakeManager => {
+                u.manager = true;
+                p.is_manager = Some(true);
+            }
+            RoleChange::RevokeManager => {
+                u.manager = false;
+                p.is_manager = Some(false);
+            }
+        }
+        self.user_updated(p);
+        if change == RoleChange::MakeHost {
+            // One host: the local user hands it over.
+            if let Some(me) = self.me_user.as_mut() {
+                me.host = false;
+            }
+            self.self_updated(|p| p.is_host = Some(false));
+        }
+    }
+
     fn new_user_id(&mut self) -> u32 {
         self.user_counter += 1;
         // Zoom's ids are large numbers in blocks of 1024 (e.g. 16778240);
@@ -1324,6 +1521,7 @@ impl Sim {
             id,
             name: name.to_owned(),
             host,
+            manager: false,
             audio: if audio {
                 AudioKind::Computer
             } else {
@@ -1563,6 +1761,98 @@ impl Sim {
                 }
                 if self.audio_muted == Some(true) {
                     self.emit_bare(ev::SPEAKING_WHILE_MUTED);
+                }
+                Ok(Vec::new())
+            }
+            Action::SendChat { who, text, to_me } => {
+                let id = self.find(&who)?;
+                if self.conn != Conn::Connected {
+                    return Err(SimError::NotInSession("sendChat"));
+                }
+                let sender = self
+                    .users
+                    .get(&id)
+                    .map(|u| ChatParty {
+                        name: u.name.clone(),
+                        user_id: u.id,
+                    })
+                    .ok_or_else(|| SimError::UnknownParticipant(id.to_string()))?;
+                let receiver = match (to_me, &self.me_user) {
+                    (true, Some(me)) => ChatParty {
+                        name: me.name.clone(),
+                        user_id: me.id,
+                    },
+                    _ => ChatParty {
+                        name: "Everyone".to_owned(),
+                        user_id: 0,
+                    },
+                };
+                let message = self.new_chat(text, sender, receiver);
+                self.chat.push(message.clone());
+                self.emit(ev::CHAT_ON_MESSAGE, &message);
+                Ok(Vec::new())
+            }
+            Action::SetChatPrivilege { privilege } => {
+                if ![1, 4, 5].contains(&privilege) {
+                    return Err(SimError::InvalidParameter {
+                        field: "privilege",
+                        detail: "must be a ChatPrivilege: 1, 4 or 5".to_owned(),
+                    });
+                }
+                if self.conn != Conn::Connected {
+                    return Err(SimError::NotInSession("setChatPrivilege"));
+                }
+                if self.chat_privilege != privilege {
+                    self.chat_privilege = privilege;
+                    self.emit(
+                        ev::CHAT_PRIVILEGE_CHANGE,
+                        &ChatPrivilegeChangePayload {
+                            chat_privilege: privilege,
+                        },
+                    );
+                }
+                Ok(Vec::new())
+            }
+            Action::SetRecording { status } => {
+                if self.conn != Conn::Connected {
+                    return Err(SimError::NotInSession("setRecording"));
+                }
+                if !matches!(
+                    status,
+                    RecordingStatus::Recording | RecordingStatus::Paused | RecordingStatus::Stopped
+                ) {
+                    return Err(SimError::InvalidParameter {
+                        field: "status",
+                        detail: "must be Recording, Paused or Stopped".to_owned(),
+                    });
+                }
+                self.set_recording(status);
+                Ok(Vec::new())
+            }
+            Action::AskRecordingConsent => {
+                if self.conn != Conn::Connected {
+                    return Err(SimError::NotInSession("askRecordingConsent"));
+                }
+                self.individual_asked = true;
+                let me = self.me.as_ref().map(|m| m.id);
+                self.emit(
+                    ev::INDIVIDUAL_RECORDING_CHANGE,
+                    &IndividualRecordingChangePayload {
+                        status: RecordingStatus::Ask,
+                        user_id: me,
+                    },
+                );
+                Ok(Vec::new())
+            }
+            Action::SetMeManager { manager } => {
+                if self.conn != Conn::Connected {
+                    return Err(SimError::NotInSession("setMeManager"));
+                }
+                if let Some(me) = self.me_user.as_mut() {
+                    if me.manager != manager {
+                        me.manager = manager;
+                        self.self_updated(|p| p.is_manager = Some(manager));
+                    }
                 }
                 Ok(Vec::new())
             }
@@ -2116,7 +2406,7 @@ impl SimClient<'_> {
                 None => Ok(None),
                 Some(id) if Some(id) == me => Ok(None),
                 Some(id) => {
-                    if !sim.me_user.as_ref().is_some_and(|u| u.host) {
+                    if !sim.me_user.as_ref().is_some_and(|u| u.host || u.manager) {
                         Err(failure::host_only())
                     } else if !sim.users.contains_key(&id) {
                         Err(failure::user_mismatch())
@@ -2360,6 +2650,218 @@ impl SimClient<'_> {
         all.extend(self.sim.me_participant());
         all.sort_by_key(|p| p.user_id);
         all
+    }
+
+    fn me_is(&self, host_only: bool) -> bool {
+        self.sim
+            .me_user
+            .as_ref()
+            .is_some_and(|u| u.host || (!host_only && u.manager))
+    }
+
+    /// `ChatClient.send(text, userId)` (with `Some`) or `sendToAll(text)`:
+    /// resolves with the sent `ChatMessage` ([`Sim::take_value`]).
+    #[doc(alias = "send")]
+    #[doc(alias = "sendToAll")]
+    pub fn send_chat(&mut self, text: &str, to: Option<u32>) -> OpId {
+        let text = text.to_owned();
+        let privileged = self.me_is(false);
+        self.media_op(|sim| {
+            if text.trim().is_empty() {
+                return Err(failure::chat_empty());
+            }
+            if let Some(id) = to {
+                if !sim.users.contains_key(&id) {
+                    return Err(failure::chat_user_mismatch());
+                }
+            }
+            let forbidden = match sim.chat_privilege {
+                4 => true,
+                5 => to.is_some(),
+                _ => false,
+            };
+            if forbidden && !privileged {
+                return Err(failure::chat_not_allowed());
+            }
+            Ok(OpKind::SendChat { text, to })
+        })
+    }
+
+    /// `ChatClient.setPrivilege(privilege)` (host or manager).
+    #[doc(alias = "setPrivilege")]
+    pub fn set_chat_privilege(&mut self, privilege: u8) -> OpId {
+        let privileged = self.me_is(false);
+        self.media_op(|_| {
+            if !privileged || ![1, 4, 5].contains(&privilege) {
+                Err(failure::chat_privilege_host_only())
+            } else {
+                Ok(OpKind::SetChatPrivilege(privilege))
+            }
+        })
+    }
+
+    /// `ChatClient.getPrivilege()`: a `ChatPrivilege` number.
+    #[doc(alias = "getPrivilege")]
+    #[must_use]
+    pub fn get_chat_privilege(&self) -> u8 {
+        self.sim.chat_privilege
+    }
+
+    /// `ChatClient.getHistory()`: every message of this session.
+    #[doc(alias = "getHistory")]
+    #[must_use]
+    pub fn get_chat_history(&self) -> Vec<ChatMessagePayload> {
+        self.sim.chat.clone()
+    }
+
+    /// `VideoClient.removeUser(userId)` (host or manager).
+    #[doc(alias = "removeUser")]
+    pub fn remove_user(&mut self, user_id: u32) -> OpId {
+        let privileged = self.me_is(false);
+        self.media_op(|sim| {
+            if !privileged {
+                Err(failure::host_or_manager_only())
+            } else if !sim.users.contains_key(&user_id) {
+                Err(failure::user_mismatch())
+            } else {
+                Ok(OpKind::RemoveUser(user_id))
+            }
+        })
+    }
+
+    fn role(&mut self, user_id: u32, change: RoleChange) -> OpId {
+        let host = self.me_is(true);
+        self.media_op(|sim| {
+            if !host {
+                Err(failure::host_only())
+            } else if !sim.users.contains_key(&user_id) {
+                Err(failure::user_mismatch())
+            } else {
+                Ok(OpKind::Role(user_id, change))
+            }
+        })
+    }
+
+    /// `VideoClient.makeHost(userId)` (host): the local user stops being host.
+    #[doc(alias = "makeHost")]
+    pub fn make_host(&mut self, user_id: u32) -> OpId {
+        self.role(user_id, RoleChange::MakeHost)
+    }
+
+    /// `VideoClient.makeManager(userId)` (host).
+    #[doc(alias = "makeManager")]
+    pub fn make_manager(&mut self, user_id: u32) -> OpId {
+        self.role(user_id, RoleChange::MakeManager)
+    }
+
+    /// `VideoClient.revokeManager(userId)` (host).
+    #[doc(alias = "revokeManager")]
+    pub fn revoke_manager(&mut self, user_id: u32) -> OpId {
+        self.role(user_id, RoleChange::RevokeManager)
+    }
+
+    /// `Stream.lockShare(isLocked)` (host or manager).
+    #[doc(alias = "lockShare")]
+    pub fn lock_share(&mut self, locked: bool) -> OpId {
+        let privileged = self.me_is(false);
+        self.media_op(|_| {
+            if privileged {
+                Ok(OpKind::LockShare(locked))
+            } else {
+                Err(failure::host_or_manager_only())
+            }
+        })
+    }
+
+    /// `Stream.isShareLocked()`.
+    #[doc(alias = "isShareLocked")]
+    #[must_use]
+    pub fn is_share_locked(&self) -> bool {
+        self.sim.share_locked
+    }
+
+    fn recording_op(
+        &mut self,
+        to: RecordingStatus,
+        fits: fn(Option<RecordingStatus>) -> bool,
+    ) -> OpId {
+        let host = self.me_is(true);
+        self.media_op(|sim| {
+            if !host {
+                Err(failure::host_only())
+            } else if !sim.config.cloud_recording {
+                Err(failure::recording_disabled())
+            } else if !fits(sim.recording) {
+                Err(failure::recording_state())
+            } else {
+                Ok(OpKind::Recording(to))
+            }
+        })
+    }
+
+    /// `RecordingClient.startCloudRecording()` (host).
+    #[doc(alias = "startCloudRecording")]
+    pub fn start_cloud_recording(&mut self) -> OpId {
+        self.recording_op(RecordingStatus::Recording, |s| {
+            !matches!(
+                s,
+                Some(RecordingStatus::Recording | RecordingStatus::Paused)
+            )
+        })
+    }
+
+    /// `RecordingClient.stopCloudRecording()` (host).
+    #[doc(alias = "stopCloudRecording")]
+    pub fn stop_cloud_recording(&mut self) -> OpId {
+        self.recording_op(RecordingStatus::Stopped, |s| {
+            matches!(
+                s,
+                Some(RecordingStatus::Recording | RecordingStatus::Paused)
+            )
+        })
+    }
+
+    /// `RecordingClient.pauseCloudRecording()` (host).
+    #[doc(alias = "pauseCloudRecording")]
+    pub fn pause_cloud_recording(&mut self) -> OpId {
+        self.recording_op(RecordingStatus::Paused, |s| {
+            s == Some(RecordingStatus::Recording)
+        })
+    }
+
+    /// `RecordingClient.resumeCloudRecording()` (host).
+    #[doc(alias = "resumeCloudRecording")]
+    pub fn resume_cloud_recording(&mut self) -> OpId {
+        self.recording_op(RecordingStatus::Recording, |s| {
+            s == Some(RecordingStatus::Paused)
+        })
+    }
+
+    /// `RecordingClient.getCloudRecordingStatus()` (`Stopped` before any).
+    #[doc(alias = "getCloudRecordingStatus")]
+    #[must_use]
+    pub fn get_cloud_recording_status(&self) -> RecordingStatus {
+        self.sim.recording.unwrap_or(RecordingStatus::Stopped)
+    }
+
+    /// `RecordingClient.canStartRecording()`.
+    #[doc(alias = "canStartRecording")]
+    #[must_use]
+    pub fn can_start_recording(&self) -> bool {
+        self.sim.config.cloud_recording && self.sim.in_session()
+    }
+
+    /// `RecordingClient.acceptIndividualRecording()` / `declineIndividualRecording()`.
+    #[doc(alias = "acceptIndividualRecording")]
+    #[doc(alias = "declineIndividualRecording")]
+    pub fn answer_individual_recording(&mut self, accept: bool) -> OpId {
+        self.media_op(|sim| {
+            if sim.individual_asked {
+                Ok(OpKind::AnswerIndividual(accept))
+            } else {
+                Err(failure::recording_iso())
+            }
+        })
     }
 
     /// `VideoClient.getSessionInfo()`.

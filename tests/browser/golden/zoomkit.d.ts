@@ -41,6 +41,38 @@ export interface QualityConfig {
 
 
 
+/** One loss of the connection (`SessionStats.reconnects`). */
+export interface ReconnectStats {
+    /** Zoom's own failover, or zoomkit's rejoin (also a failover zoomkit had to finish). */
+    kind: "sdkFailover" | "rejoin";
+    /** The cause of the transition that lost the connection. */
+    cause: Cause;
+    /** `Date.now()` ms. */
+    startedAt: number;
+    /** Until connected again; `null` while it lasts, or when the session ended first. */
+    durationMs: number | null;
+}
+/** `Session.stats()` and the final `stats` event. Times are in ms. */
+export interface SessionStats {
+    /** From `join` (or `resume`) to the first `connected`. */
+    joinMs: number | null;
+    /** From the first `connected` until a remote participant's camera was first on. */
+    firstRemoteVideoMs: number | null;
+    connectedMs: number;
+    reconnects: ReconnectStats[];
+    rejoinAttempts: number;
+    /** Device changes after the first choice (picked, fallback, back to the preferred one). */
+    deviceSwitches: number;
+    /** Camera time per capture profile. */
+    captureMs: { standard: number; hd: number; fullHd: number };
+    /** Camera paused for audio-only mode. */
+    audioOnlyMs: number;
+    /** `mediaFailed` and `mediaHealth` events. */
+    mediaFailures: number;
+}
+
+
+
 /** One participant as the layout needs them. `joinSeq` increases with join order. */
 export interface LayoutParticipant { userId: number; joinSeq: number; videoOn?: boolean }
 export type LayoutMode =
@@ -76,6 +108,11 @@ export interface Tile {
     speaking: boolean;
 }
 export interface Layout { mode: LayoutMode; page: number; pageCount: number; perPage: number; tiles: Tile[] }
+
+
+
+/** The SDK's `RecordingStatus`. */
+export type RecordingStatus = "Recording" | "Paused" | "Stopped" | "Ask" | "Accept" | "Decline";
 
 
 
@@ -127,6 +164,25 @@ export interface SessionOptions {
      * `pageshow` from the back/forward cache. Default `true`.
      */
     leaveOnPageHide?: boolean;
+    /**
+     * Receives every diagnostic zoomkit emits (commands issued and answered
+     * at `debug`, state changes at `info`, unreadable SDK payloads and
+     * quality limits at `warn`, throwing callbacks at `error`). When set,
+     * nothing goes to the console; without it, warnings and errors do.
+     */
+    logger?: (record: LogRecord) => void;
+}
+/** One diagnostic for `SessionOptions.logger`. Never carries a token, passcode or message text. */
+export interface LogRecord {
+    level: "debug" | "info" | "warn" | "error";
+    kind:
+    | "command" | "answer" | "stateChanged" | "sdkPayloadError" | "sdkEventRejected"
+    | "answerRefused" | "listenerThrew" | "callbackThrew" | "layoutFailed" | "qualityDiagnostic";
+    message: string;
+    /** The SDK call or event it concerns. */
+    op: string | null;
+    /** A thrown value or payload, when there is one. */
+    detail?: unknown;
 }
 /** `SessionOptions.reconnect`: the rejoin policy. */
 export interface ReconnectOptions {
@@ -205,7 +261,11 @@ export interface DeviceLists { cameras: ListedDevice[]; microphones: ListedDevic
 export type CaptureProfile = "standard" | "hd" | "fullHd";
 /** Every event `Session.on` delivers, told apart by `event`. */
 export type SessionEvent =
-| { event: "stateChanged"; from: SessionState; to: SessionState; cause: Cause; error: ZoomErrorInfo | null }
+| {
+    event: "stateChanged"; from: SessionState; to: SessionState; cause: Cause; error: ZoomErrorInfo | null;
+    /** How long the session was in `from`, in ms; `null` for a join's first change. */
+    inPreviousMs: number | null;
+}
 | { event: "rejoinScheduled"; attempt: number; /** `Date.now()` milliseconds. */ at: number }
 | ({ event: "participantJoined" } & Participant)
 | ({ event: "participantUpdated" } & Participant)
@@ -239,6 +299,13 @@ export type SessionEvent =
 }
 | { event: "mediaHealth"; media: "audio" | "video" | "sharing"; code: number; message: string; remedy: Remedy }
 | { event: "resumeIgnored"; reason: "missing" | "unreadable" | "stale" | "passwordRequired" }
+| ({ event: "chatMessage" } & ChatMessage)
+| { event: "chatPrivilegeChanged"; privilege: ChatPrivilege }
+| { event: "sharePrivilegeChanged"; privilege: SharePrivilege }
+| { event: "recordingChanged"; status: RecordingStatus }
+| { event: "individualRecordingChanged"; status: RecordingStatus; userId: number | null }
+/** The session ended (left, ended or failed): its final numbers. */
+| ({ event: "stats" } & SessionStats)
 /** An SDK event whose payload did not match the SDK's documented shape, or that the core refused. */
 | { event: "sdkPayloadError"; sdkEvent: string; message: string; payload: unknown }
 | { event: "sdkEventRejected"; sdkEvent: string; message: string; payload: unknown };
@@ -329,7 +396,14 @@ export declare class ZoomkitError extends Error {
     remedy?: Remedy;
     /** The remedy in a short English sentence. */
     hint?: string;
+    /** For `usage` errors that are zoomkit's refusals: which one. */
+    code?: RefusalCode;
 }
+/** Why zoomkit refused a call (`ZoomkitError.code`). */
+export type RefusalCode =
+| "alreadyActive" | "notInSession" | "invalidOption" | "hostOnly" | "hostOrManagerOnly"
+| "unknownParticipant" | "chatNotAllowed" | "recordingState" | "noConsentAsked"
+| "unknownCommand" | "wrongOutput" | "unknownDevice";
 /** The part of the SDK an error comes from (by Zoom's code ranges). */
 export type ErrorCategory =
 | "internal" | "session" | "client" | "stream" | "audio" | "video" | "share"
@@ -338,6 +412,29 @@ export type ErrorCategory =
 | "qa" | "broadcastStreaming" | "whiteboard" | "realTimeMediaStreams"
 | "voiceTranslator" | "driver" | "unknown";
 
+
+
+
+/** Who may chat (`ChatPrivilege`): everyone, no one but the host and managers, or only to everyone. */
+export type ChatPrivilege = "all" | "noOne" | "everyonePublicly";
+/** A chat message (the SDK's `ChatMessage`; file messages are not modelled). */
+export interface ChatMessage {
+    /** The SDK's message id, when it gives one. */
+    id: string | null;
+    message: string | null;
+    sender: { name: string; userId: number };
+    /** `userId` 0 (`ChatMsgType.All`): the message went to everyone. */
+    receiver: { name: string; userId: number };
+    /** Unix ms. */
+    timestamp: number;
+}
+
+
+
+/** Who may share (`SharePrivilege`). */
+export type SharePrivilege = "unlocked" | "locked" | "multipleShare";
+/** The local user's role, from the participant list. */
+export type Role = "unknown" | "participant" | "manager" | "host";
 
 
 
@@ -463,9 +560,38 @@ export class QualityController {
 export class Session {
     free(): void;
     /**
+     * Consents to individual recording after `individualRecordingChanged`
+     * with status `Ask` (`code` `noConsentAsked` otherwise).
+     */
+    acceptRecording(): Promise<void>;
+    /**
+     * Asks another participant to unmute (host or manager): Zoom never
+     * unmutes anyone directly; they get `hostAskedToUnmute` and decide.
+     */
+    askToUnmute(userId: number): Promise<void>;
+    /**
      * The local audio: `{ connected, muted }`.
      */
     audio(): AudioStatus;
+    /**
+     * `RecordingClient.canStartRecording()`: whether the session has cloud
+     * recording enabled (`false` before joining).
+     */
+    canStartRecording(): boolean;
+    /**
+     * The messages sent and received in this session, oldest first (at
+     * most 1,000).
+     */
+    chatHistory(): ChatMessage[];
+    /**
+     * Who may chat, as last reported; `null` until the host changes it
+     * (Zoom's default is `"all"`).
+     */
+    chatPrivilege(): ChatPrivilege | null;
+    /**
+     * Declines individual recording after an `Ask`.
+     */
+    declineRecording(): Promise<void>;
     /**
      * The device lists, once known: `{ cameras, microphones, speakers }`.
      */
@@ -491,6 +617,23 @@ export class Session {
      */
     listenerCount(): number;
     /**
+     * Locks screen sharing to the host and managers (`true`), or unlocks
+     * it (host or manager).
+     */
+    lockShare(locked: boolean): Promise<void>;
+    /**
+     * Makes another participant the host (host only); you stop being host.
+     */
+    makeHost(userId: number): Promise<void>;
+    /**
+     * Makes a participant a manager (host only).
+     */
+    makeManager(userId: number): Promise<void>;
+    /**
+     * Mutes another participant (host or manager).
+     */
+    muteParticipant(userId: number): Promise<void>;
+    /**
      * Mutes the microphone. Idempotent; a second click while the first is
      * in flight makes no second SDK call.
      */
@@ -504,14 +647,34 @@ export class Session {
      */
     participants(): Participant[];
     /**
+     * Pauses cloud recording (host; only while recording).
+     */
+    pauseRecording(): Promise<void>;
+    /**
+     * Whether an individual-recording request waits for this user's answer.
+     */
+    recordingConsentPending(): boolean;
+    /**
+     * The cloud recording's status as last reported; `null` until then.
+     */
+    recordingStatus(): RecordingStatus | null;
+    /**
      * Reads the device lists again (the SDK's `device-change` does this by itself).
      */
     refreshDevices(): void;
+    /**
+     * Removes a participant from the session (host or manager).
+     */
+    removeParticipant(userId: number): Promise<void>;
     /**
      * What zoomkit holds right now: SDK and window listeners, timers,
      * pending calls. All zero after `leave()` resolves.
      */
     resources(): Resources;
+    /**
+     * Resumes a paused cloud recording (host).
+     */
+    resumeRecording(): Promise<void>;
     /**
      * After a page refresh: rejoins the session this tab was in, if its
      * snapshot (written by zoomkit under `zoomkit:resume` in sessionStorage)
@@ -520,6 +683,14 @@ export class Session {
      * session or on one whose last session is over.
      */
     resume(password?: string | null): Promise<boolean>;
+    /**
+     * Takes a participant's manager role back (host only).
+     */
+    revokeManager(userId: number): Promise<void>;
+    /**
+     * The local user's role, from the participant list.
+     */
+    role(): Role;
     /**
      * Picks a device by `deviceId`; remembered by label and group so it is
      * found again when ids rotate.
@@ -530,9 +701,32 @@ export class Session {
      */
     selfId(): number | undefined;
     /**
+     * Sends a chat message to everyone, or to the participant `userId`.
+     * Resolves with the sent message (also told as a `chatMessage` event).
+     * Rejects with a `usage` error (`code`: `notInSession`, `invalidOption`
+     * for an empty message or one over 10,000 bytes, `unknownParticipant`,
+     * `chatNotAllowed` when the host's privilege forbids it), or with
+     * Zoom's own error.
+     */
+    sendChat(text: string, userId?: number | null): Promise<ChatMessage | undefined>;
+    /**
+     * Sets who may chat (host or manager; others are refused with `code`
+     * `hostOrManagerOnly`).
+     */
+    setChatPrivilege(privilege: ChatPrivilege): Promise<void>;
+    /**
+     * Who may share, as last reported; `null` until it changes.
+     */
+    sharePrivilege(): SharePrivilege | null;
+    /**
      * Connects computer audio.
      */
     startAudio(): void;
+    /**
+     * Starts cloud recording (host; `code` `hostOnly` otherwise,
+     * `recordingState` when it already runs).
+     */
+    startRecording(): Promise<void>;
     /**
      * Starts sharing the screen into `shareElement`.
      */
@@ -546,9 +740,18 @@ export class Session {
      */
     stateDetail(): SessionStateDetail;
     /**
+     * How this session went so far (time connected, on camera, ... up to
+     * now); after it ended, its final numbers until the next join.
+     */
+    stats(): SessionStats;
+    /**
      * Disconnects computer audio.
      */
     stopAudio(): void;
+    /**
+     * Stops cloud recording (host).
+     */
+    stopRecording(): Promise<void>;
     /**
      * Stops sharing the screen.
      */

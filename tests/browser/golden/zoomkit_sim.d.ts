@@ -50,6 +50,8 @@ export interface SimOptions {
     maxRenderableVideos?: number;
     supportMultipleVideos?: boolean;
     supportHdVideo?: boolean;
+    /** `canStartRecording()`; when false `startCloudRecording` rejects with 7200. Default true. */
+    cloudRecording?: boolean;
 }
 export type SimDeviceKind = "camera" | "microphone" | "speaker" | "videoinput" | "audioinput" | "audiooutput";
 export type SimFaultName =
@@ -58,7 +60,13 @@ export type SimFaultName =
 | "stopShareFromBrowser" | "denyNextShare" | "autoPlayAudioFailed";
 export type SimActionName =
 | "addParticipant" | "addParticipants" | "removeParticipant" | "speak" | "setVideo" | "setMuted"
-| "setShare" | "participantFailover" | "hostMuteMe" | "hostAskUnmute" | "speakWhileMuted";
+| "setShare" | "participantFailover" | "hostMuteMe" | "hostAskUnmute" | "speakWhileMuted"
+| "sendChat" | "setChatPrivilege" | "setRecording" | "askRecordingConsent" | "setMeManager";
+/** The SDK's `ChatMessage`, as the simulator fills it. */
+export interface ChatMessage {
+    id: string; message: string; sender: { name: string; userId: number };
+    receiver: { name: string; userId: number }; timestamp: number;
+}
 /** One script step: `{ at, fault, ...params }` or `{ at, action, ...params }`. */
 export type SimStep = { at: number } & ({ fault: SimFaultName } | { action: SimActionName }) & Record<string, unknown>;
 /** An event as delivered to `client.on` listeners. */
@@ -80,6 +88,74 @@ export interface SessionInfo { topic: string; password: string; userName: string
 export interface MediaDevice { label: string; deviceId: string }
 
 
+
+/**
+ * The look-alike of `ChatClient` (`client.getChatClient()`).
+ */
+export class ChatClient {
+    private constructor();
+    free(): void;
+    /**
+     * `getHistory()`: `ChatMessage[]`.
+     */
+    getHistory(): ChatMessage[];
+    /**
+     * `getPrivilege()`: a `ChatPrivilege` number.
+     */
+    getPrivilege(): number;
+    /**
+     * `sendToAll(text)`: resolves with the sent `ChatMessage`.
+     */
+    sendToAll(text: string): Promise<ChatMessage>;
+    /**
+     * `send(text, userId)`: resolves with the sent `ChatMessage`.
+     */
+    send(text: string, userId: number): Promise<ChatMessage>;
+    /**
+     * `setPrivilege(privilege)`: a `ChatPrivilege` number (host or manager).
+     */
+    setPrivilege(privilege: number): Promise<"">;
+}
+
+/**
+ * The look-alike of `RecordingClient` (`client.getRecordingClient()`).
+ */
+export class RecordingClient {
+    private constructor();
+    free(): void;
+    /**
+     * `acceptIndividualRecording()`.
+     */
+    acceptIndividualRecording(): Promise<"">;
+    /**
+     * `canStartRecording()`.
+     */
+    canStartRecording(): boolean;
+    /**
+     * `declineIndividualRecording()`.
+     */
+    declineIndividualRecording(): Promise<"">;
+    /**
+     * `getCloudRecordingStatus()`: a `RecordingStatus`.
+     */
+    getCloudRecordingStatus(): string;
+    /**
+     * `pauseCloudRecording()` (host).
+     */
+    pauseCloudRecording(): Promise<"">;
+    /**
+     * `resumeCloudRecording()` (host).
+     */
+    resumeCloudRecording(): Promise<"">;
+    /**
+     * `startCloudRecording()` (host).
+     */
+    startCloudRecording(): Promise<"">;
+    /**
+     * `stopCloudRecording()` (host).
+     */
+    stopCloudRecording(): Promise<"">;
+}
 
 /**
  * The handle `createSim` returns: the `zoomVideo` look-alike, the fault
@@ -350,6 +426,10 @@ export class Stream {
      */
     isCapturingVideo(): boolean;
     /**
+     * `isShareLocked()`.
+     */
+    isShareLocked(): boolean;
+    /**
      * `isSupportHDVideo()`.
      */
     isSupportHDVideo(): boolean;
@@ -357,6 +437,10 @@ export class Stream {
      * `isSupportMultipleVideos()`.
      */
     isSupportMultipleVideos(): boolean;
+    /**
+     * `lockShare(isLocked)` (host or manager).
+     */
+    lockShare(isLocked: boolean): Promise<"">;
     /**
      * `muteAudio(userId?)`.
      */
@@ -415,6 +499,10 @@ export class VideoClient {
      */
     getAllUser(): Participant[];
     /**
+     * `getChatClient()`: the same `ChatClient` every call.
+     */
+    getChatClient(): ChatClient;
+    /**
      * `getCurrentUserInfo()`: a `Participant`, `undefined` outside a session.
      */
     getCurrentUserInfo(): Participant | undefined;
@@ -422,6 +510,10 @@ export class VideoClient {
      * `getMediaStream()`: the same `Stream` every call.
      */
     getMediaStream(): Stream;
+    /**
+     * `getRecordingClient()`: the same `RecordingClient` every call.
+     */
+    getRecordingClient(): RecordingClient;
     /**
      * `getSessionInfo()`: `SessionInfo`.
      */
@@ -439,6 +531,14 @@ export class VideoClient {
      */
     leave(end?: boolean): Promise<"">;
     /**
+     * `makeHost(userId)` (host).
+     */
+    makeHost(userId: number): Promise<"">;
+    /**
+     * `makeManager(userId)` (host).
+     */
+    makeManager(userId: number): Promise<"">;
+    /**
      * `off(event, callback)`: removes one registration of `callback`.
      *
      * # Errors
@@ -453,6 +553,14 @@ export class VideoClient {
      * not a function.
      */
     on(event: string, callback: (payload: any) => void): void;
+    /**
+     * `removeUser(userId)` (host or manager).
+     */
+    removeUser(userId: number): Promise<"">;
+    /**
+     * `revokeManager(userId)` (host).
+     */
+    revokeManager(userId: number): Promise<"">;
 }
 
 /**

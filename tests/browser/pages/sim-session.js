@@ -8,6 +8,7 @@ await initSim();
 
 window.zk = {
   Stage: client.Stage,
+  ZoomkitError: client.ZoomkitError,
   /** A sim and a session on it; events are recorded in `log`. */
   start(simOptions = {}, sessionOptions = {}, token) {
     const { Session } = client;

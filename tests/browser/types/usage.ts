@@ -118,3 +118,66 @@ export async function withStage(): Promise<void> {
   stage.free();
   session.free();
 }
+
+/** Chat, host controls, recording and the logger are typed end to end. */
+export async function features(): Promise<void> {
+  await init();
+  const sim = createSim({ seed: 3, cloudRecording: true });
+  const records: staged.LogRecord[] = [];
+  const session = new Session({
+    zoomVideo: sim.zoomVideo,
+    tokenProvider: ({ topic }) => sim.token({ topic, role: 1 }),
+    logger: (r) => records.push(r),
+  });
+  session.on("chatMessage", (m) => {
+    const text: string | null = m.message;
+    const toEveryone: boolean = m.receiver.userId === 0;
+    console.log(text, toEveryone, m.sender.name);
+  });
+  session.on("recordingChanged", (e) => {
+    const status: staged.RecordingStatus = e.status;
+    console.log(status);
+  });
+  session.on("individualRecordingChanged", (e) => console.log(e.status, e.userId));
+  session.on("chatPrivilegeChanged", (e) => {
+    const p: staged.ChatPrivilege = e.privilege;
+    console.log(p);
+  });
+  const sent: staged.ChatMessage | undefined = await session.sendChat("hello");
+  await session.sendChat("just you", 16778240);
+  const history: staged.ChatMessage[] = session.chatHistory();
+  await session.setChatPrivilege("everyonePublicly");
+  // @ts-expect-error: not a ChatPrivilege
+  await session.setChatPrivilege("nobody");
+  const done: Promise<void>[] = [
+    session.muteParticipant(1),
+    session.askToUnmute(1),
+    session.removeParticipant(1),
+    session.makeHost(1),
+    session.makeManager(1),
+    session.revokeManager(1),
+    session.lockShare(true),
+    session.startRecording(),
+    session.pauseRecording(),
+    session.resumeRecording(),
+    session.stopRecording(),
+    session.acceptRecording(),
+    session.declineRecording(),
+  ];
+  try {
+    await Promise.all(done);
+  } catch (e) {
+    if (e instanceof ZoomkitError && e.code === "hostOnly") console.log(e.message);
+  }
+  const role: staged.Role = session.role();
+  const share: staged.SharePrivilege | null = session.sharePrivilege();
+  const status: staged.RecordingStatus | null = session.recordingStatus();
+  const can: boolean = session.canStartRecording();
+  console.log(sent?.id, history.length, role, share, status, can, session.recordingConsentPending());
+  const level: "debug" | "info" | "warn" | "error" | undefined = records[0]?.level;
+  console.log(level);
+  // @ts-expect-error: the logger takes a function
+  new Session({ zoomVideo: sim.zoomVideo, tokenProvider: () => "t", logger: "console" });
+  session.free();
+  sim.destroy();
+}

@@ -587,4 +587,61 @@ pub enum CoreError {
         /// The id asked for.
         device_id: String,
     },
+    /// A host or manager control (or a chat privilege change, or a
+    /// recording control) by a participant the roster says lacks the role.
+    #[error("only {needs} can {action}")]
+    NotPermitted {
+        /// What was asked, in words (`mute another participant`).
+        action: &'static str,
+        /// Who may.
+        needs: crate::action::Needs,
+    },
+    /// A user id that is not in the session.
+    #[error("no participant {user_id} in the session: pick one from participants()")]
+    UnknownParticipant {
+        /// The id asked for.
+        user_id: crate::sdk::UserId,
+    },
+    /// The chat privilege the host set forbids this message.
+    #[error("the host limited chat to `{privilege}`: this message cannot be sent")]
+    ChatNotAllowed {
+        /// The privilege in force.
+        privilege: crate::chat::ChatPrivilege,
+    },
+    /// A recording control that does not fit the recording's status.
+    #[error("cannot {action} while the recording is {status}")]
+    RecordingState {
+        /// What was asked, in words.
+        action: &'static str,
+        /// The status last reported (`Recording`, `Paused`, `Stopped`, ...).
+        status: &'static str,
+    },
+    /// An answer to individual recording that nobody asked for.
+    #[error("no individual-recording request to answer: wait for `individualRecordingChanged` with status `Ask`")]
+    NoConsentAsked,
+}
+
+impl CoreError {
+    /// A stable name for the refusal, as JS sees it in `error.code`.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::AlreadyActive { .. } => "alreadyActive",
+            CoreError::NotInSession { .. } => "notInSession",
+            CoreError::InvalidOption { .. } => "invalidOption",
+            CoreError::HostOnly => "hostOnly",
+            CoreError::UnknownCommand(_) => "unknownCommand",
+            CoreError::WrongOutput { .. } => "wrongOutput",
+            CoreError::UnknownDevice { .. } => "unknownDevice",
+            CoreError::NotPermitted {
+                needs: crate::action::Needs::Host,
+                ..
+            } => "hostOnly",
+            CoreError::NotPermitted { .. } => "hostOrManagerOnly",
+            CoreError::UnknownParticipant { .. } => "unknownParticipant",
+            CoreError::ChatNotAllowed { .. } => "chatNotAllowed",
+            CoreError::RecordingState { .. } => "recordingState",
+            CoreError::NoConsentAsked => "noConsentAsked",
+        }
+    }
 }

@@ -44,6 +44,7 @@ impl Session {
         }
         opts.validate()?;
         self.resume.page_left = None;
+        self.features.reset();
         let topic = opts.topic.clone();
         if self.join.as_ref().map(|j| &j.topic) != Some(&topic) {
             self.token = None;

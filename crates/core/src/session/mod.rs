@@ -45,6 +45,8 @@ use lifecycle::Token;
 use media::Media;
 use resume::Resume;
 use timer::{TimerKind, Timers};
+// Chat, host controls, recording (`Session::act`) and stats: their own file.
+mod actions;
 
 /// Settings of a [`Session`]. Start from `Config::default()` and change fields.
 #[derive(Debug, Clone, PartialEq)]
@@ -176,6 +178,8 @@ pub struct Session {
     media: Media,
     devices: Devices,
     resume: Resume,
+    /// Chat, recording, share privilege and stats (see `actions.rs`).
+    features: actions::Features,
 }
 
 /// The reconnect policy. The default is held by value rather than boxed as a
@@ -249,6 +253,7 @@ impl Session {
             media: Media::default(),
             devices: Devices::default(),
             resume: Resume::default(),
+            features: actions::Features::default(),
         }
     }
 
@@ -428,7 +433,13 @@ impl Session {
     }
 
     fn emit(&mut self, ev: Event) {
+        // Session stats read every event (see `actions.rs`); the last state
+        // change of a session brings its final `stats` event after it.
+        let last = self.features.observe(self.now, self.self_user, &ev);
         self.out.push_back(Output::Event(ev));
+        if let Some(stats) = last {
+            self.out.push_back(Output::Event(Event::Stats(stats)));
+        }
     }
 
     fn arm(&mut self, kind: TimerKind, after: Duration) {
@@ -457,6 +468,7 @@ impl Session {
             to: to_name,
             cause,
             error,
+            in_previous_ms: self.features.time_in_state(self.now),
         });
         if to_name.is_terminal() {
             self.enter_terminal();
@@ -636,6 +648,7 @@ impl Session {
             Op::Join { .. } => self.on_join_done(result),
             Op::Leave { .. } => self.on_leave_done(result),
             Op::ListDevices => self.on_list_done(result),
+            action if action.is_action() => self.on_action_done(action, result),
             media => self.on_media_done(media, result),
         }
         Ok(())

@@ -36,6 +36,11 @@ pub struct World {
     pub refused: Vec<String>,
     /// Token lifetime handed out from now on (seconds).
     pub token_lifetime_s: i64,
+    /// Tokens carry `role_type` 1 (host) when set, else 0. Default host.
+    pub host: bool,
+    /// The answers to `Session::act`'s commands, by command id, as the
+    /// driver would settle the app's promise.
+    pub settled: BTreeMap<CommandId, Result<CommandOutput, ZoomError>>,
 }
 
 impl World {
@@ -50,6 +55,8 @@ impl World {
             issued: Vec::new(),
             refused: Vec::new(),
             token_lifetime_s: 7200,
+            host: true,
+            settled: BTreeMap::new(),
         }
     }
 
@@ -72,7 +79,7 @@ impl World {
     fn token(&self, topic: &str) -> String {
         let now_s = ((self.sim.config().epoch_ms + self.sim.now()) / 1000) as i64;
         token::unsigned_token(&serde_json::json!({
-            "app_key": "KEY", "role_type": 1, "tpc": topic, "version": 1,
+            "app_key": "KEY", "role_type": u8::from(self.host), "tpc": topic, "version": 1,
             "iat": now_s - 30, "exp": now_s + self.token_lifetime_s, "user_key": "ada",
         }))
     }
@@ -100,6 +107,25 @@ impl World {
     pub fn media(&mut self, intent: MediaIntent) {
         self.input(Input::Media(intent))
             .expect("media intent accepted");
+    }
+
+    /// Takes an action through the core (as `session.sendChat(...)` and
+    /// the other promise-returning calls do); its answer lands in `settled`.
+    pub fn act(
+        &mut self,
+        action: zoomkit_core::action::Action,
+    ) -> Result<CommandId, zoomkit_core::CoreError> {
+        let now = self.now();
+        let id = self.core.act(now, action)?;
+        self.drain();
+        Ok(id)
+    }
+
+    /// A participant's (or the host's) action in the simulator, delivered.
+    pub fn sim_act(&mut self, action: zoomkit_sim::Action) -> Vec<u32> {
+        let ids = self.sim.act(action).expect("the action applies now");
+        self.deliver();
+        ids
     }
 
     pub fn fault(&mut self, fault: Fault) {
@@ -166,6 +192,14 @@ impl World {
             let now = self.now();
             let input = match out {
                 zoomkit_sim::Output::Event(ev) => {
+                    if zoomkit_core::action::FeatureSdkEvent::NAMES.contains(&ev.name) {
+                        match zoomkit_core::action::FeatureSdkEvent::decode(ev.name, &ev.payload) {
+                            Ok(f) => self.core.feature_event(now, f),
+                            Err(e) => self.refused.push(format!("{}: {e}", ev.name)),
+                        }
+                        self.drain();
+                        continue;
+                    }
                     match SdkEvent::decode(ev.name, &ev.payload) {
                         Ok(sdk) => Input::Sdk(sdk),
                         // The stage's events, not the session's.
@@ -188,10 +222,17 @@ impl World {
                                 .get_current_user_info()
                                 .map(|p| UserId(p.user_id.into())),
                         }),
-                        Ok(()) => Ok(CommandOutput::Unit),
+                        Ok(()) => match self.sim.take_value(op) {
+                            Some(v) => Ok(CommandOutput::ChatMessage(
+                                serde_json::from_value(v)
+                                    .expect("the simulator's ChatMessage decodes as the core's"),
+                            )),
+                            None => Ok(CommandOutput::Unit),
+                        },
                         Err(f) => Err(serde_json::from_value(serde_json::to_value(&f).unwrap())
                             .expect("the simulator's rejection is a ZoomError")),
                     };
+                    self.settled.insert(id, result.clone());
                     Input::Done { id, result }
                 }
             };
@@ -284,6 +325,22 @@ impl World {
             Op::SwitchCamera { camera_device_id } => c.switch_camera(&camera_device_id),
             Op::StartShareScreen => c.start_share_screen(),
             Op::StopShareScreen => c.stop_share_screen(),
+            Op::SendChat { text, user_id } => c.send_chat(&text, Some(sim_id(user_id))),
+            Op::SendChatToAll { text } => c.send_chat(&text, None),
+            Op::SetChatPrivilege { privilege } => c.set_chat_privilege(privilege.code()),
+            Op::MuteUser { user_id } => c.mute_audio(Some(sim_id(user_id))),
+            Op::AskToUnmute { user_id } => c.unmute_audio(Some(sim_id(user_id))),
+            Op::RemoveUser { user_id } => c.remove_user(sim_id(user_id)),
+            Op::MakeHost { user_id } => c.make_host(sim_id(user_id)),
+            Op::MakeManager { user_id } => c.make_manager(sim_id(user_id)),
+            Op::RevokeManager { user_id } => c.revoke_manager(sim_id(user_id)),
+            Op::LockShare { locked } => c.lock_share(locked),
+            Op::StartRecording => c.start_cloud_recording(),
+            Op::StopRecording => c.stop_cloud_recording(),
+            Op::PauseRecording => c.pause_cloud_recording(),
+            Op::ResumeRecording => c.resume_cloud_recording(),
+            Op::AcceptIndividualRecording => c.answer_individual_recording(true),
+            Op::DeclineIndividualRecording => c.answer_individual_recording(false),
             other => panic!("the harness does not carry out `{}`", other.name()),
         };
         self.pending.insert(op, (cmd.id, is_join));
@@ -324,4 +381,9 @@ impl World {
         );
         assert!(self.refused.is_empty(), "refused: {:?}", self.refused);
     }
+}
+
+/// The simulator's `u32` ids (the core keeps JS's numbers as `u64`).
+fn sim_id(id: UserId) -> u32 {
+    u32::try_from(id.0).expect("simulator ids fit in u32")
 }
