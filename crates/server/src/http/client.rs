@@ -165,6 +165,43 @@ impl Default for ClientConfig {
     }
 }
 
+/// Where an [`HttpClient`] reads the time: the system clock, or one a test
+/// (or the fake Zoom of `testing`) moves. Pacing, pauses, `Retry-After`
+/// and the breaker all read it; only sleeping uses real time.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> SystemTime + Send + Sync>);
+
+impl Clock {
+    /// The system clock.
+    #[must_use]
+    pub fn system() -> Self {
+        Self(Arc::new(SystemTime::now))
+    }
+
+    /// A clock that reads `now`.
+    pub fn new(now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        Self(Arc::new(now))
+    }
+
+    /// The time now.
+    #[must_use]
+    pub fn now(&self) -> SystemTime {
+        (self.0)()
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Self::system()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock")
+    }
+}
+
 /// The executor for one vendor: pacing ([`Budgets`]), then the
 /// [`Breaker`], then the request, then [`RetryPolicy`]; a 429 holds or
 /// pauses its key for every caller sharing this client (clone it: clones
@@ -176,6 +213,7 @@ pub struct HttpClient<K> {
     budgets: Arc<Mutex<Budgets<K>>>,
     breaker: Arc<Mutex<Breaker>>,
     seed: Arc<AtomicU64>,
+    clock: Clock,
 }
 
 impl<K> Clone for HttpClient<K> {
@@ -187,6 +225,7 @@ impl<K> Clone for HttpClient<K> {
             budgets: Arc::clone(&self.budgets),
             breaker: Arc::clone(&self.breaker),
             seed: Arc::clone(&self.seed),
+            clock: self.clock.clone(),
         }
     }
 }
@@ -231,7 +270,28 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
             budgets: Arc::new(Mutex::new(budgets)),
             breaker: Arc::new(Mutex::new(Breaker::new(config.breaker))),
             seed: Arc::new(AtomicU64::new(seed | 1)),
+            clock: Clock::system(),
         })
+    }
+
+    /// The same client reading time from `clock` (for tests: a clock that
+    /// can pass midnight without waiting for it).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock this client reads.
+    #[must_use]
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The vendor's breaker state now.
+    #[must_use]
+    pub fn breaker_state(&self) -> super::BreakerState {
+        lock(&self.breaker).state()
     }
 
     /// A number in `[0, 1)` for jitter (xorshift; not for secrets).
@@ -265,7 +325,7 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
             // Pacing: wait for budget, or fail fast on a pause.
             let mut waited = Duration::ZERO;
             loop {
-                let now = SystemTime::now();
+                let now = self.clock.now();
                 let checked = lock(&self.budgets).acquire(&call.keys, now);
                 match checked {
                     Ok(()) => break,
@@ -290,7 +350,7 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
                     }
                 }
             }
-            let allowed = lock(&self.breaker).allow(SystemTime::now());
+            let allowed = lock(&self.breaker).allow(self.clock.now());
             let permit = match allowed {
                 Ok(permit) => permit,
                 Err(open) => {
@@ -311,7 +371,7 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
                 status = tracing::field::Empty,
             );
             let sent = build(&self.client).send().instrument(span.clone()).await;
-            let now = SystemTime::now();
+            let now = self.clock.now();
             let failure = match sent {
                 Ok(response) => {
                     let status = response.status().as_u16();
@@ -391,7 +451,7 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
                         match self.decide(call.method, &failure, attempt, now) {
                             Some(at) => {
                                 last = Some(error);
-                                sleep_until(at).await;
+                                sleep_until(&self.clock, at).await;
                                 continue;
                             }
                             None => return Err(error),
@@ -428,7 +488,7 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
             match self.decide(call.method, &failure, attempt, now) {
                 Some(at) => {
                     last = Some(error);
-                    sleep_until(at).await;
+                    sleep_until(&self.clock, at).await;
                 }
                 None => return Err(error),
             }
@@ -501,9 +561,9 @@ async fn read_prefix(mut response: reqwest::Response, limit: usize) -> Vec<u8> {
     body
 }
 
-async fn sleep_until(at: SystemTime) {
+async fn sleep_until(clock: &Clock, at: SystemTime) {
     let wait = at
-        .duration_since(SystemTime::now())
+        .duration_since(clock.now())
         .unwrap_or(Duration::ZERO);
     tokio::time::sleep(wait).await;
 }
