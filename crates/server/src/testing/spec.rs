@@ -154,6 +154,18 @@ fn properties(schema: &Value) -> Map<String, Value> {
     out
 }
 
+/// The schema of property `name` of `schema`, looked up through
+/// `allOf`/`anyOf`/`oneOf`.
+#[must_use]
+pub fn property<'a>(schema: &'a Value, name: &str) -> Option<&'a Value> {
+    schema["properties"].get(name).or_else(|| {
+        ["allOf", "anyOf", "oneOf"]
+            .iter()
+            .flat_map(|k| schema[*k].as_array().into_iter().flatten())
+            .find_map(|sub| property(sub, name))
+    })
+}
+
 fn declares_properties(schema: &Value) -> bool {
     schema.get("properties").is_some()
         || ["allOf", "anyOf", "oneOf"]
@@ -357,7 +369,9 @@ fn example_at(schema: &Value, depth: usize) -> Value {
         return first.clone();
     }
     match type_of(schema) {
-        Some("integer") => Value::from(9_007_199_254_740_993u64),
+        // An int64 past f64's precision, to catch a lossy reader.
+        Some("integer") if schema["format"] == "int64" => Value::from(9_007_199_254_740_993u64),
+        Some("integer") => Value::from(1),
         Some("number") => Value::from(1024.0),
         Some("boolean") => Value::Bool(true),
         Some("string") => Value::from(match schema["format"].as_str() {

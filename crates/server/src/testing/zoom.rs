@@ -243,7 +243,7 @@ impl FakeZoom {
         let app = axum::Router::new().fallback(
             move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
                 let s = Arc::clone(&s);
-                async move { s.handle(method, uri, headers, body).await }
+                async move { Shared::handle(&s, method, uri, headers, body).await }
             },
         );
         let task = tokio::spawn(async move {
@@ -571,7 +571,7 @@ impl Shared {
         });
     }
 
-    async fn handle(&self, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    async fn handle(self: &Arc<Self>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
         let at = self.now();
         let query = parse_query(uri.query());
         if uri.path() == "/oauth/token" {
@@ -670,7 +670,7 @@ impl Shared {
 
     #[allow(clippy::too_many_arguments)]
     async fn api(
-        &self,
+        self: &Arc<Self>,
         op: Operation,
         segments: &[String],
         query: &[(String, String)],
@@ -699,13 +699,22 @@ impl Shared {
             return json_response(400, &json!({"code": 300, "message": "Validation Failed.", "errors": errors}));
         }
         let mut reset = false;
-        let mut at = at;
         match self.take_fault(id) {
             Some(Fault::Status(code)) => return error(code, code.into(), "Internal error. Try again later."),
             Some(Fault::ExpiredToken) => return error(401, 124, "Invalid access token."),
             Some(Fault::Slow(d)) => {
-                tokio::time::sleep(d).await;
-                at = self.now();
+                // Done in a task of its own, as Zoom would: a client that
+                // gives up (and closes the connection) does not stop it.
+                let me = Arc::clone(self);
+                let (segments, query, body) = (segments.to_vec(), query.to_vec(), body.to_vec());
+                let work = tokio::spawn(async move {
+                    tokio::time::sleep(d).await;
+                    let at = me.now();
+                    me.serve(op, &segments, &query, &body, at)
+                });
+                return work
+                    .await
+                    .unwrap_or_else(|_| error(500, 500, "The fake's slow answer failed."));
             }
             Some(Fault::Reset) => reset = true,
             None => {}

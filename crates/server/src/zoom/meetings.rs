@@ -80,8 +80,10 @@ impl TryFrom<u8> for ApprovalType {
 
 /// The meeting settings the seeds use (`settings` of `meetingCreate` and
 /// `meetingUpdate`); `None` leaves Zoom's (or the meeting's) value.
+///
+/// Not `#[non_exhaustive]`, so it can be written with
+/// `..Default::default()`; a new setting is a new `Option` field.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
 pub struct MeetingSettings {
     /// `waiting_room`.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -71,7 +71,8 @@ pub struct MeetingRecording {
     #[serde(default)]
     pub recording_files: Vec<RecordingFile>,
     /// `download_access_token` (only when asked for; `recordingGet` only).
-    #[serde(default)]
+    // Absent from the listings' items: not written back there either.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_access_token: Option<Redacted<String>>,
 }
 

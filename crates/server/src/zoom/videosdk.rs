@@ -163,7 +163,8 @@ pub struct SessionRecording {
     #[serde(default)]
     pub recording_files: Vec<SessionFile>,
     /// `download_access_token` (when asked for; `recordingGet` only).
-    #[serde(default)]
+    // Absent from the listings' items: not written back there either.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_access_token: Option<Redacted<String>>,
 }
 
