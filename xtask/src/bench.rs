@@ -5,7 +5,9 @@ use std::path::Path;
 
 use crate::util::{self, step};
 
-const ALL: &[&str] = &["tokens", "size", "events", "layout", "quality", "webhooks"];
+const ALL: &[&str] = &[
+    "tokens", "size", "events", "layout", "quality", "webhooks", "zoom-api",
+];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let names: Vec<&str> = if args.is_empty() {
@@ -21,6 +23,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "layout" => browser_bench("layout")?,
             "quality" => browser_bench("quality")?,
             "webhooks" => webhooks()?,
+            "zoom-api" => zoom_api()?,
             other => {
                 return Err(format!(
                     "unknown bench `{other}`; known: {}",
@@ -115,6 +118,27 @@ fn webhooks() -> Result<(), String> {
     );
     drop(postgres);
     result
+}
+
+/// `bench zoom-api`: 600 meeting creates against the fake Zoom (LIGHT at
+/// 20/s) by our client at 32 concurrent callers, by the seed's sequential
+/// 0.5 s-sleep pattern and by a naive 32-concurrent client, in one run
+/// (`crates/server/examples/bench_zoom_api.rs`).
+fn zoom_api() -> Result<(), String> {
+    step(
+        "bench zoom-api (our client vs the seed's sequential pattern, against the fake Zoom)",
+        util::cargo().args([
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "zoomkit-server",
+            "--features",
+            "testing",
+            "--example",
+            "bench_zoom_api",
+        ]),
+    )
 }
 
 fn gzip9(bytes: &[u8]) -> Result<usize, String> {

@@ -32,19 +32,32 @@ fn host(i: usize) -> String {
 }
 
 fn body(i: usize) -> Vec<u8> {
-    serde_json::to_vec(&MeetingRequest::scheduled(format!("bench {i}"), "2030-01-01T10:00:00Z", 30))
-        .unwrap_or_default()
+    serde_json::to_vec(&MeetingRequest::scheduled(
+        format!("bench {i}"),
+        "2030-01-01T10:00:00Z",
+        30,
+    ))
+    .unwrap_or_default()
 }
 
-async fn raw_token(fake: &FakeZoom, http: &reqwest::Client) -> Result<String, Box<dyn std::error::Error>> {
+async fn raw_token(
+    fake: &FakeZoom,
+    http: &reqwest::Client,
+) -> Result<String, Box<dyn std::error::Error>> {
     let answer = http
         .post(fake.oauth_url())
-        .query(&[("grant_type", "account_credentials"), ("account_id", "fake-account")])
+        .query(&[
+            ("grant_type", "account_credentials"),
+            ("account_id", "fake-account"),
+        ])
         .basic_auth("fake-client", Some("fake-client-secret"))
         .send()
         .await?;
     let v: serde_json::Value = serde_json::from_slice(&answer.bytes().await?)?;
-    Ok(v["access_token"].as_str().ok_or("no access_token")?.to_owned())
+    Ok(v["access_token"]
+        .as_str()
+        .ok_or("no access_token")?
+        .to_owned())
 }
 
 struct Run {
@@ -68,7 +81,10 @@ async fn ours(fake: &FakeZoom) -> Result<Run, Box<dyn std::error::Error>> {
     let light = Limit::rolling(20, Duration::from_millis(1025)).ok_or("limit")?;
     let config = fake
         .zoom_config()
-        .limits(ZoomLimits { light, ..ZoomLimits::pro() })
+        .limits(ZoomLimits {
+            light,
+            ..ZoomLimits::pro()
+        })
         .http(ClientConfig {
             max_pacing_wait: Duration::from_secs(120),
             ..ClientConfig::default()
@@ -90,7 +106,8 @@ async fn ours(fake: &FakeZoom) -> Result<Run, Box<dyn std::error::Error>> {
                     if i >= CREATES {
                         return done;
                     }
-                    let request = MeetingRequest::scheduled(format!("bench {i}"), "2030-01-01T10:00:00Z", 30);
+                    let request =
+                        MeetingRequest::scheduled(format!("bench {i}"), "2030-01-01T10:00:00Z", 30);
                     match zoom.create_meeting(&host(i), &request).await {
                         Ok(_) => done += 1,
                         Err(e) => eprintln!("ours: create {i} failed: {e}"),
@@ -105,7 +122,11 @@ async fn ours(fake: &FakeZoom) -> Result<Run, Box<dyn std::error::Error>> {
     }
     let seconds = started.elapsed().as_secs_f64();
     let s = fake.stats();
-    Ok(Run { done, seconds, too_many: s.rate_limited + s.daily_capped })
+    Ok(Run {
+        done,
+        seconds,
+        too_many: s.rate_limited + s.daily_capped,
+    })
 }
 
 async fn seed(fake: &FakeZoom) -> Result<Run, Box<dyn std::error::Error>> {
@@ -131,7 +152,11 @@ async fn seed(fake: &FakeZoom) -> Result<Run, Box<dyn std::error::Error>> {
     }
     let seconds = started.elapsed().as_secs_f64();
     let s = fake.stats();
-    Ok(Run { done, seconds, too_many: s.rate_limited + s.daily_capped })
+    Ok(Run {
+        done,
+        seconds,
+        too_many: s.rate_limited + s.daily_capped,
+    })
 }
 
 async fn naive(fake: &FakeZoom) -> Result<Run, Box<dyn std::error::Error>> {
@@ -143,7 +168,12 @@ async fn naive(fake: &FakeZoom) -> Result<Run, Box<dyn std::error::Error>> {
     let started = Instant::now();
     let workers: Vec<_> = (0..CONCURRENCY)
         .map(|_| {
-            let (http, token, next, base) = (http.clone(), Arc::clone(&token), Arc::clone(&next), base.clone());
+            let (http, token, next, base) = (
+                http.clone(),
+                Arc::clone(&token),
+                Arc::clone(&next),
+                base.clone(),
+            );
             tokio::spawn(async move {
                 let mut done = 0;
                 loop {
@@ -171,7 +201,11 @@ async fn naive(fake: &FakeZoom) -> Result<Run, Box<dyn std::error::Error>> {
     }
     let seconds = started.elapsed().as_secs_f64();
     let s = fake.stats();
-    Ok(Run { done, seconds, too_many: s.rate_limited + s.daily_capped })
+    Ok(Run {
+        done,
+        seconds,
+        too_many: s.rate_limited + s.daily_capped,
+    })
 }
 
 #[tokio::main]

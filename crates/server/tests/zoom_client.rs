@@ -6,9 +6,13 @@ mod zoom_common;
 
 use std::time::Duration;
 
-use zoomkit_server::http::{next_utc_midnight, BreakerState, HttpError, Retry, TransportKind, ZoomLimits};
-use zoomkit_server::testing::{Fault, FakeSession};
-use zoomkit_server::zoom::{Date, Deleted, ListType, MeetingRequest, SessionType, ZoomClient, ZoomError};
+use zoomkit_server::http::{
+    next_utc_midnight, BreakerState, HttpError, Retry, TransportKind, ZoomLimits,
+};
+use zoomkit_server::testing::{FakeSession, Fault};
+use zoomkit_server::zoom::{
+    Date, Deleted, ListType, MeetingRequest, SessionType, ZoomClient, ZoomError,
+};
 
 fn req(topic: &str) -> MeetingRequest {
     MeetingRequest::scheduled(topic, "2030-01-01T10:00:00Z", 30)
@@ -18,19 +22,38 @@ fn req(topic: &str) -> MeetingRequest {
 async fn meetings_live_until_deleted_and_ids_stay_exact() {
     let fake = zoom_common::fake().await;
     let zoom = zoom_common::client(&fake);
-    let m = zoom.create_meeting("me", &req("One").agenda("marker-1")).await.unwrap();
-    assert!(m.id > 1 << 53, "the fake's ids are past f64 precision: {}", m.id);
+    let m = zoom
+        .create_meeting("me", &req("One").agenda("marker-1"))
+        .await
+        .unwrap();
+    assert!(
+        m.id > 1 << 53,
+        "the fake's ids are past f64 precision: {}",
+        m.id
+    );
     assert_eq!(fake.meeting(m.id).unwrap()["id"].as_u64(), Some(m.id));
     let got = zoom.meeting(m.id).await.unwrap();
     assert_eq!(got.id, m.id);
-    assert_eq!(got.agenda.as_ref().map(|a| a.expose().as_str()), Some("marker-1"));
+    assert_eq!(
+        got.agenda.as_ref().map(|a| a.expose().as_str()),
+        Some("marker-1")
+    );
 
-    zoom.update_meeting(m.id, &MeetingRequest::default().duration(90)).await.unwrap();
+    zoom.update_meeting(m.id, &MeetingRequest::default().duration(90))
+        .await
+        .unwrap();
     assert_eq!(zoom.meeting(m.id).await.unwrap().duration, Some(90));
-    assert_eq!(fake.meeting(m.id).unwrap()["topic"], "One", "PATCH keeps what it does not set");
+    assert_eq!(
+        fake.meeting(m.id).unwrap()["topic"],
+        "One",
+        "PATCH keeps what it does not set"
+    );
 
     assert_eq!(zoom.delete_meeting(m.id).await.unwrap(), Deleted::Deleted);
-    assert_eq!(zoom.delete_meeting(m.id).await.unwrap(), Deleted::AlreadyGone);
+    assert_eq!(
+        zoom.delete_meeting(m.id).await.unwrap(),
+        Deleted::AlreadyGone
+    );
     let err = zoom.meeting(m.id).await.unwrap_err();
     assert_eq!((err.status(), err.code()), (Some(404), Some(3001)));
     assert!(fake.violations().is_empty(), "{:?}", fake.violations());
@@ -42,9 +65,15 @@ async fn a_meeting_deleted_behind_our_back() {
     let zoom = zoom_common::client(&fake);
     let m = zoom.create_meeting("me", &req("Gone")).await.unwrap();
     assert!(fake.delete_behind_our_back(m.id));
-    let err = zoom.update_meeting(m.id, &MeetingRequest::default().duration(10)).await.unwrap_err();
+    let err = zoom
+        .update_meeting(m.id, &MeetingRequest::default().duration(10))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some(3001));
-    assert_eq!(zoom.delete_meeting(m.id).await.unwrap(), Deleted::AlreadyGone);
+    assert_eq!(
+        zoom.delete_meeting(m.id).await.unwrap(),
+        Deleted::AlreadyGone
+    );
 }
 
 #[tokio::test]
@@ -52,15 +81,24 @@ async fn listing_reads_every_page_for_that_host_only() {
     let fake = zoom_common::fake_with(|c| c.max_page_size = 7).await;
     let zoom = zoom_common::client(&fake);
     for i in 0..20 {
-        zoom.create_meeting("host-a", &req(&format!("a{i}"))).await.unwrap();
+        zoom.create_meeting("host-a", &req(&format!("a{i}")))
+            .await
+            .unwrap();
     }
     zoom.create_meeting("host-b", &req("b")).await.unwrap();
-    let list = zoom.list_meetings("host-a", ListType::Scheduled).await.unwrap();
+    let list = zoom
+        .list_meetings("host-a", ListType::Scheduled)
+        .await
+        .unwrap();
     assert_eq!(list.len(), 20);
     let mut ids: Vec<u64> = list.iter().map(|m| m.id).collect();
     ids.dedup();
     assert_eq!(ids.len(), 20);
-    assert_eq!(fake.stats().by_operation["meetings"], 3, "20 items in pages of 7");
+    assert_eq!(
+        fake.stats().by_operation["meetings"],
+        3,
+        "20 items in pages of 7"
+    );
 }
 
 #[tokio::test]
@@ -78,15 +116,26 @@ async fn recordings_with_download_token_and_month_split() {
     assert_eq!(one.recording_files.len(), 2);
     assert!(one.download_access_token.is_some());
     assert!(one.recording_files[0].download_url.is_some());
-    assert!(zoom.meeting_recordings(ids[0], false).await.unwrap().download_access_token.is_none());
+    assert!(zoom
+        .meeting_recordings(ids[0], false)
+        .await
+        .unwrap()
+        .download_access_token
+        .is_none());
 
     // 2030-01-01 ..= 2030-03-31 is three one-month calls; the fake refuses
     // (and records) any range over a month.
-    let all = zoom.host_recordings("host-r", d("2030-01-01"), d("2030-03-31")).await.unwrap();
+    let all = zoom
+        .host_recordings("host-r", d("2030-01-01"), d("2030-03-31"))
+        .await
+        .unwrap();
     assert_eq!(all.len(), 3);
     assert_eq!(fake.stats().by_operation["recordingsList"], 3);
     assert!(fake.violations().is_empty(), "{:?}", fake.violations());
-    let err = zoom.host_recordings("host-r", d("2030-02-01"), d("2030-01-01")).await.unwrap_err();
+    let err = zoom
+        .host_recordings("host-r", d("2030-02-01"), d("2030-01-01"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, ZoomError::Invalid { .. }), "{err}");
 }
 
@@ -123,21 +172,40 @@ async fn video_sdk_sessions_users_recordings() {
         users: vec![],
         recording_files: 0,
     });
-    let past = video.sessions(SessionType::Past, earlier, today).await.unwrap();
+    let past = video
+        .sessions(SessionType::Past, earlier, today)
+        .await
+        .unwrap();
     assert_eq!(past.len(), 5, "five past sessions over pages of 2");
-    let live = video.sessions(SessionType::Live, earlier, today).await.unwrap();
-    assert_eq!(live.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["live-1"]);
+    let live = video
+        .sessions(SessionType::Live, earlier, today)
+        .await
+        .unwrap();
+    assert_eq!(
+        live.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+        ["live-1"]
+    );
 
     // An id with `/` only reaches its session double-encoded (the fake
     // decodes the path before routing, as Zoom does).
     let detail = video.session(odd, SessionType::Past).await.unwrap();
     assert_eq!(detail.id, odd);
     assert_eq!(detail.session_number, Some(9_007_199_254_740_993));
-    assert_eq!(video.session_users(odd, SessionType::Past).await.unwrap().len(), 3);
+    assert_eq!(
+        video
+            .session_users(odd, SessionType::Past)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
     let rec = video.session_recordings(odd, true).await.unwrap();
     assert_eq!(rec.recording_files.len(), 2);
     assert!(rec.download_access_token.is_some());
-    let err = video.session_recordings("plain-0", false).await.unwrap_err();
+    let err = video
+        .session_recordings("plain-0", false)
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some(3301));
     assert_eq!(video.recordings(earlier, today).await.unwrap().len(), 1);
     assert!(fake.violations().is_empty(), "{:?}", fake.violations());
@@ -166,7 +234,11 @@ async fn many_concurrent_callers_cause_one_token_refresh() {
         assert_eq!(c.await.unwrap().unwrap(), m.id);
     }
     assert_eq!(fresh.token_refreshes(), 1);
-    assert_eq!(fake.stats().tokens_issued, 2, "one for each client, none more");
+    assert_eq!(
+        fake.stats().tokens_issued,
+        2,
+        "one for each client, none more"
+    );
 }
 
 #[tokio::test]
@@ -193,10 +265,18 @@ async fn the_token_is_refreshed_five_minutes_before_expiry() {
     let m = zoom.create_meeting("me", &req("t")).await.unwrap();
     fake.advance(Duration::from_secs(54 * 60));
     zoom.meeting(m.id).await.unwrap();
-    assert_eq!(fake.stats().tokens_issued, 1, "54 minutes into an hour: still good");
+    assert_eq!(
+        fake.stats().tokens_issued,
+        1,
+        "54 minutes into an hour: still good"
+    );
     fake.advance(Duration::from_secs(2 * 60));
     zoom.meeting(m.id).await.unwrap();
-    assert_eq!(fake.stats().tokens_issued, 2, "56 minutes: inside the last 5, replaced");
+    assert_eq!(
+        fake.stats().tokens_issued,
+        2,
+        "56 minutes: inside the last 5, replaced"
+    );
 }
 
 /// The fake allows 10 LIGHT calls a second while the client believes
@@ -232,11 +312,15 @@ async fn a_daily_cap_stops_that_host_only_until_midnight_utc() {
     let fake = zoom_common::fake_with(|c| c.limits.creates_per_host_per_day = 3).await;
     let zoom = zoom_common::client(&fake);
     for i in 0..3 {
-        zoom.create_meeting("capped", &req(&format!("{i}"))).await.unwrap();
+        zoom.create_meeting("capped", &req(&format!("{i}")))
+            .await
+            .unwrap();
     }
     let midnight = next_utc_midnight(fake.now());
     let err = zoom.create_meeting("capped", &req("4")).await.unwrap_err();
-    let ZoomError::Http(HttpError::Status(e)) = &err else { panic!("{err}") };
+    let ZoomError::Http(HttpError::Status(e)) = &err else {
+        panic!("{err}")
+    };
     assert_eq!(e.status, 429);
     assert_eq!(e.retry, Retry::PausedUntil(midnight));
     assert_eq!(fake.stats().daily_capped, 1);
@@ -244,7 +328,10 @@ async fn a_daily_cap_stops_that_host_only_until_midnight_utc() {
     // Fails fast now, without a request.
     let sent = fake.stats().by_operation["meetingCreate"];
     let err = zoom.create_meeting("capped", &req("5")).await.unwrap_err();
-    assert!(matches!(err, ZoomError::Http(HttpError::Paused { .. })), "{err}");
+    assert!(
+        matches!(err, ZoomError::Http(HttpError::Paused { .. })),
+        "{err}"
+    );
     assert_eq!(err.to_string().contains("00:00:00 GMT"), true, "{err}");
     assert_eq!(fake.stats().by_operation["meetingCreate"], sent);
     // Another host is not affected.
@@ -269,18 +356,35 @@ async fn the_breaker_opens_and_closes() {
         fake.fault("meeting", Fault::Status(503));
     }
     let err = zoom.meeting(m.id).await.unwrap_err();
-    assert_eq!(err.status(), Some(503), "the caller sees the last 503: {err}");
-    assert!(matches!(zoom.http().breaker_state(), BreakerState::Open { .. }));
+    assert_eq!(
+        err.status(),
+        Some(503),
+        "the caller sees the last 503: {err}"
+    );
+    assert!(matches!(
+        zoom.http().breaker_state(),
+        BreakerState::Open { .. }
+    ));
     let sent = fake.stats().by_operation["meeting"];
     assert_eq!(sent, 3);
     let err = zoom.meeting(m.id).await.unwrap_err();
-    assert!(matches!(err, ZoomError::Http(HttpError::BreakerOpen { .. })), "{err}");
-    assert_eq!(fake.stats().by_operation["meeting"], sent, "not sent while open");
+    assert!(
+        matches!(err, ZoomError::Http(HttpError::BreakerOpen { .. })),
+        "{err}"
+    );
+    assert_eq!(
+        fake.stats().by_operation["meeting"],
+        sent,
+        "not sent while open"
+    );
 
     // After the cooldown (on the shared clock) one probe decides: it works.
     fake.advance(Duration::from_secs(31));
     assert_eq!(zoom.meeting(m.id).await.unwrap().id, m.id);
-    assert!(matches!(zoom.http().breaker_state(), BreakerState::Closed { .. }));
+    assert!(matches!(
+        zoom.http().breaker_state(),
+        BreakerState::Closed { .. }
+    ));
     assert_eq!(zoom.meeting(m.id).await.unwrap().id, m.id);
 }
 
@@ -296,12 +400,23 @@ async fn a_create_that_timed_out_is_not_sent_twice() {
     fake.fault("meetingCreate", Fault::Slow(Duration::from_millis(900)));
     let err = zoom.create_meeting("me", &req("slow")).await.unwrap_err();
     assert!(
-        matches!(err, ZoomError::Http(HttpError::Transport { kind: TransportKind::Timeout, attempts: 1, .. })),
+        matches!(
+            err,
+            ZoomError::Http(HttpError::Transport {
+                kind: TransportKind::Timeout,
+                attempts: 1,
+                ..
+            })
+        ),
         "{err}"
     );
     tokio::time::sleep(Duration::from_millis(1200)).await;
     assert_eq!(fake.stats().by_operation["meetingCreate"], 1);
-    assert_eq!(fake.meeting_count(), 1, "Zoom did create it: search before creating again");
+    assert_eq!(
+        fake.meeting_count(),
+        1,
+        "Zoom did create it: search before creating again"
+    );
 }
 
 #[tokio::test]
@@ -315,8 +430,21 @@ async fn a_reset_connection_is_retried_for_a_get_only() {
 
     fake.fault("meetingCreate", Fault::Reset);
     let err = zoom.create_meeting("me", &req("r2")).await.unwrap_err();
-    assert!(matches!(err, ZoomError::Http(HttpError::Transport { kind: TransportKind::Broken, .. })), "{err}");
-    assert_eq!(fake.stats().by_operation["meetingCreate"], 2, "one each, no resend");
+    assert!(
+        matches!(
+            err,
+            ZoomError::Http(HttpError::Transport {
+                kind: TransportKind::Broken,
+                ..
+            })
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        fake.stats().by_operation["meetingCreate"],
+        2,
+        "one each, no resend"
+    );
 }
 
 #[tokio::test]
@@ -329,7 +457,11 @@ async fn a_5xx_on_get_is_retried() {
     assert_eq!(zoom.meeting(m.id).await.unwrap().id, m.id);
     fake.fault("meetingCreate", Fault::Status(500));
     let err = zoom.create_meeting("me", &req("5b")).await.unwrap_err();
-    assert_eq!(err.status(), Some(500), "a POST's 5xx is the caller's to decide");
+    assert_eq!(
+        err.status(),
+        Some(500),
+        "a POST's 5xx is the caller's to decide"
+    );
 }
 
 /// A request Zoom's documents do not allow is a 400 in Zoom's shape and a
@@ -343,7 +475,10 @@ async fn an_invalid_request_is_a_400_and_a_recorded_violation() {
         // The fake's tokens are opaque; fetch one as a client would.
         let answer = reqwest::Client::new()
             .post(fake.oauth_url())
-            .query(&[("grant_type", "account_credentials"), ("account_id", "fake-account")])
+            .query(&[
+                ("grant_type", "account_credentials"),
+                ("account_id", "fake-account"),
+            ])
             .basic_auth("fake-client", Some("fake-client-secret"))
             .send()
             .await
@@ -365,7 +500,16 @@ async fn an_invalid_request_is_a_400_and_a_recorded_violation() {
     assert_eq!(e.errors.len(), 3);
     let mut places: Vec<String> = fake.violations().iter().map(|v| v.place.clone()).collect();
     places.sort();
-    assert_eq!(places, ["body field `settings.lobby`", "body field `settings.waiting_room`", "query parameter `colour`"]);
+    assert_eq!(
+        places,
+        [
+            "body field `settings.lobby`",
+            "body field `settings.waiting_room`",
+            "query parameter `colour`"
+        ]
+    );
     // And nothing was changed.
-    assert!(fake.meeting(m.id).unwrap()["settings"].get("lobby").is_none());
+    assert!(fake.meeting(m.id).unwrap()["settings"]
+        .get("lobby")
+        .is_none());
 }

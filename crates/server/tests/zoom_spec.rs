@@ -18,7 +18,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 use zoomkit_server::http::{ZoomApi, ZOOM_ENDPOINTS};
-use zoomkit_server::testing::spec::{check_request, check_value, example, find_operation, property, Violation};
+use zoomkit_server::testing::spec::{
+    check_request, check_value, example, find_operation, property, Violation,
+};
 use zoomkit_server::testing::FakeSession;
 use zoomkit_server::zoom::{
     ApprovalType, Audio, AutoRecording, Date, ListType, Meeting, MeetingRecording, MeetingRequest,
@@ -56,14 +58,18 @@ async fn every_operation_we_send_is_in_zooms_documents() {
     let video = zoom_common::video(&fake);
 
     let m = zoom.create_meeting("me", &full_request()).await.unwrap();
-    zoom.create_meeting("ada@example.com", &full_request()).await.unwrap();
+    zoom.create_meeting("ada@example.com", &full_request())
+        .await
+        .unwrap();
     zoom.meeting(m.id).await.unwrap();
     zoom.update_meeting(m.id, &full_request()).await.unwrap();
     zoom.list_meetings("me", ListType::Scheduled).await.unwrap();
     fake.add_recording(m.id, d("2030-01-01"), 2);
     zoom.meeting_recordings(m.id, true).await.unwrap();
     zoom.meeting_recordings(m.id, false).await.unwrap();
-    zoom.host_recordings("me", d("2029-11-15"), d("2030-01-20")).await.unwrap();
+    zoom.host_recordings("me", d("2029-11-15"), d("2030-01-20"))
+        .await
+        .unwrap();
     zoom.delete_meeting(m.id).await.unwrap();
 
     let today = Date::of(fake.now()).unwrap();
@@ -76,18 +82,41 @@ async fn every_operation_we_send_is_in_zooms_documents() {
         recording_files: 1,
     });
     let from = today.pred().pred();
-    video.sessions(SessionType::Past, from, today).await.unwrap();
-    video.sessions(SessionType::Live, from, today).await.unwrap();
-    video.session("/ab+cd//ef==", SessionType::Past).await.unwrap();
-    video.session_users("/ab+cd//ef==", SessionType::Past).await.unwrap();
-    video.session_recordings("/ab+cd//ef==", true).await.unwrap();
+    video
+        .sessions(SessionType::Past, from, today)
+        .await
+        .unwrap();
+    video
+        .sessions(SessionType::Live, from, today)
+        .await
+        .unwrap();
+    video
+        .session("/ab+cd//ef==", SessionType::Past)
+        .await
+        .unwrap();
+    video
+        .session_users("/ab+cd//ef==", SessionType::Past)
+        .await
+        .unwrap();
+    video
+        .session_recordings("/ab+cd//ef==", true)
+        .await
+        .unwrap();
     video.recordings(from, today).await.unwrap();
 
     let violations: Vec<String> = fake.violations().iter().map(Violation::to_string).collect();
-    assert!(violations.is_empty(), "requests Zoom's documents do not allow:\n{}", violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "requests Zoom's documents do not allow:\n{}",
+        violations.join("\n")
+    );
     let seen = fake.stats().by_operation;
     for ep in ZOOM_ENDPOINTS {
-        assert!(seen.contains_key(ep.operation_id), "{} was not exercised (seen: {seen:?})", ep.operation_id);
+        assert!(
+            seen.contains_key(ep.operation_id),
+            "{} was not exercised (seen: {seen:?})",
+            ep.operation_id
+        );
     }
     // recordingGet and recordingsList exist in both documents: both were
     // sent (2 meeting + 1 session, 3 month calls + 1 session list).
@@ -109,9 +138,14 @@ fn meeting_request_fields_are_zooms() {
 }
 
 fn schema(method: &str, path: &str, status: &str) -> &'static Value {
-    let segments: Vec<String> = path.trim_start_matches('/').split('/').map(str::to_owned).collect();
+    let segments: Vec<String> = path
+        .trim_start_matches('/')
+        .split('/')
+        .map(str::to_owned)
+        .collect();
     let (op, _) = find_operation(method, &segments).unwrap_or_else(|| panic!("{method} {path}"));
-    op.response_schema(status).unwrap_or_else(|| panic!("{method} {path} {status}"))
+    op.response_schema(status)
+        .unwrap_or_else(|| panic!("{method} {path} {status}"))
 }
 
 /// Fills `T` from a complete example of `schema` (so every field we
@@ -135,13 +169,22 @@ fn items<'a>(schema: &'a Value, name: &str) -> &'a Value {
 #[test]
 fn response_types_have_only_zooms_fields() {
     let mut v = Vec::new();
-    v.extend(round_trip::<Meeting>("meetingCreate 201", schema("POST", "/users/me/meetings", "201")));
-    v.extend(round_trip::<Meeting>("meeting 200", schema("GET", "/meetings/1", "200")));
+    v.extend(round_trip::<Meeting>(
+        "meetingCreate 201",
+        schema("POST", "/users/me/meetings", "201"),
+    ));
+    v.extend(round_trip::<Meeting>(
+        "meeting 200",
+        schema("GET", "/meetings/1", "200"),
+    ));
     v.extend(round_trip::<MeetingSummary>(
         "meetings 200 meetings[]",
         items(schema("GET", "/users/me/meetings", "200"), "meetings"),
     ));
-    v.extend(round_trip::<MeetingRecording>("recordingGet 200", schema("GET", "/meetings/1/recordings", "200")));
+    v.extend(round_trip::<MeetingRecording>(
+        "recordingGet 200",
+        schema("GET", "/meetings/1/recordings", "200"),
+    ));
     v.extend(round_trip::<MeetingRecording>(
         "recordingsList 200 meetings[]",
         items(schema("GET", "/users/me/recordings", "200"), "meetings"),
@@ -150,7 +193,10 @@ fn response_types_have_only_zooms_fields() {
         "sessions 200 sessions[]",
         items(schema("GET", "/videosdk/sessions", "200"), "sessions"),
     ));
-    v.extend(round_trip::<SessionDetail>("sessionDetail 200", schema("GET", "/videosdk/sessions/x", "200")));
+    v.extend(round_trip::<SessionDetail>(
+        "sessionDetail 200",
+        schema("GET", "/videosdk/sessions/x", "200"),
+    ));
     v.extend(round_trip::<SessionUser>(
         "sessionUsers 200 users[]",
         items(schema("GET", "/videosdk/sessions/x/users", "200"), "users"),
@@ -164,7 +210,11 @@ fn response_types_have_only_zooms_fields() {
         items(schema("GET", "/videosdk/recordings", "200"), "sessions"),
     ));
     let shown: Vec<String> = v.iter().map(Violation::to_string).collect();
-    assert!(shown.is_empty(), "fields Zoom's documents lack:\n{}", shown.join("\n"));
+    assert!(
+        shown.is_empty(),
+        "fields Zoom's documents lack:\n{}",
+        shown.join("\n")
+    );
     // The listing wrappers we read (`next_page_token`, the item array).
     for (path, array) in [
         ("/users/me/meetings", "meetings"),
@@ -188,11 +238,22 @@ fn the_checker_names_what_zoom_lacks() {
         meeting_colour: Option<String>,
     }
     let v = round_trip::<Invented>("meeting 200", schema("GET", "/meetings/1", "200"));
-    assert_eq!(v.iter().map(Violation::to_string).collect::<Vec<_>>(), ["meeting 200: body field `meeting_colour`: is not in Zoom's document"]);
+    assert_eq!(
+        v.iter().map(Violation::to_string).collect::<Vec<_>>(),
+        ["meeting 200: body field `meeting_colour`: is not in Zoom's document"]
+    );
 
     let segments = |p: &str| p.split('/').map(str::to_owned).collect::<Vec<_>>();
-    let body = serde_json::to_vec(&json!({"topic": "x", "settings": {"waiting_room": "yes", "lobby": true}})).unwrap();
-    let (_, v) = check_request("POST", &segments("users/me/meetings"), &[("colour".into(), "red".into())], &body);
+    let body = serde_json::to_vec(
+        &json!({"topic": "x", "settings": {"waiting_room": "yes", "lobby": true}}),
+    )
+    .unwrap();
+    let (_, v) = check_request(
+        "POST",
+        &segments("users/me/meetings"),
+        &[("colour".into(), "red".into())],
+        &body,
+    );
     let shown: Vec<String> = v.iter().map(Violation::to_string).collect();
     assert_eq!(
         shown,

@@ -562,8 +562,6 @@ async fn read_prefix(mut response: reqwest::Response, limit: usize) -> Vec<u8> {
 }
 
 async fn sleep_until(clock: &Clock, at: SystemTime) {
-    let wait = at
-        .duration_since(clock.now())
-        .unwrap_or(Duration::ZERO);
+    let wait = at.duration_since(clock.now()).unwrap_or(Duration::ZERO);
     tokio::time::sleep(wait).await;
 }

@@ -77,8 +77,7 @@ impl Operation {
     /// The schema of its answer with `status` (`"201"`), JSON only.
     #[must_use]
     pub fn response_schema(&self, status: &str) -> Option<&'static Value> {
-        self.op["responses"][status]["content"]["application/json"]
-            .get("schema")
+        self.op["responses"][status]["content"]["application/json"].get("schema")
     }
 
     /// The schema of its JSON request body.
@@ -96,7 +95,10 @@ impl Operation {
 /// base) is, in either document: the template whose literal segments match
 /// most. `path_params` gets each `{name}` and its value.
 #[must_use]
-pub fn find_operation(method: &str, segments: &[String]) -> Option<(Operation, Vec<(&'static str, String)>)> {
+pub fn find_operation(
+    method: &str,
+    segments: &[String],
+) -> Option<(Operation, Vec<(&'static str, String)>)> {
     let method = method.to_ascii_lowercase();
     let mut best: Option<(usize, Operation, Vec<(&'static str, String)>)> = None;
     for api in [ZoomApi::Meetings, ZoomApi::VideoSdk] {
@@ -119,7 +121,10 @@ pub fn find_operation(method: &str, segments: &[String]) -> Option<(Operation, V
                     p == s
                 }
             });
-            let Some((key, op)) = item.as_object().and_then(|m| m.get_key_value(method.as_str())) else {
+            let Some((key, op)) = item
+                .as_object()
+                .and_then(|m| m.get_key_value(method.as_str()))
+            else {
                 continue;
             };
             if matched && best.as_ref().is_none_or(|(n, ..)| literal > *n) {
@@ -145,7 +150,10 @@ fn type_of(schema: &Value) -> Option<&str> {
 
 /// The properties a schema declares, merged over `allOf`/`anyOf`/`oneOf`.
 fn properties(schema: &Value) -> Map<String, Value> {
-    let mut out = schema["properties"].as_object().cloned().unwrap_or_default();
+    let mut out = schema["properties"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
     for key in ["allOf", "anyOf", "oneOf"] {
         for sub in schema[key].as_array().into_iter().flatten() {
             out.extend(properties(sub));
@@ -168,15 +176,23 @@ pub fn property<'a>(schema: &'a Value, name: &str) -> Option<&'a Value> {
 
 fn declares_properties(schema: &Value) -> bool {
     schema.get("properties").is_some()
-        || ["allOf", "anyOf", "oneOf"]
-            .iter()
-            .any(|k| schema[*k].as_array().is_some_and(|a| a.iter().any(declares_properties)))
+        || ["allOf", "anyOf", "oneOf"].iter().any(|k| {
+            schema[*k]
+                .as_array()
+                .is_some_and(|a| a.iter().any(declares_properties))
+        })
 }
 
 /// Checks `value` against `schema`: every object key is declared (when
 /// the schema declares properties), types match, enums hold, required
 /// keys are present. `null` is accepted anywhere (an absent optional).
-pub fn check_value(value: &Value, schema: &Value, at: &str, operation: &str, out: &mut Vec<Violation>) {
+pub fn check_value(
+    value: &Value,
+    schema: &Value,
+    at: &str,
+    operation: &str,
+    out: &mut Vec<Violation>,
+) {
     let place = |p: &str| {
         if p.is_empty() {
             "body".to_owned()
@@ -211,7 +227,10 @@ pub fn check_value(value: &Value, schema: &Value, at: &str, operation: &str, out
     }
     if let Some(allowed) = schema["enum"].as_array() {
         if !allowed.contains(value) {
-            push(format!("{value} is not one of {}", Value::Array(allowed.clone())));
+            push(format!(
+                "{value} is not one of {}",
+                Value::Array(allowed.clone())
+            ));
         }
     }
     if let (Some(max), Some(s)) = (schema["maxLength"].as_u64(), value.as_str()) {
@@ -224,7 +243,11 @@ pub fn check_value(value: &Value, schema: &Value, at: &str, operation: &str, out
             let props = properties(schema);
             let strict = declares_properties(schema);
             for (k, v) in map {
-                let sub = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
+                let sub = if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}.{k}")
+                };
                 match props.get(k) {
                     Some(s) => check_value(v, s, &sub, operation, out),
                     None if strict => out.push(Violation {
@@ -235,9 +258,18 @@ pub fn check_value(value: &Value, schema: &Value, at: &str, operation: &str, out
                     None => {}
                 }
             }
-            for r in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            for r in schema["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
                 if !map.contains_key(r) {
-                    let sub = if at.is_empty() { r.to_owned() } else { format!("{at}.{r}") };
+                    let sub = if at.is_empty() {
+                        r.to_owned()
+                    } else {
+                        format!("{at}.{r}")
+                    };
                     out.push(Violation {
                         operation: operation.to_owned(),
                         place: place(&sub),
@@ -262,21 +294,32 @@ fn check_scalar(text: &str, schema: &Value) -> Option<String> {
             let Ok(n) = text.parse::<i128>() else {
                 return Some("is not an integer".into());
             };
-            if schema["maximum"].as_i64().is_some_and(|m| n > i128::from(m)) {
+            if schema["maximum"]
+                .as_i64()
+                .is_some_and(|m| n > i128::from(m))
+            {
                 return Some(format!("is over the maximum {}", schema["maximum"]));
             }
         }
         Some("boolean") if text != "true" && text != "false" => {
             return Some("is not true or false".into());
         }
-        Some("string") if schema["format"] == "date" && crate::zoom::Date::parse(text).is_none() => {
+        Some("string")
+            if schema["format"] == "date" && crate::zoom::Date::parse(text).is_none() =>
+        {
             return Some("is not a yyyy-mm-dd date".into());
         }
         _ => {}
     }
     if let Some(allowed) = schema["enum"].as_array() {
-        if !allowed.iter().any(|a| a.as_str() == Some(text) || a.to_string() == text) {
-            return Some(format!("`{text}` is not one of {}", Value::Array(allowed.clone())));
+        if !allowed
+            .iter()
+            .any(|a| a.as_str() == Some(text) || a.to_string() == text)
+        {
+            return Some(format!(
+                "`{text}` is not one of {}",
+                Value::Array(allowed.clone())
+            ));
         }
     }
     None
@@ -312,7 +355,9 @@ pub fn check_request(
         })
     };
     for (name, value) in &path_params {
-        let declared = op.parameters().find(|p| p["in"] == "path" && p["name"] == *name);
+        let declared = op
+            .parameters()
+            .find(|p| p["in"] == "path" && p["name"] == *name);
         match declared {
             None => push(format!("path parameter `{name}`"), "is not declared".into()),
             Some(p) => {
@@ -323,9 +368,14 @@ pub fn check_request(
         }
     }
     for (name, value) in query {
-        let declared = op.parameters().find(|p| p["in"] == "query" && p["name"] == name.as_str());
+        let declared = op
+            .parameters()
+            .find(|p| p["in"] == "query" && p["name"] == name.as_str());
         match declared {
-            None => push(format!("query parameter `{name}`"), "is not in Zoom's document".into()),
+            None => push(
+                format!("query parameter `{name}`"),
+                "is not in Zoom's document".into(),
+            ),
             Some(p) => {
                 if let Some(problem) = check_scalar(value, &p["schema"]) {
                     push(format!("query parameter `{name}`"), problem);
@@ -333,7 +383,10 @@ pub fn check_request(
             }
         }
     }
-    for p in op.parameters().filter(|p| p["in"] == "query" && p["required"] == true) {
+    for p in op
+        .parameters()
+        .filter(|p| p["in"] == "query" && p["required"] == true)
+    {
         let name = p["name"].as_str().unwrap_or("?");
         if !query.iter().any(|(n, _)| n == name) {
             push(format!("query parameter `{name}`"), "is required".into());
@@ -396,7 +449,10 @@ mod tests {
     use super::*;
 
     fn segs(path: &str) -> Vec<String> {
-        path.trim_start_matches('/').split('/').map(str::to_owned).collect()
+        path.trim_start_matches('/')
+            .split('/')
+            .map(str::to_owned)
+            .collect()
     }
 
     #[test]
@@ -414,7 +470,12 @@ mod tests {
         assert_eq!(op.id(), "sessionUsers");
         assert!(find_operation("GET", &segs("/meetings/1/nonsense")).is_none());
 
-        let (_, v) = check_request("PATCH", &segs("/meetings/abc"), &[], br#"{"topic":"x","settings":{"waiting_roomz":true}}"#);
+        let (_, v) = check_request(
+            "PATCH",
+            &segs("/meetings/abc"),
+            &[],
+            br#"{"topic":"x","settings":{"waiting_roomz":true}}"#,
+        );
         let shown: Vec<String> = v.iter().map(ToString::to_string).collect();
         assert_eq!(
             shown,
@@ -423,7 +484,10 @@ mod tests {
                 "meetingUpdate: body field `settings.waiting_roomz`: is not in Zoom's document",
             ]
         );
-        let q = vec![("pagesize".to_owned(), "3".to_owned()), ("type".to_owned(), "later".to_owned())];
+        let q = vec![
+            ("pagesize".to_owned(), "3".to_owned()),
+            ("type".to_owned(), "later".to_owned()),
+        ];
         let (_, v) = check_request("GET", &segs("/users/me/meetings"), &q, b"");
         assert_eq!(v.len(), 2, "{v:?}");
         let (_, v) = check_request("GET", &segs("/videosdk/sessions"), &[], b"");

@@ -212,7 +212,9 @@ pub struct FakeZoom {
 
 impl std::fmt::Debug for FakeZoom {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FakeZoom").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("FakeZoom")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 
@@ -493,7 +495,10 @@ fn parse_query(q: Option<&str>) -> Vec<(String, String)> {
 }
 
 fn query_value<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    query
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 fn merge(into: &mut Value, from: &Value) {
@@ -514,7 +519,11 @@ fn merge(into: &mut Value, from: &Value) {
 }
 
 /// A page of `items` from `token` (an offset) of `page_size`.
-fn page(items: Vec<Value>, query: &[(String, String)], max: usize) -> (Vec<Value>, String, usize, usize) {
+fn page(
+    items: Vec<Value>,
+    query: &[(String, String)],
+    max: usize,
+) -> (Vec<Value>, String, usize, usize) {
     let size = query_value(query, "page_size")
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(30)
@@ -525,8 +534,17 @@ fn page(items: Vec<Value>, query: &[(String, String)], max: usize) -> (Vec<Value
         .unwrap_or(0);
     let total = items.len();
     let end = (start + size).min(total);
-    let next = if end < total { format!("page-{end}") } else { String::new() };
-    (items.into_iter().skip(start).take(size).collect(), next, size, total)
+    let next = if end < total {
+        format!("page-{end}")
+    } else {
+        String::new()
+    };
+    (
+        items.into_iter().skip(start).take(size).collect(),
+        next,
+        size,
+        total,
+    )
 }
 
 /// `from`/`to` of a listing: both dates, `to` not before `from`, at most
@@ -547,7 +565,10 @@ fn date_range(query: &[(String, String)], today: Date) -> Result<(Date, Date), S
 }
 
 fn day_of(value: &Value) -> Option<Date> {
-    value.as_str().and_then(|s| s.get(..10)).and_then(Date::parse)
+    value
+        .as_str()
+        .and_then(|s| s.get(..10))
+        .and_then(Date::parse)
 }
 
 fn rfc3339(t: SystemTime) -> String {
@@ -571,7 +592,13 @@ impl Shared {
         });
     }
 
-    async fn handle(self: &Arc<Self>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    async fn handle(
+        self: &Arc<Self>,
+        method: Method,
+        uri: Uri,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Response {
         let at = self.now();
         let query = parse_query(uri.query());
         if uri.path() == "/oauth/token" {
@@ -596,12 +623,20 @@ impl Shared {
             return error(404, 404, "No such API in Zoom's documents.");
         };
         let id = op.id();
-        let r = self.api(op, &segments, &query, &headers, &body, violations, at).await;
+        let r = self
+            .api(op, &segments, &query, &headers, &body, violations, at)
+            .await;
         self.log(id, at, &r);
         r
     }
 
-    async fn oauth(&self, method: &Method, query: &[(String, String)], headers: &HeaderMap, at: SystemTime) -> Response {
+    async fn oauth(
+        &self,
+        method: &Method,
+        query: &[(String, String)],
+        headers: &HeaderMap,
+        at: SystemTime,
+    ) -> Response {
         let config = lock(&self.config).clone();
         match self.take_fault("oauthToken") {
             Some(Fault::Status(code)) => return error(code, code.into(), "Internal error."),
@@ -622,10 +657,16 @@ impl Shared {
             || query_value(query, "grant_type") != Some("account_credentials")
             || query_value(query, "account_id") != Some(config.account_id.as_str())
         {
-            return json_response(400, &json!({"reason": "Unsupported grant type", "error": "unsupported_grant_type"}));
+            return json_response(
+                400,
+                &json!({"reason": "Unsupported grant type", "error": "unsupported_grant_type"}),
+            );
         }
         if !basic_ok {
-            return json_response(401, &json!({"reason": "Invalid client_id or client_secret", "error": "invalid_client"}));
+            return json_response(
+                401,
+                &json!({"reason": "Invalid client_id or client_secret", "error": "invalid_client"}),
+            );
         }
         let mut s = lock(&self.state);
         s.stats.tokens_issued += 1;
@@ -643,7 +684,10 @@ impl Shared {
     }
 
     fn take_fault(&self, operation: &str) -> Option<Fault> {
-        lock(&self.state).faults.get_mut(operation).and_then(VecDeque::pop_front)
+        lock(&self.state)
+            .faults
+            .get_mut(operation)
+            .and_then(VecDeque::pop_front)
     }
 
     fn authorized(&self, api: ZoomApi, headers: &HeaderMap, at: SystemTime) -> bool {
@@ -655,7 +699,10 @@ impl Shared {
             return false;
         };
         match api {
-            ZoomApi::Meetings => lock(&self.state).tokens.get(bearer).is_some_and(|&exp| at < exp),
+            ZoomApi::Meetings => lock(&self.state)
+                .tokens
+                .get(bearer)
+                .is_some_and(|&exp| at < exp),
             ZoomApi::VideoSdk => {
                 let config = lock(&self.config).clone();
                 let Ok(secret) = Secret::new(&config.video_sdk_secret) else {
@@ -696,11 +743,16 @@ impl Shared {
             let mut s = lock(&self.state);
             s.stats.invalid += 1;
             s.violations.extend(violations);
-            return json_response(400, &json!({"code": 300, "message": "Validation Failed.", "errors": errors}));
+            return json_response(
+                400,
+                &json!({"code": 300, "message": "Validation Failed.", "errors": errors}),
+            );
         }
         let mut reset = false;
         match self.take_fault(id) {
-            Some(Fault::Status(code)) => return error(code, code.into(), "Internal error. Try again later."),
+            Some(Fault::Status(code)) => {
+                return error(code, code.into(), "Internal error. Try again later.")
+            }
             Some(Fault::ExpiredToken) => return error(401, 124, "Invalid access token."),
             Some(Fault::Slow(d)) => {
                 // Done in a task of its own, as Zoom would: a client that
@@ -728,7 +780,14 @@ impl Shared {
     }
 
     /// The rate limits, then the operation itself (one lock: atomic).
-    fn serve(&self, op: Operation, segments: &[String], query: &[(String, String)], body: &[u8], at: SystemTime) -> Response {
+    fn serve(
+        &self,
+        op: Operation,
+        segments: &[String],
+        query: &[(String, String)],
+        body: &[u8],
+        at: SystemTime,
+    ) -> Response {
         let config = lock(&self.config).clone();
         let mut s = lock(&self.state);
         let id = op.id();
@@ -740,7 +799,10 @@ impl Shared {
             Category::Light => (config.limits.light, Duration::from_secs(1)),
             Category::Medium => (config.limits.medium, Duration::from_secs(1)),
             Category::Heavy => (config.limits.heavy, Duration::from_secs(1)),
-            Category::ResourceIntensive => (config.limits.resource_intensive_per_minute, Duration::from_secs(60)),
+            Category::ResourceIntensive => (
+                config.limits.resource_intensive_per_minute,
+                Duration::from_secs(60),
+            ),
         };
         if let Some(&(issued, until)) = s.holds.get(&endpoint.category) {
             if at < until && at > issued + config.pause_grace {
@@ -766,7 +828,10 @@ impl Shared {
             let mut r = error(429, 429, PER_SECOND_MESSAGE);
             let h = r.headers_mut();
             h.insert("retry-after", HeaderValue::from(secs));
-            h.insert("x-ratelimit-category", HeaderValue::from_static(endpoint.category.label()));
+            h.insert(
+                "x-ratelimit-category",
+                HeaderValue::from_static(endpoint.category.label()),
+            );
             h.insert("x-ratelimit-type", HeaderValue::from_static("QPS"));
             return r;
         }
@@ -779,7 +844,10 @@ impl Shared {
                 Some((e, config.limits.creates_per_host_per_day))
             }
             Some(DailyCap::UpdatesPerMeeting) => {
-                let meeting = segments.get(1).and_then(|m| m.parse::<u64>().ok()).unwrap_or(0);
+                let meeting = segments
+                    .get(1)
+                    .and_then(|m| m.parse::<u64>().ok())
+                    .unwrap_or(0);
                 let e = s.meeting_updates.entry(meeting).or_insert((today, 0));
                 Some((e, config.limits.updates_per_meeting_per_day))
             }
@@ -876,7 +944,19 @@ impl State {
                     .filter(|m| m["host_id"] == host.as_str())
                     .map(|m| {
                         let mut out = Map::new();
-                        for k in ["id", "uuid", "host_id", "topic", "type", "start_time", "duration", "timezone", "agenda", "created_at", "join_url"] {
+                        for k in [
+                            "id",
+                            "uuid",
+                            "host_id",
+                            "topic",
+                            "type",
+                            "start_time",
+                            "duration",
+                            "timezone",
+                            "agenda",
+                            "created_at",
+                            "join_url",
+                        ] {
                             if let Some(v) = m.get(k) {
                                 out.insert(k.to_owned(), v.clone());
                             }
@@ -885,13 +965,17 @@ impl State {
                     })
                     .collect();
                 let (items, next, size, total) = page(items, query, self.max_page_size);
-                json_response(200, &json!({"page_size": size, "total_records": total, "next_page_token": next, "meetings": items}))
+                json_response(
+                    200,
+                    &json!({"page_size": size, "total_records": total, "next_page_token": next, "meetings": items}),
+                )
             }
             (ZoomApi::Meetings, "recordingGet") => match self.recordings.get(&meeting_id()) {
                 Some(r) => {
                     let mut r = r.clone();
                     if query_value(query, "include_fields") == Some("download_access_token") {
-                        r["download_access_token"] = json!(format!("fake-download-token-{}", meeting_id()));
+                        r["download_access_token"] =
+                            json!(format!("fake-download-token-{}", meeting_id()));
                     }
                     json_response(200, &r)
                 }
@@ -911,7 +995,10 @@ impl State {
                     .cloned()
                     .collect();
                 let (items, next, size, total) = page(items, query, self.max_page_size);
-                json_response(200, &json!({"from": from.to_string(), "to": to.to_string(), "page_size": size, "total_records": total, "next_page_token": next, "meetings": items}))
+                json_response(
+                    200,
+                    &json!({"from": from.to_string(), "to": to.to_string(), "page_size": size, "total_records": total, "next_page_token": next, "meetings": items}),
+                )
             }
             (ZoomApi::VideoSdk, "sessions") => {
                 let (from, to) = match date_range(query, today) {
@@ -926,27 +1013,41 @@ impl State {
                     .map(|s| session_json(s, false))
                     .collect();
                 let (items, next, size, _) = page(items, query, self.max_page_size);
-                json_response(200, &json!({"from": from.to_string(), "to": to.to_string(), "page_size": size, "next_page_token": next, "sessions": items}))
+                json_response(
+                    200,
+                    &json!({"from": from.to_string(), "to": to.to_string(), "page_size": size, "next_page_token": next, "sessions": items}),
+                )
             }
-            (ZoomApi::VideoSdk, "sessionDetail") => match self.sessions.iter().find(|s| s.id == param(2)) {
-                Some(s) => json_response(200, &session_json(s, true)),
-                None => error(404, 2300, "This session does not exist."),
-            },
-            (ZoomApi::VideoSdk, "sessionUsers") => match self.sessions.iter().find(|s| s.id == param(2)) {
-                Some(s) => {
-                    let items: Vec<Value> = s
+            (ZoomApi::VideoSdk, "sessionDetail") => {
+                match self.sessions.iter().find(|s| s.id == param(2)) {
+                    Some(s) => json_response(200, &session_json(s, true)),
+                    None => error(404, 2300, "This session does not exist."),
+                }
+            }
+            (ZoomApi::VideoSdk, "sessionUsers") => {
+                match self.sessions.iter().find(|s| s.id == param(2)) {
+                    Some(s) => {
+                        let items: Vec<Value> = s
                         .users
                         .iter()
                         .enumerate()
                         .map(|(i, name)| json!({"id": format!("user-{i}"), "name": name, "user_key": format!("key-{i}"), "device": "Web", "join_time": format!("{}T10:00:00Z", s.start), "leave_time": format!("{}T10:30:00Z", s.start)}))
                         .collect();
-                    let (items, next, size, _) = page(items, query, self.max_page_size);
-                    json_response(200, &json!({"page_size": size, "next_page_token": next, "users": items}))
+                        let (items, next, size, _) = page(items, query, self.max_page_size);
+                        json_response(
+                            200,
+                            &json!({"page_size": size, "next_page_token": next, "users": items}),
+                        )
+                    }
+                    None => error(404, 2300, "This session does not exist."),
                 }
-                None => error(404, 2300, "This session does not exist."),
-            },
+            }
             (ZoomApi::VideoSdk, "recordingGet") => {
-                match self.sessions.iter().find(|s| s.id == param(2) && s.recording_files > 0) {
+                match self
+                    .sessions
+                    .iter()
+                    .find(|s| s.id == param(2) && s.recording_files > 0)
+                {
                     Some(s) => {
                         let mut r = session_recording_json(s, base);
                         if query_value(query, "include_fields") == Some("download_access_token") {
@@ -969,7 +1070,10 @@ impl State {
                     .map(|s| session_recording_json(s, base))
                     .collect();
                 let (items, next, size, total) = page(items, query, self.max_page_size);
-                json_response(200, &json!({"from": from.to_string(), "to": to.to_string(), "page_size": size, "total_records": total, "next_page_token": next, "sessions": items}))
+                json_response(
+                    200,
+                    &json!({"from": from.to_string(), "to": to.to_string(), "page_size": size, "total_records": total, "next_page_token": next, "sessions": items}),
+                )
             }
             _ => error(501, 0, "The fake does not serve this operation."),
         }

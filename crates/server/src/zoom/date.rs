@@ -179,13 +179,28 @@ mod tests {
             assert_eq!(d.days(), z, "{d}");
         }
         assert_eq!(Date::from_days(0).unwrap().to_string(), "1970-01-01");
-        assert_eq!(Date::parse("2024-02-29").unwrap().succ().to_string(), "2024-03-01");
-        assert_eq!(Date::parse("2025-01-01").unwrap().pred().to_string(), "2024-12-31");
+        assert_eq!(
+            Date::parse("2024-02-29").unwrap().succ().to_string(),
+            "2024-03-01"
+        );
+        assert_eq!(
+            Date::parse("2025-01-01").unwrap().pred().to_string(),
+            "2024-12-31"
+        );
     }
 
     #[test]
     fn parse_refuses_nonsense() {
-        for bad in ["", "2026-1-01", "2026-13-01", "2026-00-10", "2026-02-29", "abcd-ef-gh", "+026-01-01", "2026-01-0a"] {
+        for bad in [
+            "",
+            "2026-1-01",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-02-29",
+            "abcd-ef-gh",
+            "+026-01-01",
+            "2026-01-0a",
+        ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
     }

@@ -184,7 +184,11 @@ pub struct MeetingRequest {
 
 impl MeetingRequest {
     /// A scheduled meeting (`type` 2) at `start_time` for `duration` minutes.
-    pub fn scheduled(topic: impl Into<String>, start_time: impl Into<String>, duration: u32) -> Self {
+    pub fn scheduled(
+        topic: impl Into<String>,
+        start_time: impl Into<String>,
+        duration: u32,
+    ) -> Self {
         Self {
             topic: Some(Redacted::new(topic.into())),
             kind: Some(2),
@@ -397,7 +401,11 @@ impl ZoomClient {
     ///
     /// # Errors
     /// [`ZoomError`]; `host` empty is [`ZoomError::Invalid`].
-    pub async fn create_meeting(&self, host: &str, request: &MeetingRequest) -> Result<Meeting, ZoomError> {
+    pub async fn create_meeting(
+        &self,
+        host: &str,
+        request: &MeetingRequest,
+    ) -> Result<Meeting, ZoomError> {
         require("meetingCreate", "host", host)?;
         let r = Request::new(
             endpoint("meetingCreate"),
@@ -452,7 +460,11 @@ impl ZoomClient {
     ///
     /// # Errors
     /// [`ZoomError`].
-    pub async fn list_meetings(&self, host: &str, kind: ListType) -> Result<Vec<MeetingSummary>, ZoomError> {
+    pub async fn list_meetings(
+        &self,
+        host: &str,
+        kind: ListType,
+    ) -> Result<Vec<MeetingSummary>, ZoomError> {
         require("meetings", "host", host)?;
         let path = format!("/users/{}/meetings", super::encode_segment(host));
         all_pages("meetings", |token| {
@@ -477,7 +489,15 @@ mod tests {
 
     #[test]
     fn every_operation_is_in_the_table() {
-        for op in ["meetingCreate", "meeting", "meetingUpdate", "meetingDelete", "meetings", "recordingGet", "recordingsList"] {
+        for op in [
+            "meetingCreate",
+            "meeting",
+            "meetingUpdate",
+            "meetingDelete",
+            "meetings",
+            "recordingGet",
+            "recordingsList",
+        ] {
             assert_eq!(endpoint(op).operation_id, op);
         }
     }

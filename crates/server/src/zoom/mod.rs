@@ -488,7 +488,10 @@ impl Core {
                 .await;
             match sent {
                 Err(e) if !second && is_invalid_token(&e) => {
-                    tracing::info!(operation = endpoint.operation_id, "token refused; fetching a new one");
+                    tracing::info!(
+                        operation = endpoint.operation_id,
+                        "token refused; fetching a new one"
+                    );
                     self.invalidate(&bearer).await;
                     second = true;
                 }
@@ -505,7 +508,10 @@ impl Core {
 
 /// Reads a JSON body; the error keeps the path and the kind of problem,
 /// never the offending value (it may be an e-mail address).
-pub(crate) fn decode<T: DeserializeOwned>(operation: &'static str, body: &[u8]) -> Result<T, ZoomError> {
+pub(crate) fn decode<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+) -> Result<T, ZoomError> {
     let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -513,7 +519,12 @@ pub(crate) fn decode<T: DeserializeOwned>(operation: &'static str, body: &[u8]) 
         ZoomError::Decode {
             operation,
             path,
-            problem: format!("{:?} error at line {} column {}", inner.classify(), inner.line(), inner.column()),
+            problem: format!(
+                "{:?} error at line {} column {}",
+                inner.classify(),
+                inner.line(),
+                inner.column()
+            ),
         }
     })
 }

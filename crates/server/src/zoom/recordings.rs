@@ -100,8 +100,15 @@ impl ZoomClient {
     ///
     /// # Errors
     /// [`ZoomError`]; no recording is a 404 (code 3301).
-    pub async fn meeting_recordings(&self, meeting: u64, download_token: bool) -> Result<MeetingRecording, ZoomError> {
-        let mut r = Request::new(endpoint("recordingGet"), format!("/meetings/{meeting}/recordings"));
+    pub async fn meeting_recordings(
+        &self,
+        meeting: u64,
+        download_token: bool,
+    ) -> Result<MeetingRecording, ZoomError> {
+        let mut r = Request::new(
+            endpoint("recordingGet"),
+            format!("/meetings/{meeting}/recordings"),
+        );
         if download_token {
             r = r.query("include_fields", "download_access_token");
         }
@@ -114,7 +121,12 @@ impl ZoomClient {
     ///
     /// # Errors
     /// [`ZoomError`]; `from` after `to` is [`ZoomError::Invalid`].
-    pub async fn host_recordings(&self, host: &str, from: Date, to: Date) -> Result<Vec<MeetingRecording>, ZoomError> {
+    pub async fn host_recordings(
+        &self,
+        host: &str,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<MeetingRecording>, ZoomError> {
         require("recordingsList", "host", host)?;
         if from > to {
             return Err(ZoomError::Invalid {

@@ -207,7 +207,12 @@ impl VideoSdkClient {
     ///
     /// # Errors
     /// [`ZoomError`].
-    pub async fn sessions(&self, kind: SessionType, from: Date, to: Date) -> Result<Vec<SessionSummary>, ZoomError> {
+    pub async fn sessions(
+        &self,
+        kind: SessionType,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<SessionSummary>, ZoomError> {
         check_range("sessions", from, to)?;
         let mut out = Vec::new();
         for (start, end) in month_ranges(from, to) {
@@ -250,7 +255,11 @@ impl VideoSdkClient {
     ///
     /// # Errors
     /// [`ZoomError`].
-    pub async fn session_users(&self, id: &str, kind: SessionType) -> Result<Vec<SessionUser>, ZoomError> {
+    pub async fn session_users(
+        &self,
+        id: &str,
+        kind: SessionType,
+    ) -> Result<Vec<SessionUser>, ZoomError> {
         require("sessionUsers", "session id", id)?;
         let path = format!("/videosdk/sessions/{}/users", encode_session_id(id));
         all_pages("sessionUsers", |token| {
@@ -273,7 +282,11 @@ impl VideoSdkClient {
     ///
     /// # Errors
     /// [`ZoomError`]; none is a 404 with code 3301.
-    pub async fn session_recordings(&self, id: &str, download_token: bool) -> Result<SessionRecording, ZoomError> {
+    pub async fn session_recordings(
+        &self,
+        id: &str,
+        download_token: bool,
+    ) -> Result<SessionRecording, ZoomError> {
         require("recordingGet", "session id", id)?;
         let mut r = Request::new(
             endpoint("recordingGet"),
@@ -290,15 +303,22 @@ impl VideoSdkClient {
     ///
     /// # Errors
     /// [`ZoomError`].
-    pub async fn recordings(&self, from: Date, to: Date) -> Result<Vec<SessionRecording>, ZoomError> {
+    pub async fn recordings(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<SessionRecording>, ZoomError> {
         check_range("recordingsList", from, to)?;
         let mut out = Vec::new();
         for (start, end) in month_ranges(from, to) {
             let part = all_pages("recordingsList", |token| {
-                let mut r = Request::new(endpoint("recordingsList"), "/videosdk/recordings".to_owned())
-                    .query("from", start)
-                    .query("to", end)
-                    .query("page_size", PAGE_SIZE);
+                let mut r = Request::new(
+                    endpoint("recordingsList"),
+                    "/videosdk/recordings".to_owned(),
+                )
+                .query("from", start)
+                .query("to", end)
+                .query("page_size", PAGE_SIZE);
                 if let Some(t) = token {
                     r = r.query("next_page_token", t);
                 }
@@ -318,7 +338,13 @@ impl VideoSdkClient {
 mod tests {
     #[test]
     fn every_operation_is_in_the_table() {
-        for op in ["sessions", "sessionDetail", "sessionUsers", "recordingGet", "recordingsList"] {
+        for op in [
+            "sessions",
+            "sessionDetail",
+            "sessionUsers",
+            "recordingGet",
+            "recordingsList",
+        ] {
             assert_eq!(super::endpoint(op).operation_id, op);
         }
     }
