@@ -332,7 +332,7 @@ async fn a_daily_cap_stops_that_host_only_until_midnight_utc() {
         matches!(err, ZoomError::Http(HttpError::Paused { .. })),
         "{err}"
     );
-    assert_eq!(err.to_string().contains("00:00:00 GMT"), true, "{err}");
+    assert!(err.to_string().contains("00:00:00 GMT"), "{err}");
     assert_eq!(fake.stats().by_operation["meetingCreate"], sent);
     // Another host is not affected.
     zoom.create_meeting("other", &req("o")).await.unwrap();

@@ -100,7 +100,8 @@ pub fn find_operation(
     segments: &[String],
 ) -> Option<(Operation, Vec<(&'static str, String)>)> {
     let method = method.to_ascii_lowercase();
-    let mut best: Option<(usize, Operation, Vec<(&'static str, String)>)> = None;
+    type Match = (usize, Operation, Vec<(&'static str, String)>);
+    let mut best: Option<Match> = None;
     for api in [ZoomApi::Meetings, ZoomApi::VideoSdk] {
         let Some(paths) = document(api)["paths"].as_object() else {
             continue;
@@ -312,10 +313,9 @@ fn check_scalar(text: &str, schema: &Value) -> Option<String> {
         _ => {}
     }
     if let Some(allowed) = schema["enum"].as_array() {
-        if !allowed
-            .iter()
-            .any(|a| a.as_str() == Some(text) || a.to_string() == text)
-        {
+        if !allowed.iter().any(|a| {
+            a.as_str() == Some(text) || (a.is_i64() && text.parse::<i64>().ok() == a.as_i64())
+        }) {
             return Some(format!(
                 "`{text}` is not one of {}",
                 Value::Array(allowed.clone())
