@@ -51,8 +51,9 @@
 //! operation, method, attempt, wait, status; never a URL, header, token or
 //! body).
 //!
-//! Not yet: budgets shared between instances through the store (they are
-//! per process), and the vendor clients on top.
+//! The Zoom clients on top are `crate::zoom` (feature `zoom`). Not yet:
+//! budgets shared between instances through the store (they are per
+//! process: per `HttpClient` and its clones).
 
 mod breaker;
 mod budget;

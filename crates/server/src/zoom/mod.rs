@@ -16,6 +16,23 @@
 //! documents by `tests/zoom_spec.rs`. Meeting ids are `u64` end to end
 //! (serde reads JSON integers exactly; nothing goes through `f64`).
 //!
+//! Credentials and the plan's limits (Pro's by default):
+//!
+//! ```no_run
+//! use zoomkit_server::http::ZoomLimits;
+//! use zoomkit_server::zoom::{ZoomClient, ZoomConfig};
+//!
+//! # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = ZoomConfig::new(
+//!     std::env::var("ZOOM_ACCOUNT_ID")?,
+//!     std::env::var("ZOOM_CLIENT_ID")?,
+//!     std::env::var("ZOOM_CLIENT_SECRET")?,
+//! )
+//! .limits(ZoomLimits::business()); // or ZoomLimits { light: ..., ..ZoomLimits::pro() }
+//! let zoom = ZoomClient::new(config)?;
+//! # let _ = zoom; Ok(()) }
+//! ```
+//!
 //! ```no_run
 //! use zoomkit_server::zoom::{MeetingRequest, MeetingSettings, ZoomClient, ZoomConfig};
 //!
