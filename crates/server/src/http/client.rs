@@ -165,6 +165,20 @@ impl Default for ClientConfig {
     }
 }
 
+/// A boxed future, for [`SharedBudget`]'s object-safe methods.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// Budgets shared with other instances (through a store), asked after a
+/// call's local budgets allowed it, and told of every 429.
+pub trait SharedBudget<K>: Send + Sync {
+    /// May a call needing `keys` be sent now? Takes any shared (daily)
+    /// budget when yes; says until when to wait or fail fast when not.
+    fn admit<'a>(&'a self, keys: &'a [K], now: SystemTime) -> BoxFuture<'a, Result<(), NotYet>>;
+    /// A 429 held (`daily: false`) or paused (`daily: true`) `key` until
+    /// `until`: tell the other instances.
+    fn limited<'a>(&'a self, key: &'a K, until: SystemTime, daily: bool) -> BoxFuture<'a, ()>;
+}
+
 /// Where an [`HttpClient`] reads the time: the system clock, or one a test
 /// (or the fake Zoom of `testing`) moves. Pacing, pauses, `Retry-After`
 /// and the breaker all read it; only sleeping uses real time.
@@ -214,6 +228,7 @@ pub struct HttpClient<K> {
     breaker: Arc<Mutex<Breaker>>,
     seed: Arc<AtomicU64>,
     clock: Clock,
+    shared: Option<Arc<dyn SharedBudget<K>>>,
 }
 
 impl<K> Clone for HttpClient<K> {
@@ -226,6 +241,7 @@ impl<K> Clone for HttpClient<K> {
             breaker: Arc::clone(&self.breaker),
             seed: Arc::clone(&self.seed),
             clock: self.clock.clone(),
+            shared: self.shared.clone(),
         }
     }
 }
@@ -271,7 +287,16 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
             breaker: Arc::new(Mutex::new(Breaker::new(config.breaker))),
             seed: Arc::new(AtomicU64::new(seed | 1)),
             clock: Clock::system(),
+            shared: None,
         })
+    }
+
+    /// The same client asking `shared` too before each call and telling it
+    /// of each 429 (budgets shared by several instances).
+    #[must_use]
+    pub fn with_shared(mut self, shared: Arc<dyn SharedBudget<K>>) -> Self {
+        self.shared = Some(shared);
+        self
     }
 
     /// The same client reading time from `clock` (for tests: a clock that
@@ -326,7 +351,25 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
             let mut waited = Duration::ZERO;
             loop {
                 let now = self.clock.now();
-                let checked = lock(&self.budgets).acquire(&call.keys, now);
+                let mut checked = lock(&self.budgets).acquire(&call.keys, now);
+                if let (Ok(()), Some(shared)) = (&checked, &self.shared) {
+                    checked = shared.admit(&call.keys, now).await;
+                    // What another instance learnt holds here too.
+                    let mut budgets = lock(&self.budgets);
+                    match checked {
+                        Err(NotYet::Paused { key_index, until }) => {
+                            if let Some(key) = call.keys.get(key_index) {
+                                budgets.pause_until(key, until);
+                            }
+                        }
+                        Err(NotYet::Wait { key_index, until }) => {
+                            if let Some(key) = call.keys.get(key_index) {
+                                budgets.hold_until(key, until);
+                            }
+                        }
+                        Ok(()) => {}
+                    }
+                }
                 match checked {
                     Ok(()) => break,
                     Err(reason @ NotYet::Paused { .. }) => {
@@ -417,19 +460,27 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
                                 rate_limit_type: limit_type.as_deref(),
                             };
                             let limited = classify_zoom_429(headers, &vendor_error, now);
-                            let mut budgets = lock(&self.budgets);
-                            match limited {
+                            let learnt = match limited {
                                 RateLimited::Daily { until } => {
-                                    if let Some(key) = call.keys.last() {
-                                        budgets.pause_until(key, until);
-                                    }
+                                    call.keys.last().map(|key| (key, until, true))
                                 }
                                 RateLimited::Window { retry_at: Some(at) } => {
-                                    if let Some(key) = call.keys.first() {
-                                        budgets.hold_until(key, at);
+                                    call.keys.first().map(|key| (key, at, false))
+                                }
+                                RateLimited::Window { retry_at: None } => None,
+                            };
+                            if let Some((key, until, daily)) = learnt {
+                                {
+                                    let mut budgets = lock(&self.budgets);
+                                    if daily {
+                                        budgets.pause_until(key, until);
+                                    } else {
+                                        budgets.hold_until(key, until);
                                     }
                                 }
-                                RateLimited::Window { retry_at: None } => {}
+                                if let Some(shared) = &self.shared {
+                                    shared.limited(key, until, daily).await;
+                                }
                             }
                             Failure::RateLimited(limited)
                         } else {

@@ -303,6 +303,26 @@ impl ZoomLimits {
     pub fn budgets(self) -> Budgets<ZoomKey> {
         Budgets::new(move |key| self.limit(key))
     }
+
+    /// [`Budgets`] for one of `instances` sharing the account: each rolling
+    /// window's count is divided by the number of live instances (at least
+    /// one call each), read at every call; daily caps are kept whole
+    /// (counted exactly across instances elsewhere, in the store).
+    #[must_use]
+    pub fn budgets_shared(self, instances: std::sync::Arc<std::sync::atomic::AtomicU32>) -> Budgets<ZoomKey> {
+        Budgets::new(move |key| {
+            let limit = self.limit(key)?;
+            let n = instances.load(std::sync::atomic::Ordering::Relaxed).max(1);
+            match limit.window {
+                super::budget::Window::Rolling(_) => Some(Limit {
+                    count: std::num::NonZeroU32::new(limit.count.get() / n)
+                        .unwrap_or(std::num::NonZeroU32::MIN),
+                    ..limit
+                }),
+                super::budget::Window::UtcDay => Some(limit),
+            }
+        })
+    }
 }
 
 impl Default for ZoomLimits {
@@ -344,6 +364,21 @@ pub enum ZoomKey {
         /// The meeting id (64-bit).
         meeting: u64,
     },
+}
+
+impl ZoomKey {
+    /// Every field of the key in one string, for a shared store's key.
+    /// Holds the host id as given (perhaps an e-mail address): hash it
+    /// before it is stored or printed.
+    #[must_use]
+    pub fn stable_id(&self) -> String {
+        match self {
+            Self::Category { account, category } => format!("zoom|category|{account}|{}", category.label()),
+            Self::HeavyPerDay { account } => format!("zoom|heavy-per-day|{account}"),
+            Self::HostCreates { account, host } => format!("zoom|host-creates|{account}|{host}"),
+            Self::MeetingUpdates { account, meeting } => format!("zoom|meeting-updates|{account}|{meeting}"),
+        }
+    }
 }
 
 impl fmt::Debug for ZoomKey {

@@ -58,6 +58,8 @@
 mod date;
 mod meetings;
 mod recordings;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod shared;
 mod videosdk;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -68,8 +70,8 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::http::{
-    Answer, Call, ClientConfig, Clock, HttpClient, HttpError, Method, Subject, ZoomEndpoint,
-    ZoomKey, ZoomLimits,
+    Answer, Budgets, Call, ClientConfig, Clock, HttpClient, HttpError, Method, SharedBudget,
+    Subject, ZoomEndpoint, ZoomKey, ZoomLimits,
 };
 use crate::token::{InvalidClaim, Secret, VideoSdkApiToken};
 use crate::webhook::Redacted;
@@ -80,6 +82,9 @@ pub use meetings::{
     MeetingSettings, MeetingSummary, TrackingField,
 };
 pub use recordings::{MeetingRecording, RecordingFile};
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
+pub use shared::SharedZoomBudget;
 pub use videosdk::{
     SessionDetail, SessionFile, SessionRecording, SessionSummary, SessionType, SessionUser,
 };
@@ -385,14 +390,18 @@ impl Core {
     fn new(
         http: ClientConfig,
         clock: Clock,
-        limits: ZoomLimits,
+        budgets: Budgets<ZoomKey>,
+        shared: Option<Arc<dyn SharedBudget<ZoomKey>>>,
         api_base: &str,
         account: String,
         auth: Auth,
     ) -> Result<Self, ZoomError> {
-        let http = HttpClient::new("zoom", limits.budgets(), http)
+        let mut http = HttpClient::new("zoom", budgets, http)
             .map_err(|e| ZoomError::Build(e.to_string()))?
             .with_clock(clock);
+        if let Some(shared) = shared {
+            http = http.with_shared(shared);
+        }
         Ok(Self {
             http,
             api_base: api_base.trim_end_matches('/').to_owned(),
@@ -617,10 +626,34 @@ impl ZoomClient {
     /// # Errors
     /// [`ZoomError::Build`] when no HTTP client can be built.
     pub fn new(config: ZoomConfig) -> Result<Self, ZoomError> {
+        let budgets = config.limits.budgets();
+        Self::build(config, budgets, None)
+    }
+
+    /// A client whose budgets are shared with the other instances on
+    /// `shared`'s store: per-second limits split between the live
+    /// instances, daily caps and 429 pauses counted in the store (see
+    /// [`crate::store::rate_limits`]). `shared` should be started with the
+    /// same account and limits as `config`.
+    ///
+    /// # Errors
+    /// [`ZoomError::Build`] when no HTTP client can be built.
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    pub fn with_shared_budget(config: ZoomConfig, shared: Arc<SharedZoomBudget>) -> Result<Self, ZoomError> {
+        let budgets = shared.budgets();
+        Self::build(config, budgets, Some(shared))
+    }
+
+    fn build(
+        config: ZoomConfig,
+        budgets: Budgets<ZoomKey>,
+        shared: Option<Arc<dyn SharedBudget<ZoomKey>>>,
+    ) -> Result<Self, ZoomError> {
         let core = Core::new(
             config.http,
             config.clock.clone(),
-            config.limits,
+            budgets,
+            shared,
             &config.api_base,
             config.account_id.clone(),
             Auth::OAuth {
@@ -674,7 +707,8 @@ impl VideoSdkClient {
         let core = Core::new(
             config.http,
             config.clock.clone(),
-            config.limits,
+            config.limits.budgets(),
+            None,
             &config.api_base,
             config.api_key.clone(),
             Auth::VideoSdk {
