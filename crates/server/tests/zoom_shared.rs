@@ -50,10 +50,18 @@ fn req(topic: &str) -> MeetingRequest {
     MeetingRequest::scheduled(topic, "2030-01-01T10:00:00Z", 30)
 }
 
-async fn two(fake: &FakeZoom, db: &TestDb, limits: ZoomLimits) -> (ZoomClient, ZoomClient, Arc<SharedZoomBudget>) {
+async fn two(
+    fake: &FakeZoom,
+    db: &TestDb,
+    limits: ZoomLimits,
+) -> (ZoomClient, ZoomClient, Arc<SharedZoomBudget>) {
     let account = "fake-account";
-    let a = SharedZoomBudget::start(db.store.clone(), account, limits, fake.clock()).await.unwrap();
-    let b = SharedZoomBudget::start(db.store.clone(), account, limits, fake.clock()).await.unwrap();
+    let a = SharedZoomBudget::start(db.store.clone(), account, limits, fake.clock())
+        .await
+        .unwrap();
+    let b = SharedZoomBudget::start(db.store.clone(), account, limits, fake.clock())
+        .await
+        .unwrap();
     assert_eq!(b.live_instances(), 2);
     let config = zoom_common::config(fake).limits(limits);
     let za = ZoomClient::with_shared_budget(config.clone(), Arc::clone(&a)).unwrap();
@@ -84,9 +92,16 @@ async fn daily_caps_are_counted_across_instances(db: &TestDb) {
     b.create_meeting("host-x", &req("3")).await.unwrap();
     for z in [&b, &a] {
         let err = z.create_meeting("host-x", &req("4")).await.unwrap_err();
-        assert!(matches!(err, ZoomError::Http(HttpError::Paused { .. })), "{err}");
+        assert!(
+            matches!(err, ZoomError::Http(HttpError::Paused { .. })),
+            "{err}"
+        );
     }
-    assert_eq!(fake.stats().by_operation["meetingCreate"], 3, "the refused ones were not sent");
+    assert_eq!(
+        fake.stats().by_operation["meetingCreate"],
+        3,
+        "the refused ones were not sent"
+    );
     b.create_meeting("host-y", &req("y")).await.unwrap();
 }
 
@@ -101,7 +116,10 @@ async fn a_daily_429_pauses_every_instance(db: &TestDb) {
     assert_eq!(err.status(), Some(429));
     let sent = fake.stats().by_operation["meetingCreate"];
     let err = b.create_meeting("host-z", &req("4")).await.unwrap_err();
-    assert!(matches!(err, ZoomError::Http(HttpError::Paused { .. })), "{err}");
+    assert!(
+        matches!(err, ZoomError::Http(HttpError::Paused { .. })),
+        "{err}"
+    );
     assert_eq!(fake.stats().by_operation["meetingCreate"], sent);
     assert_eq!(fake.stats().daily_capped, 1);
 }

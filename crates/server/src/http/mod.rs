@@ -70,8 +70,8 @@ pub use budget::{Budgets, Limit, NotYet, Window};
 #[cfg(feature = "http-client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "http-client")))]
 pub use client::{
-    Answer, BoxFuture, Call, ClientConfig, Clock, HttpClient, HttpError, SharedBudget, TransportKind,
-    MAX_ERROR_BODY,
+    Answer, BoxFuture, Call, ClientConfig, Clock, HttpClient, HttpError, SharedBudget,
+    TransportKind, MAX_ERROR_BODY,
 };
 pub use error::{
     BodyShape, FieldError, Retry, StatusError, VendorCode, VendorError, MAX_FIELD_ERRORS,

@@ -309,7 +309,10 @@ impl ZoomLimits {
     /// one call each), read at every call; daily caps are kept whole
     /// (counted exactly across instances elsewhere, in the store).
     #[must_use]
-    pub fn budgets_shared(self, instances: std::sync::Arc<std::sync::atomic::AtomicU32>) -> Budgets<ZoomKey> {
+    pub fn budgets_shared(
+        self,
+        instances: std::sync::Arc<std::sync::atomic::AtomicU32>,
+    ) -> Budgets<ZoomKey> {
         Budgets::new(move |key| {
             let limit = self.limit(key)?;
             let n = instances.load(std::sync::atomic::Ordering::Relaxed).max(1);
@@ -373,10 +376,14 @@ impl ZoomKey {
     #[must_use]
     pub fn stable_id(&self) -> String {
         match self {
-            Self::Category { account, category } => format!("zoom|category|{account}|{}", category.label()),
+            Self::Category { account, category } => {
+                format!("zoom|category|{account}|{}", category.label())
+            }
             Self::HeavyPerDay { account } => format!("zoom|heavy-per-day|{account}"),
             Self::HostCreates { account, host } => format!("zoom|host-creates|{account}|{host}"),
-            Self::MeetingUpdates { account, meeting } => format!("zoom|meeting-updates|{account}|{meeting}"),
+            Self::MeetingUpdates { account, meeting } => {
+                format!("zoom|meeting-updates|{account}|{meeting}")
+            }
         }
     }
 }

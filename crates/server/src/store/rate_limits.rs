@@ -100,7 +100,12 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError`] from the database.
-    pub async fn rate_pause(&self, key: &str, kind: PauseKind, until: SystemTime) -> Result<(), StoreError> {
+    pub async fn rate_pause(
+        &self,
+        key: &str,
+        kind: PauseKind,
+        until: SystemTime,
+    ) -> Result<(), StoreError> {
         let until = to_millis(until, "until")?;
         sqlx::query(
             "INSERT INTO rate_pauses (key, kind, until_at) VALUES ($1, $2, $3) \
@@ -145,7 +150,11 @@ impl Store {
             let key: String = row.try_get("key")?;
             let kind: String = row.try_get("kind")?;
             let until: i64 = row.try_get("until_at")?;
-            let kind = if kind == "pause" { PauseKind::Pause } else { PauseKind::Hold };
+            let kind = if kind == "pause" {
+                PauseKind::Pause
+            } else {
+                PauseKind::Hold
+            };
             out.push((key, kind, from_millis(until)));
         }
         Ok(out)

@@ -639,7 +639,10 @@ impl ZoomClient {
     /// # Errors
     /// [`ZoomError::Build`] when no HTTP client can be built.
     #[cfg(any(feature = "sqlite", feature = "postgres"))]
-    pub fn with_shared_budget(config: ZoomConfig, shared: Arc<SharedZoomBudget>) -> Result<Self, ZoomError> {
+    pub fn with_shared_budget(
+        config: ZoomConfig,
+        shared: Arc<SharedZoomBudget>,
+    ) -> Result<Self, ZoomError> {
         let budgets = shared.budgets();
         Self::build(config, budgets, Some(shared))
     }

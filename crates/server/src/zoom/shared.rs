@@ -72,19 +72,36 @@ impl SharedZoomBudget {
     ///
     /// # Errors
     /// [`StoreError`] when the first heartbeat fails.
-    pub async fn start(store: Store, account: &str, limits: ZoomLimits, clock: Clock) -> Result<Arc<Self>, StoreError> {
+    pub async fn start(
+        store: Store,
+        account: &str,
+        limits: ZoomLimits,
+        clock: Clock,
+    ) -> Result<Arc<Self>, StoreError> {
         let now = clock.now();
-        let nanos = now.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let nanos = now
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
         let instance = format!("{}-{nanos}", std::process::id());
         let scope = format!("zoom:{account}");
-        let live = store.rate_heartbeat(&scope, &instance, now, LIVE_WITHIN).await?;
+        let live = store
+            .rate_heartbeat(&scope, &instance, now, LIVE_WITHIN)
+            .await?;
         let instances = Arc::new(AtomicU32::new(live));
         let heartbeat = {
-            let (store, instances, instance, clock) = (store.clone(), Arc::clone(&instances), instance.clone(), clock.clone());
+            let (store, instances, instance, clock) = (
+                store.clone(),
+                Arc::clone(&instances),
+                instance.clone(),
+                clock.clone(),
+            );
             tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(HEARTBEAT).await;
-                    match store.rate_heartbeat(&scope, &instance, clock.now(), LIVE_WITHIN).await {
+                    match store
+                        .rate_heartbeat(&scope, &instance, clock.now(), LIVE_WITHIN)
+                        .await
+                    {
                         Ok(n) => instances.store(n, Ordering::Relaxed),
                         Err(e) => tracing::warn!(error = %e, "rate budget heartbeat failed"),
                     }
@@ -122,7 +139,11 @@ impl SharedZoomBudget {
         self.store.rate_leave(&self.instance).await
     }
 
-    async fn admit_keys(&self, keys: &[ZoomKey], now: SystemTime) -> Result<Result<(), NotYet>, StoreError> {
+    async fn admit_keys(
+        &self,
+        keys: &[ZoomKey],
+        now: SystemTime,
+    ) -> Result<Result<(), NotYet>, StoreError> {
         let digests: Vec<String> = keys.iter().map(digest).collect();
         let mut wait: Option<NotYet> = None;
         for (key, kind, until) in self.store.rate_pauses(&digests, now).await? {
@@ -145,14 +166,22 @@ impl SharedZoomBudget {
         for (key_index, key) in keys.iter().enumerate() {
             let daily = matches!(
                 key,
-                ZoomKey::HostCreates { .. } | ZoomKey::MeetingUpdates { .. } | ZoomKey::HeavyPerDay { .. }
+                ZoomKey::HostCreates { .. }
+                    | ZoomKey::MeetingUpdates { .. }
+                    | ZoomKey::HeavyPerDay { .. }
             );
             let Some(limit) = self.limits.limit(key).filter(|_| daily) else {
                 continue;
             };
-            if !self.store.rate_take_daily(&digests[key_index], day, limit.count.get()).await? {
+            if !self
+                .store
+                .rate_take_daily(&digests[key_index], day, limit.count.get())
+                .await?
+            {
                 let until = next_utc_midnight(now);
-                self.store.rate_pause(&digests[key_index], PauseKind::Pause, until).await?;
+                self.store
+                    .rate_pause(&digests[key_index], PauseKind::Pause, until)
+                    .await?;
                 return Ok(Err(NotYet::Paused { key_index, until }));
             }
         }
@@ -161,7 +190,11 @@ impl SharedZoomBudget {
 }
 
 impl SharedBudget<ZoomKey> for SharedZoomBudget {
-    fn admit<'a>(&'a self, keys: &'a [ZoomKey], now: SystemTime) -> BoxFuture<'a, Result<(), NotYet>> {
+    fn admit<'a>(
+        &'a self,
+        keys: &'a [ZoomKey],
+        now: SystemTime,
+    ) -> BoxFuture<'a, Result<(), NotYet>> {
         Box::pin(async move {
             match self.admit_keys(keys, now).await {
                 Ok(answer) => answer,
@@ -173,9 +206,18 @@ impl SharedBudget<ZoomKey> for SharedZoomBudget {
         })
     }
 
-    fn limited<'a>(&'a self, key: &'a ZoomKey, until: SystemTime, daily: bool) -> BoxFuture<'a, ()> {
+    fn limited<'a>(
+        &'a self,
+        key: &'a ZoomKey,
+        until: SystemTime,
+        daily: bool,
+    ) -> BoxFuture<'a, ()> {
         Box::pin(async move {
-            let kind = if daily { PauseKind::Pause } else { PauseKind::Hold };
+            let kind = if daily {
+                PauseKind::Pause
+            } else {
+                PauseKind::Hold
+            };
             if let Err(e) = self.store.rate_pause(&digest(key), kind, until).await {
                 tracing::warn!(error = %e, "could not share a 429 pause");
             }
