@@ -122,23 +122,32 @@ fn webhooks() -> Result<(), String> {
 
 /// `bench zoom-api`: 600 meeting creates against the fake Zoom (LIGHT at
 /// 20/s) by our client at 32 concurrent callers, by the seed's sequential
-/// 0.5 s-sleep pattern and by a naive 32-concurrent client, in one run
+/// 0.5 s-sleep pattern, by a naive 32-concurrent client, and by two
+/// processes of our client sharing one PostgreSQL, in one run
 /// (`crates/server/examples/bench_zoom_api.rs`).
 fn zoom_api() -> Result<(), String> {
     step(
-        "bench zoom-api (our client vs the seed's sequential pattern, against the fake Zoom)",
+        "build the zoom-api bench (release)",
         util::cargo().args([
-            "run",
-            "--quiet",
+            "build",
             "--release",
             "-p",
             "zoomkit-server",
             "--features",
-            "testing",
+            "testing,postgres",
             "--example",
             "bench_zoom_api",
         ]),
-    )
+    )?;
+    // (d) runs two processes of the bench on one throwaway PostgreSQL.
+    let postgres = crate::postgres::Cluster::start()?;
+    let result = step(
+        "bench zoom-api (our client vs the seed's sequential pattern, against the fake Zoom; then two processes on one PostgreSQL)",
+        std::process::Command::new(util::root().join("target/release/examples/bench_zoom_api"))
+            .env("ZOOMKIT_TEST_POSTGRES_URL", postgres.url()),
+    );
+    drop(postgres);
+    result
 }
 
 fn gzip9(bytes: &[u8]) -> Result<usize, String> {

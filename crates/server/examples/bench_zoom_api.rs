@@ -12,14 +12,22 @@
 //! fake's daily counters and windows are reset between the three. Prints
 //! the ratio, the fraction of the allowed rate we reached, and each one's
 //! 429 count.
+//!
+//! With `ZOOMKIT_TEST_POSTGRES_URL` set (xtask starts a throwaway cluster),
+//! then (d): the same 600 creates by two processes (this program again, in
+//! child mode, 16 callers each) sharing one budget through PostgreSQL
+//! (`zoom::SharedZoomBudget`), started together at an agreed time.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use zoomkit_server::http::{ClientConfig, Limit, ZoomLimits};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use zoomkit_server::http::{ClientConfig, Clock, Limit, ZoomLimits};
+use zoomkit_server::store::Store;
 use zoomkit_server::testing::{FakeZoom, FakeZoomConfig};
-use zoomkit_server::zoom::{MeetingRequest, ZoomClient};
+use zoomkit_server::zoom::{MeetingRequest, SharedZoomBudget, ZoomClient, ZoomConfig};
 
 const CREATES: usize = 600;
 const HOSTS: usize = 12;
@@ -77,25 +85,47 @@ fn reset(fake: &FakeZoom) {
     fake.reset_stats();
 }
 
-async fn ours(fake: &FakeZoom) -> Result<Run, Box<dyn std::error::Error>> {
+fn our_limits() -> Result<ZoomLimits, Box<dyn std::error::Error>> {
     let light = Limit::rolling(20, Duration::from_millis(1025)).ok_or("limit")?;
-    let config = fake
-        .zoom_config()
-        .limits(ZoomLimits {
-            light,
-            ..ZoomLimits::pro()
-        })
-        .http(ClientConfig {
-            max_pacing_wait: Duration::from_secs(120),
-            ..ClientConfig::default()
-        });
+    Ok(ZoomLimits {
+        light,
+        ..ZoomLimits::pro()
+    })
+}
+
+fn our_http() -> ClientConfig {
+    ClientConfig {
+        max_pacing_wait: Duration::from_secs(120),
+        ..ClientConfig::default()
+    }
+}
+
+async fn ours(fake: &FakeZoom) -> Result<Run, Box<dyn std::error::Error>> {
+    let config = fake.zoom_config().limits(our_limits()?).http(our_http());
     let zoom = ZoomClient::new(config)?;
     // The token first (not part of the creates' time).
     let _ = zoom.meeting(1).await;
     reset(fake);
-    let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
-    let workers: Vec<_> = (0..CONCURRENCY)
+    let done = create_all(&zoom, 0..CREATES, CONCURRENCY).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    let s = fake.stats();
+    Ok(Run {
+        done,
+        seconds,
+        too_many: s.rate_limited + s.daily_capped,
+    })
+}
+
+/// Creates meetings `range` with `concurrency` callers; how many succeeded.
+async fn create_all(
+    zoom: &ZoomClient,
+    range: std::ops::Range<usize>,
+    concurrency: usize,
+) -> Result<usize, Box<dyn std::error::Error>> {
+    let end = range.end;
+    let next = Arc::new(AtomicUsize::new(range.start));
+    let workers: Vec<_> = (0..concurrency)
         .map(|_| {
             let zoom = zoom.clone();
             let next = Arc::clone(&next);
@@ -103,7 +133,7 @@ async fn ours(fake: &FakeZoom) -> Result<Run, Box<dyn std::error::Error>> {
                 let mut done = 0;
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= CREATES {
+                    if i >= end {
                         return done;
                     }
                     let request =
@@ -120,7 +150,79 @@ async fn ours(fake: &FakeZoom) -> Result<Run, Box<dyn std::error::Error>> {
     for w in workers {
         done += w.await?;
     }
-    let seconds = started.elapsed().as_secs_f64();
+    Ok(done)
+}
+
+fn unix_ms(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+fn env(name: &str) -> Result<String, Box<dyn std::error::Error>> {
+    std::env::var(name).map_err(|_| format!("{name} is not set").into())
+}
+
+/// Child mode: one of the two processes of run (d).
+async fn child() -> Result<(), Box<dyn std::error::Error>> {
+    let store = Store::open(&env("ZOOMKIT_TEST_POSTGRES_URL")?).await?;
+    let limits = our_limits()?;
+    let shared = SharedZoomBudget::start(store, "fake-account", limits, Clock::system()).await?;
+    let config = ZoomConfig::new("fake-account", "fake-client", "fake-client-secret")
+        .endpoints(env("ZOOMKIT_BENCH_API")?, env("ZOOMKIT_BENCH_OAUTH")?)
+        .limits(limits)
+        .http(our_http());
+    let zoom = ZoomClient::with_shared_budget(config, Arc::clone(&shared))?;
+    let _ = zoom.meeting(1).await; // the token, before the start
+    let from: usize = env("ZOOMKIT_BENCH_FROM")?.parse()?;
+    let to: usize = env("ZOOMKIT_BENCH_TO")?.parse()?;
+    let start_at: u64 = env("ZOOMKIT_BENCH_START_AT")?.parse()?;
+    let now = unix_ms(SystemTime::now());
+    tokio::time::sleep(Duration::from_millis(start_at.saturating_sub(now))).await;
+    let live = shared.live_instances();
+    let done = create_all(&zoom, from..to, CONCURRENCY / 2).await?;
+    println!("{done} {} {live}", unix_ms(SystemTime::now()));
+    Ok(())
+}
+
+/// Run (d): two processes, one budget through PostgreSQL.
+async fn two_processes(fake: &FakeZoom) -> Result<Run, Box<dyn std::error::Error>> {
+    let store = Store::open(&env("ZOOMKIT_TEST_POSTGRES_URL")?).await?;
+    store.migrate().await?;
+    store.close().await;
+    reset(fake);
+    let start_at = unix_ms(SystemTime::now()) + 4000;
+    let me = std::env::current_exe()?;
+    let mut children = Vec::new();
+    for (from, to) in [(0, CREATES / 2), (CREATES / 2, CREATES)] {
+        children.push(
+            std::process::Command::new(&me)
+                .env("ZOOMKIT_BENCH_CHILD", "1")
+                .env("ZOOMKIT_BENCH_API", fake.api_base())
+                .env("ZOOMKIT_BENCH_OAUTH", fake.oauth_url())
+                .env("ZOOMKIT_BENCH_FROM", from.to_string())
+                .env("ZOOMKIT_BENCH_TO", to.to_string())
+                .env("ZOOMKIT_BENCH_START_AT", start_at.to_string())
+                .stdout(std::process::Stdio::piped())
+                .spawn()?,
+        );
+    }
+    let mut done = 0;
+    let mut end = start_at;
+    for child in children {
+        let out = tokio::task::spawn_blocking(move || child.wait_with_output()).await??;
+        if !out.status.success() {
+            return Err(format!("a bench child failed: {}", out.status).into());
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut parts = text.split_whitespace();
+        done += parts.next().ok_or("child output")?.parse::<usize>()?;
+        end = end.max(parts.next().ok_or("child output")?.parse::<u64>()?);
+        let live: u32 = parts.next().ok_or("child output")?.parse()?;
+        if live != 2 {
+            return Err(format!("a child saw {live} live instances at the start, not 2").into());
+        }
+    }
+    let seconds = end.saturating_sub(start_at) as f64 / 1000.0;
     let s = fake.stats();
     Ok(Run {
         done,
@@ -210,6 +312,9 @@ async fn naive(fake: &FakeZoom) -> Result<Run, Box<dyn std::error::Error>> {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if std::env::var_os("ZOOMKIT_BENCH_CHILD").is_some() {
+        return child().await;
+    }
     let mut config = FakeZoomConfig::default();
     config.limits.light = 20;
     let fake = FakeZoom::start(config).await?;
@@ -217,6 +322,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let a = ours(&fake).await?;
     let b = seed(&fake).await?;
     let c = naive(&fake).await?;
+    let d = if std::env::var_os("ZOOMKIT_TEST_POSTGRES_URL").is_some() {
+        Some(two_processes(&fake).await?)
+    } else {
+        eprintln!("bench zoom-api: ZOOMKIT_TEST_POSTGRES_URL is not set: no two-process run");
+        None
+    };
     if !fake.violations().is_empty() {
         return Err(format!("the fake saw invalid requests: {:?}", fake.violations()).into());
     }
@@ -247,5 +358,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         c.rate(),
         c.too_many
     );
+    if let Some(d) = d {
+        println!(
+            "bench zoom-api-2proc: {:.2} creates/s vs seed-sequential {:.2}/s = {:.1}x",
+            d.rate(),
+            b.rate(),
+            d.rate() / b.rate()
+        );
+        println!(
+            "bench zoom-api-2proc: two processes on one PostgreSQL, {}/{CREATES} created in {:.1} s at {:.1}% of the allowed {ALLOWED}/s, 429s: {}",
+            d.done,
+            d.seconds,
+            100.0 * d.rate() / ALLOWED,
+            d.too_many
+        );
+    }
     Ok(())
 }
