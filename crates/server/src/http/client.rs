@@ -347,29 +347,35 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
         let mut last: Option<HttpError> = None;
         loop {
             attempt += 1;
+            // The shared budget first (it may wait for the store), so that
+            // local pacing decides the moment right before the send.
+            if let Some(shared) = &self.shared {
+                let now = self.clock.now();
+                match shared.admit(&call.keys, now).await {
+                    Ok(()) => {}
+                    Err(reason @ NotYet::Paused { key_index, until }) => {
+                        // What another instance learnt holds here too.
+                        if let Some(key) = call.keys.get(key_index) {
+                            lock(&self.budgets).pause_until(key, until);
+                        }
+                        return Err(last.unwrap_or(HttpError::Paused {
+                            vendor,
+                            operation,
+                            reason,
+                        }));
+                    }
+                    Err(NotYet::Wait { key_index, until }) => {
+                        if let Some(key) = call.keys.get(key_index) {
+                            lock(&self.budgets).hold_until(key, until);
+                        }
+                    }
+                }
+            }
             // Pacing: wait for budget, or fail fast on a pause.
             let mut waited = Duration::ZERO;
             loop {
                 let now = self.clock.now();
-                let mut checked = lock(&self.budgets).acquire(&call.keys, now);
-                if let (Ok(()), Some(shared)) = (&checked, &self.shared) {
-                    checked = shared.admit(&call.keys, now).await;
-                    // What another instance learnt holds here too.
-                    let mut budgets = lock(&self.budgets);
-                    match checked {
-                        Err(NotYet::Paused { key_index, until }) => {
-                            if let Some(key) = call.keys.get(key_index) {
-                                budgets.pause_until(key, until);
-                            }
-                        }
-                        Err(NotYet::Wait { key_index, until }) => {
-                            if let Some(key) = call.keys.get(key_index) {
-                                budgets.hold_until(key, until);
-                            }
-                        }
-                        Ok(()) => {}
-                    }
-                }
+                let checked = lock(&self.budgets).acquire(&call.keys, now);
                 match checked {
                     Ok(()) => break,
                     Err(reason @ NotYet::Paused { .. }) => {
