@@ -2,7 +2,7 @@
 //! fake Zoom (`testing::FakeZoom`) with Zoom's LIGHT limit set to 20/s, by
 //!
 //! - (a) our `ZoomClient`, 32 concurrent callers, pacing at 4 calls per
-//!   205 ms (20/s less a 2.5 % margin for the jitter between when we send
+//!   208 ms (20/s less a 4 % margin for the jitter between when we send
 //!   and when the fake counts the arrival, in small bursts);
 //! - (b) the seed's pattern: one create at a time, 0.5 s of sleep between
 //!   calls (its first 40 creates are enough to know its rate);
@@ -85,12 +85,12 @@ fn reset(fake: &FakeZoom) {
     fake.reset_stats();
 }
 
-/// LIGHT at 20/s less 2.5 %, in bursts of at most 4: 4 calls per 205 ms.
-/// (20 per 1.025 s allows bursts of 20, whose arrivals spread with the
-/// load on the machine and met the fake's own window with a few 429s in a
-/// run; one call per 51.25 ms lost 2.5 % more to timer wake-ups.)
+/// LIGHT at 20/s less 4 %, in bursts of at most 4: 4 calls per 208 ms.
+/// (With a 2.5 % margin, 20 per 1.025 s and 4 per 205 ms both drew 2 to 5
+/// 429s in some runs on the shared machine, as arrivals spread with its
+/// load; one call per 51.25 ms lost 2.5 % more to timer wake-ups.)
 fn our_limits() -> Result<ZoomLimits, Box<dyn std::error::Error>> {
-    let light = Limit::rolling(4, Duration::from_millis(205)).ok_or("limit")?;
+    let light = Limit::rolling(4, Duration::from_millis(208)).ok_or("limit")?;
     Ok(ZoomLimits {
         light,
         ..ZoomLimits::pro()
