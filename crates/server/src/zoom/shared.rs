@@ -28,7 +28,7 @@ pub const LIVE_WITHIN: Duration = Duration::from_secs(3);
 ///
 /// - the account's per-second (and per-minute) limits are divided by the
 ///   number of live instances, heartbeated into the store every
-///   [`HEARTBEAT`]; pacing stays local (no round trip per call). A newly
+///   second; pacing stays local (no round trip per call). A newly
 ///   started instance is counted by the others within a heartbeat: until
 ///   then the account can briefly see more than its limit;
 /// - creates per host, updates per meeting and the daily heavy quota are
