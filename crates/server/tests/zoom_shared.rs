@@ -74,7 +74,6 @@ async fn two(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(a.live_instances(), 2);
-    std::mem::forget(b); // kept alive (heartbeating) by the client's Arc too
     (za, zb, a)
 }
 
