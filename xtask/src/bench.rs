@@ -5,7 +5,9 @@ use std::path::Path;
 
 use crate::util::{self, step};
 
-const ALL: &[&str] = &["tokens", "size", "events", "layout", "quality", "webhooks"];
+const ALL: &[&str] = &[
+    "tokens", "size", "events", "layout", "quality", "webhooks", "zoom-api",
+];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let names: Vec<&str> = if args.is_empty() {
@@ -21,6 +23,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "layout" => browser_bench("layout")?,
             "quality" => browser_bench("quality")?,
             "webhooks" => webhooks()?,
+            "zoom-api" => zoom_api()?,
             other => {
                 return Err(format!(
                     "unknown bench `{other}`; known: {}",
@@ -111,6 +114,36 @@ fn webhooks() -> Result<(), String> {
         std::process::Command::new(release.join("examples/bench_webhooks"))
             .env("ZOOMKIT_BENCH_SERVER", release.join("zoomkit-server"))
             .env("ZOOMKIT_BENCH_NODE_DIR", node_dir)
+            .env("ZOOMKIT_TEST_POSTGRES_URL", postgres.url()),
+    );
+    drop(postgres);
+    result
+}
+
+/// `bench zoom-api`: 600 meeting creates against the fake Zoom (LIGHT at
+/// 20/s) by our client at 32 concurrent callers, by the seed's sequential
+/// 0.5 s-sleep pattern, by a naive 32-concurrent client, and by two
+/// processes of our client sharing one PostgreSQL, in one run
+/// (`crates/server/examples/bench_zoom_api.rs`).
+fn zoom_api() -> Result<(), String> {
+    step(
+        "build the zoom-api bench (release)",
+        util::cargo().args([
+            "build",
+            "--release",
+            "-p",
+            "zoomkit-server",
+            "--features",
+            "testing,postgres",
+            "--example",
+            "bench_zoom_api",
+        ]),
+    )?;
+    // (d) runs two processes of the bench on one throwaway PostgreSQL.
+    let postgres = crate::postgres::Cluster::start()?;
+    let result = step(
+        "bench zoom-api (our client vs the seed's sequential pattern, against the fake Zoom; then two processes on one PostgreSQL)",
+        std::process::Command::new(util::root().join("target/release/examples/bench_zoom_api"))
             .env("ZOOMKIT_TEST_POSTGRES_URL", postgres.url()),
     );
     drop(postgres);

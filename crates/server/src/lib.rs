@@ -177,6 +177,14 @@ pub mod http;
 pub mod token;
 pub mod webhook;
 
+#[cfg(feature = "zoom")]
+#[cfg_attr(docsrs, doc(cfg(feature = "zoom")))]
+pub mod zoom;
+
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
+
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod endpoint;

@@ -165,6 +165,57 @@ impl Default for ClientConfig {
     }
 }
 
+/// A boxed future, for [`SharedBudget`]'s object-safe methods.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// Budgets shared with other instances (through a store), asked after a
+/// call's local budgets allowed it, and told of every 429.
+pub trait SharedBudget<K>: Send + Sync {
+    /// May a call needing `keys` be sent now? Takes any shared (daily)
+    /// budget when yes; says until when to wait or fail fast when not.
+    fn admit<'a>(&'a self, keys: &'a [K], now: SystemTime) -> BoxFuture<'a, Result<(), NotYet>>;
+    /// A 429 held (`daily: false`) or paused (`daily: true`) `key` until
+    /// `until`: tell the other instances.
+    fn limited<'a>(&'a self, key: &'a K, until: SystemTime, daily: bool) -> BoxFuture<'a, ()>;
+}
+
+/// Where an [`HttpClient`] reads the time: the system clock, or one a test
+/// (or the fake Zoom of `testing`) moves. Pacing, pauses, `Retry-After`
+/// and the breaker all read it; only sleeping uses real time.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> SystemTime + Send + Sync>);
+
+impl Clock {
+    /// The system clock.
+    #[must_use]
+    pub fn system() -> Self {
+        Self(Arc::new(SystemTime::now))
+    }
+
+    /// A clock that reads `now`.
+    pub fn new(now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        Self(Arc::new(now))
+    }
+
+    /// The time now.
+    #[must_use]
+    pub fn now(&self) -> SystemTime {
+        (self.0)()
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Self::system()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock")
+    }
+}
+
 /// The executor for one vendor: pacing ([`Budgets`]), then the
 /// [`Breaker`], then the request, then [`RetryPolicy`]; a 429 holds or
 /// pauses its key for every caller sharing this client (clone it: clones
@@ -176,6 +227,8 @@ pub struct HttpClient<K> {
     budgets: Arc<Mutex<Budgets<K>>>,
     breaker: Arc<Mutex<Breaker>>,
     seed: Arc<AtomicU64>,
+    clock: Clock,
+    shared: Option<Arc<dyn SharedBudget<K>>>,
 }
 
 impl<K> Clone for HttpClient<K> {
@@ -187,6 +240,8 @@ impl<K> Clone for HttpClient<K> {
             budgets: Arc::clone(&self.budgets),
             breaker: Arc::clone(&self.breaker),
             seed: Arc::clone(&self.seed),
+            clock: self.clock.clone(),
+            shared: self.shared.clone(),
         }
     }
 }
@@ -231,7 +286,37 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
             budgets: Arc::new(Mutex::new(budgets)),
             breaker: Arc::new(Mutex::new(Breaker::new(config.breaker))),
             seed: Arc::new(AtomicU64::new(seed | 1)),
+            clock: Clock::system(),
+            shared: None,
         })
+    }
+
+    /// The same client asking `shared` too before each call and telling it
+    /// of each 429 (budgets shared by several instances).
+    #[must_use]
+    pub fn with_shared(mut self, shared: Arc<dyn SharedBudget<K>>) -> Self {
+        self.shared = Some(shared);
+        self
+    }
+
+    /// The same client reading time from `clock` (for tests: a clock that
+    /// can pass midnight without waiting for it).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock this client reads.
+    #[must_use]
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The vendor's breaker state now.
+    #[must_use]
+    pub fn breaker_state(&self) -> super::BreakerState {
+        lock(&self.breaker).state()
     }
 
     /// A number in `[0, 1)` for jitter (xorshift; not for secrets).
@@ -262,10 +347,34 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
         let mut last: Option<HttpError> = None;
         loop {
             attempt += 1;
+            // The shared budget first (it may wait for the store), so that
+            // local pacing decides the moment right before the send.
+            if let Some(shared) = &self.shared {
+                let now = self.clock.now();
+                match shared.admit(&call.keys, now).await {
+                    Ok(()) => {}
+                    Err(reason @ NotYet::Paused { key_index, until }) => {
+                        // What another instance learnt holds here too.
+                        if let Some(key) = call.keys.get(key_index) {
+                            lock(&self.budgets).pause_until(key, until);
+                        }
+                        return Err(last.unwrap_or(HttpError::Paused {
+                            vendor,
+                            operation,
+                            reason,
+                        }));
+                    }
+                    Err(NotYet::Wait { key_index, until }) => {
+                        if let Some(key) = call.keys.get(key_index) {
+                            lock(&self.budgets).hold_until(key, until);
+                        }
+                    }
+                }
+            }
             // Pacing: wait for budget, or fail fast on a pause.
             let mut waited = Duration::ZERO;
             loop {
-                let now = SystemTime::now();
+                let now = self.clock.now();
                 let checked = lock(&self.budgets).acquire(&call.keys, now);
                 match checked {
                     Ok(()) => break,
@@ -290,7 +399,7 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
                     }
                 }
             }
-            let allowed = lock(&self.breaker).allow(SystemTime::now());
+            let allowed = lock(&self.breaker).allow(self.clock.now());
             let permit = match allowed {
                 Ok(permit) => permit,
                 Err(open) => {
@@ -311,7 +420,7 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
                 status = tracing::field::Empty,
             );
             let sent = build(&self.client).send().instrument(span.clone()).await;
-            let now = SystemTime::now();
+            let now = self.clock.now();
             let failure = match sent {
                 Ok(response) => {
                     let status = response.status().as_u16();
@@ -357,19 +466,27 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
                                 rate_limit_type: limit_type.as_deref(),
                             };
                             let limited = classify_zoom_429(headers, &vendor_error, now);
-                            let mut budgets = lock(&self.budgets);
-                            match limited {
+                            let learnt = match limited {
                                 RateLimited::Daily { until } => {
-                                    if let Some(key) = call.keys.last() {
-                                        budgets.pause_until(key, until);
-                                    }
+                                    call.keys.last().map(|key| (key, until, true))
                                 }
                                 RateLimited::Window { retry_at: Some(at) } => {
-                                    if let Some(key) = call.keys.first() {
-                                        budgets.hold_until(key, at);
+                                    call.keys.first().map(|key| (key, at, false))
+                                }
+                                RateLimited::Window { retry_at: None } => None,
+                            };
+                            if let Some((key, until, daily)) = learnt {
+                                {
+                                    let mut budgets = lock(&self.budgets);
+                                    if daily {
+                                        budgets.pause_until(key, until);
+                                    } else {
+                                        budgets.hold_until(key, until);
                                     }
                                 }
-                                RateLimited::Window { retry_at: None } => {}
+                                if let Some(shared) = &self.shared {
+                                    shared.limited(key, until, daily).await;
+                                }
                             }
                             Failure::RateLimited(limited)
                         } else {
@@ -391,7 +508,7 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
                         match self.decide(call.method, &failure, attempt, now) {
                             Some(at) => {
                                 last = Some(error);
-                                sleep_until(at).await;
+                                sleep_until(&self.clock, at).await;
                                 continue;
                             }
                             None => return Err(error),
@@ -428,7 +545,7 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
             match self.decide(call.method, &failure, attempt, now) {
                 Some(at) => {
                     last = Some(error);
-                    sleep_until(at).await;
+                    sleep_until(&self.clock, at).await;
                 }
                 None => return Err(error),
             }
@@ -501,9 +618,7 @@ async fn read_prefix(mut response: reqwest::Response, limit: usize) -> Vec<u8> {
     body
 }
 
-async fn sleep_until(at: SystemTime) {
-    let wait = at
-        .duration_since(SystemTime::now())
-        .unwrap_or(Duration::ZERO);
+async fn sleep_until(clock: &Clock, at: SystemTime) {
+    let wait = at.duration_since(clock.now()).unwrap_or(Duration::ZERO);
     tokio::time::sleep(wait).await;
 }

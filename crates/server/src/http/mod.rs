@@ -51,8 +51,9 @@
 //! operation, method, attempt, wait, status; never a URL, header, token or
 //! body).
 //!
-//! Not yet: budgets shared between instances through the store (they are
-//! per process), and the vendor clients on top.
+//! The Zoom clients on top are `crate::zoom` (feature `zoom`). Not yet:
+//! budgets shared between instances through the store (they are per
+//! process: per `HttpClient` and its clones).
 
 mod breaker;
 mod budget;
@@ -69,7 +70,8 @@ pub use budget::{Budgets, Limit, NotYet, Window};
 #[cfg(feature = "http-client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "http-client")))]
 pub use client::{
-    Answer, Call, ClientConfig, HttpClient, HttpError, TransportKind, MAX_ERROR_BODY,
+    Answer, BoxFuture, Call, ClientConfig, Clock, HttpClient, HttpError, SharedBudget,
+    TransportKind, MAX_ERROR_BODY,
 };
 pub use error::{
     BodyShape, FieldError, Retry, StatusError, VendorCode, VendorError, MAX_FIELD_ERRORS,

@@ -303,6 +303,40 @@ impl ZoomLimits {
     pub fn budgets(self) -> Budgets<ZoomKey> {
         Budgets::new(move |key| self.limit(key))
     }
+
+    /// [`Budgets`] for one of `instances` sharing the account: each rolling
+    /// window's count is divided by the number of live instances (read at
+    /// every call); a window that would hold less than one call is
+    /// widened instead (1 per 50 ms shared by two: 1 per 100 ms each).
+    /// Daily caps are kept whole (counted exactly across instances
+    /// elsewhere, in the store).
+    #[must_use]
+    pub fn budgets_shared(
+        self,
+        instances: std::sync::Arc<std::sync::atomic::AtomicU32>,
+    ) -> Budgets<ZoomKey> {
+        Budgets::new(move |key| {
+            let limit = self.limit(key)?;
+            let n = instances.load(std::sync::atomic::Ordering::Relaxed).max(1);
+            match limit.window {
+                // c calls per span: c / n each, or, when that is under one,
+                // one call per span * n / c (an evenly paced limit stays even).
+                super::budget::Window::Rolling(span) => {
+                    let c = limit.count.get();
+                    if c >= n {
+                        Some(Limit {
+                            count: std::num::NonZeroU32::new(c / n)
+                                .unwrap_or(std::num::NonZeroU32::MIN),
+                            ..limit
+                        })
+                    } else {
+                        Limit::rolling(1, span * n / c)
+                    }
+                }
+                super::budget::Window::UtcDay => Some(limit),
+            }
+        })
+    }
 }
 
 impl Default for ZoomLimits {
@@ -344,6 +378,25 @@ pub enum ZoomKey {
         /// The meeting id (64-bit).
         meeting: u64,
     },
+}
+
+impl ZoomKey {
+    /// Every field of the key in one string, for a shared store's key.
+    /// Holds the host id as given (perhaps an e-mail address): hash it
+    /// before it is stored or printed.
+    #[must_use]
+    pub fn stable_id(&self) -> String {
+        match self {
+            Self::Category { account, category } => {
+                format!("zoom|category|{account}|{}", category.label())
+            }
+            Self::HeavyPerDay { account } => format!("zoom|heavy-per-day|{account}"),
+            Self::HostCreates { account, host } => format!("zoom|host-creates|{account}|{host}"),
+            Self::MeetingUpdates { account, meeting } => {
+                format!("zoom|meeting-updates|{account}|{meeting}")
+            }
+        }
+    }
 }
 
 impl fmt::Debug for ZoomKey {
@@ -455,6 +508,42 @@ mod tests {
         assert_eq!(zoom_endpoint(Meetings, "nope"), None);
         let update = zoom_endpoint(Meetings, "meetingUpdate").unwrap();
         assert_eq!(update.keys("acc", Subject::Meeting(u64::MAX)).len(), 2);
+    }
+
+    #[test]
+    fn shared_budgets_split_between_live_instances() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        use std::sync::Arc;
+        let live = Arc::new(AtomicU32::new(2));
+        let mut b = ZoomLimits::pro().budgets_shared(Arc::clone(&live));
+        let get = zoom_endpoint(Meetings, "meeting")
+            .unwrap()
+            .keys("acc", Subject::None);
+        let t = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        for _ in 0..15 {
+            b.acquire(&get, t).unwrap();
+        }
+        assert!(
+            matches!(b.acquire(&get, t), Err(NotYet::Wait { .. })),
+            "30/s over two: 15 each"
+        );
+        live.store(1, Ordering::Relaxed);
+        assert_eq!(b.acquire(&get, t), Ok(()), "alone again: the whole 30");
+
+        let even = ZoomLimits {
+            light: Limit::rolling(1, Duration::from_millis(50)).unwrap(),
+            ..ZoomLimits::pro()
+        };
+        let mut b = even.budgets_shared(Arc::new(AtomicU32::new(2)));
+        b.acquire(&get, t).unwrap();
+        assert_eq!(
+            b.acquire(&get, t),
+            Err(NotYet::Wait {
+                key_index: 0,
+                until: t + Duration::from_millis(100)
+            }),
+            "one per 50 ms over two: one per 100 ms each"
+        );
     }
 
     #[test]

@@ -115,6 +115,7 @@ use tokio::sync::Notify;
 
 pub mod inbox;
 pub mod jobs;
+pub mod rate_limits;
 
 pub use inbox::{Delivery, DeliveryId, DeliveryStatus, Inserted, NewDelivery};
 pub use jobs::{
