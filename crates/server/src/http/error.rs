@@ -63,6 +63,9 @@ pub enum BodyShape {
     /// Not JSON (an HTML error page, plain text, binary...). Its content is
     /// not kept: it may hold anything.
     NotJson,
+    /// An OAuth 2.0 token-endpoint error `{error, error_description}`
+    /// (RFC 6749 section 5.2); `code` is `error`.
+    OAuth,
 }
 
 /// One field the vendor refused, from Zoom's `errors: [{field, message}]`.
@@ -167,7 +170,9 @@ impl VendorError {
         let (shape, code, message) = if map.contains_key("code") || map.contains_key("message") {
             (
                 BodyShape::CodeMessage,
-                code_of(map.get("code")),
+                // Calendly sends `{title, message, details}`: its title
+                // ("Resource Not Found") is the closest it has to a code.
+                code_of(map.get("code")).or_else(|| code_of(map.get("title"))),
                 text_of(map.get("message")),
             )
         } else if map.contains_key("errorCode") {
@@ -175,6 +180,13 @@ impl VendorError {
                 BodyShape::StatusErrorCode,
                 code_of(map.get("errorCode")),
                 text_of(map.get("errorMessage").or_else(|| map.get("message"))),
+            )
+        } else if let Some(Value::String(error)) = map.get("error") {
+            // RFC 6749's token-endpoint error (`invalid_grant`, ...).
+            (
+                BodyShape::OAuth,
+                Some(VendorCode::Text(cut(error))),
+                text_of(map.get("error_description")),
             )
         } else {
             (BodyShape::OtherJson, None, None)
