@@ -187,11 +187,16 @@ async fn concurrent_refreshes(url_a: &str, url_b: &str) {
         let token = c.await.unwrap().expect("every caller gets a token");
         assert_eq!(token.expose(), "access-1");
     }
-    let s = fake.state.lock().unwrap();
-    assert_eq!(s.token_requests, 1, "exactly one refresh reached Calendly");
-    assert_eq!(s.invalid_grants, 0);
-    let newest = s.refresh_token.clone().unwrap();
-    drop(s);
+    let (requests, invalid_grants, newest) = {
+        let s = fake.state.lock().unwrap();
+        (
+            s.token_requests,
+            s.invalid_grants,
+            s.refresh_token.clone().unwrap(),
+        )
+    };
+    assert_eq!(requests, 1, "exactly one refresh reached Calendly");
+    assert_eq!(invalid_grants, 0);
     let stored = a.connection(&keys(), id).await.unwrap().unwrap();
     match stored.credentials {
         Credentials::OAuth { refresh_token, .. } => assert_eq!(refresh_token.expose(), newest),
@@ -362,7 +367,7 @@ async fn webhook_subscriptions_are_created_listed_checked_and_deleted() {
         .list_webhook_subscriptions(ORG, SubscriptionScope::User, Some(USER))
         .await
         .unwrap();
-    assert_eq!(listed, [sub.clone()]);
+    assert_eq!(listed, std::slice::from_ref(&sub));
     assert!(api
         .disabled_subscriptions(ORG, SubscriptionScope::User, Some(USER), &request.url)
         .await

@@ -29,6 +29,38 @@
 //! document names only its URLs. Calendly adds `owner` (the user URI) and
 //! `organization` to the answer.
 
+//!
+//! Connecting an account and calling the API as it (the README shows the
+//! same):
+//!
+//! ```no_run
+//! use std::time::SystemTime;
+//! use zoomkit_server::calendly::{CalendlyClient, CalendlyConfig, ConnectionTokens, OAuthApp};
+//! use zoomkit_server::store::{Store, Token, TokenKey, TokenKeys};
+//!
+//! # async fn demo(store: Store, returned_state: &str, code: &str) -> Result<(), Box<dyn std::error::Error>> {
+//! let keys = TokenKeys::new(TokenKey::from_base64("2026-12", &std::env::var("TOKEN_KEY")?)?);
+//! let calendly = CalendlyClient::new(CalendlyConfig::default())?;
+//! let app = OAuthApp {
+//!     client_id: std::env::var("CALENDLY_CLIENT_ID")?,
+//!     client_secret: Token::new(std::env::var("CALENDLY_CLIENT_SECRET")?),
+//!     redirect_uri: "https://bridge.example/oauth/calendly/callback".into(),
+//! };
+//! // 1. Send the user to Calendly; keep `state` and `code_verifier` with their session.
+//! let auth = calendly.authorize(&app)?;
+//! println!("go to {}", auth.url);
+//! // 2. On the redirect: check the state, exchange the code, store the grant.
+//! if !auth.check_state(returned_state) {
+//!     return Err("state mismatch".into());
+//! }
+//! let grant = calendly.exchange_code(&app, code, &auth.code_verifier, SystemTime::now()).await?;
+//! let tokens = ConnectionTokens::new(store, keys, calendly, app);
+//! let id = tokens.save_grant(&grant, SystemTime::now()).await?;
+//! // 3. Any time later, on any instance: refreshed once if it is about to expire.
+//! let me = tokens.api(id).await?.me().await?;
+//! # let _ = me; Ok(()) }
+//! ```
+
 // `CalendlyError` carries `HttpError` by value so callers can match on the
 // status directly; an error is rare next to a network round trip.
 #![allow(clippy::result_large_err)]
