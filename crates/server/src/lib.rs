@@ -192,6 +192,13 @@ pub mod store;
 )]
 pub mod calendly;
 
+#[cfg(all(feature = "calcom", any(feature = "sqlite", feature = "postgres")))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(all(feature = "calcom", any(feature = "sqlite", feature = "postgres"))))
+)]
+pub mod calcom;
+
 #[cfg(all(feature = "service", any(feature = "sqlite", feature = "postgres")))]
 #[cfg_attr(
     docsrs,

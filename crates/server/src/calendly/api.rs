@@ -276,12 +276,6 @@ impl fmt::Debug for CreateWebhookSubscription {
     }
 }
 
-impl Serialize for Token {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.expose())
-    }
-}
-
 /// Filters of `GET /scheduled_events` (`listScheduledEvents`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

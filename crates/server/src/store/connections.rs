@@ -187,6 +187,14 @@ impl fmt::Debug for Token {
     }
 }
 
+/// Serialises as the token itself: only for request bodies that carry a
+/// secret to the vendor (a webhook's signing key).
+impl serde::Serialize for Token {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.expose())
+    }
+}
+
 impl fmt::Display for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("***")
