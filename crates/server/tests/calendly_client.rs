@@ -416,3 +416,96 @@ async fn the_fake_names_a_request_the_spec_does_not_allow() {
     assert!(v[3].contains("outside"), "{}", v[3]);
     assert!(v[4].contains("no such path"), "{}", v[4]);
 }
+
+async fn expired_connection(store: &Store) -> zoomkit_server::store::ConnectionId {
+    store
+        .save_connection(
+            &keys(),
+            &NewConnection {
+                provider: Provider::Calendly,
+                account: USER,
+                credentials: Credentials::OAuth {
+                    access_token: Token::new("access-0"),
+                    refresh_token: Token::new("refresh-0"),
+                    expires_at: SystemTime::now(),
+                },
+            },
+            SystemTime::now(),
+        )
+        .await
+        .unwrap()
+}
+
+/// A caller that dies (its task dropped: the in-process stand-in for a
+/// killed process; not a real OS kill) before Calendly rotated leaves the
+/// connection usable: the old refresh token was not spent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dying_before_calendly_answered_leaves_the_connection_usable() {
+    let fake = FakeCalendly::start().await;
+    fake.grant("access-0", "refresh-0");
+    fake.state.lock().unwrap().token_delay = Duration::from_millis(500);
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = sqlite(&dir).await;
+    let id = expired_connection(&store).await;
+    let tokens = ConnectionTokens::new(store.clone(), keys(), client(&fake), app());
+    let dying = tokio::time::timeout(Duration::from_millis(100), tokens.access_token(id)).await;
+    assert!(dying.is_err(), "the caller died mid-refresh");
+    // The fake's handler may still be sleeping; it has not rotated yet.
+    fake.state.lock().unwrap().token_delay = Duration::ZERO;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    // The dropped connection ended the fake's handler before it rotated
+    // (hyper drops a handler whose client went away), as when a request
+    // never arrives: the old refresh token is still the live one.
+    assert_eq!(
+        fake.state.lock().unwrap().refresh_token.as_deref(),
+        Some("refresh-0")
+    );
+    let token = tokens
+        .access_token(id)
+        .await
+        .expect("the connection is usable");
+    assert!(token.expose().starts_with("access-"));
+    let c = store.connection(&keys(), id).await.unwrap().unwrap();
+    assert_eq!(c.status, ConnectionStatus::Active);
+    store.close().await;
+}
+
+/// Dying after Calendly rotated but before our commit loses the new pair
+/// (the window single-use refresh tokens cannot close): the next refresh
+/// gets `invalid_grant`, the connection needs re-authorisation, and
+/// nothing loops.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dying_after_calendly_rotated_ends_as_needs_reauth_not_a_loop() {
+    let fake = FakeCalendly::start().await;
+    fake.grant("access-0", "refresh-0");
+    fake.state.lock().unwrap().answer_delay = Duration::from_millis(500);
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = sqlite(&dir).await;
+    let id = expired_connection(&store).await;
+    let tokens = ConnectionTokens::new(store.clone(), keys(), client(&fake), app());
+    let dying = tokio::time::timeout(Duration::from_millis(200), tokens.access_token(id)).await;
+    assert!(
+        dying.is_err(),
+        "the caller died after the rotation, before the answer"
+    );
+    assert_eq!(
+        fake.state.lock().unwrap().refresh_token.as_deref(),
+        Some("refresh-1")
+    );
+    fake.state.lock().unwrap().answer_delay = Duration::ZERO;
+    // Nothing was committed: the store still holds the spent token.
+    let c = store.connection(&keys(), id).await.unwrap().unwrap();
+    assert_eq!(c.generation, 0);
+    for _ in 0..3 {
+        assert!(matches!(
+            tokens.access_token(id).await,
+            Err(TokenError::NeedsReauth { .. })
+        ));
+    }
+    let counts = {
+        let s = fake.state.lock().unwrap();
+        (s.token_requests, s.invalid_grants)
+    };
+    assert_eq!(counts, (2, 1), "one failed refresh, then none");
+    store.close().await;
+}

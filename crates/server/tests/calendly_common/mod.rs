@@ -39,6 +39,8 @@ pub struct State {
     pub token_requests: u32,
     pub invalid_grants: u32,
     pub token_delay: Duration,
+    /// A pause after rotating, before answering (the answer a crash loses).
+    pub answer_delay: Duration,
     /// The most rows per page, whatever `count` asks (Calendly may send fewer).
     pub page_cap: usize,
     pub events: Vec<Value>,
@@ -446,30 +448,44 @@ impl FakeCalendly {
         }
         let form: HashMap<String, String> =
             url::form_urlencoded::parse(body).into_owned().collect();
-        let mut s = self.state.lock().unwrap();
-        let valid = match form.get("grant_type").map(String::as_str) {
-            Some("authorization_code") => {
-                let challenge = form.get("code").and_then(|c| s.codes.remove(c));
-                let verifier = form.get("code_verifier").cloned().unwrap_or_default();
-                let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                    .encode(Sha256::digest(verifier.as_bytes()));
-                challenge.is_some_and(|c| c == computed) && form.contains_key("redirect_uri")
+        #[allow(clippy::result_large_err)]
+        let rotated = (|| {
+            let mut s = self.state.lock().unwrap();
+            let valid = match form.get("grant_type").map(String::as_str) {
+                Some("authorization_code") => {
+                    let challenge = form.get("code").and_then(|c| s.codes.remove(c));
+                    let verifier = form.get("code_verifier").cloned().unwrap_or_default();
+                    let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                        .encode(Sha256::digest(verifier.as_bytes()));
+                    challenge.is_some_and(|c| c == computed) && form.contains_key("redirect_uri")
+                }
+                Some("refresh_token") => {
+                    let presented = form.get("refresh_token");
+                    presented.is_some() && presented == s.refresh_token.as_ref()
+                }
+                _ => {
+                    return Err(oauth_error(
+                        StatusCode::BAD_REQUEST,
+                        "unsupported_grant_type",
+                    ))
+                }
+            };
+            if !valid {
+                s.invalid_grants += 1;
+                return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant"));
             }
-            Some("refresh_token") => {
-                let presented = form.get("refresh_token");
-                presented.is_some() && presented == s.refresh_token.as_ref()
-            }
-            _ => return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type"),
+            s.next += 1;
+            let (access, refresh) = (format!("access-{}", s.next), format!("refresh-{}", s.next));
+            // Rotation: the old refresh token is revoked at once.
+            s.refresh_token = Some(refresh.clone());
+            s.access_tokens.push(access.clone());
+            Ok((access, refresh, s.answer_delay))
+        })();
+        let (access, refresh, answer_delay) = match rotated {
+            Ok(r) => r,
+            Err(response) => return response,
         };
-        if !valid {
-            s.invalid_grants += 1;
-            return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant");
-        }
-        s.next += 1;
-        let (access, refresh) = (format!("access-{}", s.next), format!("refresh-{}", s.next));
-        // Rotation: the old refresh token is revoked at once.
-        s.refresh_token = Some(refresh.clone());
-        s.access_tokens.push(access.clone());
+        tokio::time::sleep(answer_delay).await;
         let answer = json!({
             "token_type": "Bearer", "access_token": access, "refresh_token": refresh,
             "scope": "default", "created_at": 1_700_000_000, "expires_in": 7200,
