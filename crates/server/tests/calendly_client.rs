@@ -509,3 +509,58 @@ async fn dying_after_calendly_rotated_ends_as_needs_reauth_not_a_loop() {
     assert_eq!(counts, (2, 1), "one failed refresh, then none");
     store.close().await;
 }
+
+/// Calendly allows 8 token requests per user per minute: the 9th is held
+/// by our pacing, not sent into a 429 (another user is not held).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_requests_are_paced_at_eight_per_user_per_minute() {
+    let fake = FakeCalendly::start().await;
+    fake.grant("access-0", "refresh-0");
+    let mut config = CalendlyConfig::default().endpoints(&fake.url, &fake.url);
+    config.http = ClientConfig {
+        max_pacing_wait: Duration::from_millis(200),
+        ..quick_http()
+    };
+    let client = CalendlyClient::new(config).unwrap();
+    let mut refresh = Token::new("refresh-0");
+    for _ in 0..8 {
+        let grant = client
+            .refresh_grant(&app(), USER, &refresh, SystemTime::now())
+            .await
+            .unwrap();
+        refresh = grant.refresh_token;
+    }
+    let ninth = client
+        .refresh_grant(&app(), USER, &refresh, SystemTime::now())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            ninth,
+            zoomkit_server::calendly::CalendlyError::Http(
+                zoomkit_server::http::HttpError::BudgetWaitTooLong { .. }
+            )
+        ),
+        "{ninth}"
+    );
+    assert_eq!(fake.state.lock().unwrap().token_requests, 8);
+    // Another user's budget is its own (the fake refuses the token, but the
+    // request is sent).
+    let other = client
+        .refresh_grant(
+            &app(),
+            "https://api.calendly.com/users/OTHER",
+            &Token::new("x"),
+            SystemTime::now(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            other,
+            zoomkit_server::calendly::CalendlyError::InvalidGrant { .. }
+        ),
+        "{other}"
+    );
+    assert_eq!(fake.state.lock().unwrap().token_requests, 9);
+}

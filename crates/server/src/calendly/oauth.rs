@@ -145,9 +145,10 @@ impl CalendlyClient {
             ("redirect_uri", app.redirect_uri.as_str()),
             ("code_verifier", code_verifier.expose()),
         ];
-        // Who the user is is known only from the answer: the exchange
-        // counts against the app's own token budget.
-        self.token_request(app, "exchangeCode", &app.client_id, &form, now)
+        // Who the user is is known only from the answer, and each user
+        // connects once: the exchange is not paced (a per-app key would
+        // hold every user's connect to 8 a minute).
+        self.token_request(app, "exchangeCode", Vec::new(), &form, now)
             .await
     }
 
@@ -168,7 +169,9 @@ impl CalendlyClient {
             ("grant_type", "refresh_token"),
             ("refresh_token", refresh_token.expose()),
         ];
-        self.token_request(app, "refreshToken", account, &form, now)
+        // Calendly allows 8 token requests per user per minute.
+        let keys = vec![CalendlyKey::Token(account.to_owned())];
+        self.token_request(app, "refreshToken", keys, &form, now)
             .await
     }
 
@@ -176,7 +179,7 @@ impl CalendlyClient {
         &self,
         app: &OAuthApp,
         operation: &'static str,
-        budget: &str,
+        keys: Vec<CalendlyKey>,
         form: &[(&str, &str)],
         now: SystemTime,
     ) -> Result<TokenGrant, CalendlyError> {
@@ -186,7 +189,7 @@ impl CalendlyClient {
         let call = Call {
             operation,
             method: Method::Post,
-            keys: vec![CalendlyKey::Token(budget.to_owned())],
+            keys,
         };
         let url = format!("{}/oauth/token", self.config.auth_base);
         let sent = self
