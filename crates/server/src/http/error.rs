@@ -359,6 +359,20 @@ mod tests {
     }
 
     #[test]
+    fn oauth_and_calendly_shapes() {
+        let e = VendorError::parse(br#"{"error":"invalid_grant","error_description":"spent"}"#);
+        assert_eq!(e.shape, BodyShape::OAuth);
+        assert_eq!(e.code, Some(VendorCode::Text("invalid_grant".into())));
+        assert_eq!(e.message.as_deref(), Some("spent"));
+        let c = VendorError::parse(br#"{"title":"Resource Not Found","message":"gone"}"#);
+        assert_eq!(c.shape, BodyShape::CodeMessage);
+        assert_eq!(c.code, Some(VendorCode::Text("Resource Not Found".into())));
+        // An `error` that is not a string (Cal.com's object) is not OAuth's.
+        let o = VendorError::parse(br#"{"status":"error","error":{"code":"X"}}"#);
+        assert_eq!(o.shape, BodyShape::OtherJson);
+    }
+
+    #[test]
     fn other_bodies() {
         for (body, shape) in [
             (&b""[..], BodyShape::Empty),
