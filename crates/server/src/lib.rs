@@ -193,6 +193,20 @@ pub mod endpoint;
 #[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
 pub mod store;
 
+#[cfg(all(feature = "calendly", any(feature = "sqlite", feature = "postgres")))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(all(feature = "calendly", any(feature = "sqlite", feature = "postgres"))))
+)]
+pub mod calendly;
+
+#[cfg(all(feature = "calcom", any(feature = "sqlite", feature = "postgres")))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(all(feature = "calcom", any(feature = "sqlite", feature = "postgres"))))
+)]
+pub mod calcom;
+
 #[cfg(all(feature = "service", any(feature = "sqlite", feature = "postgres")))]
 #[cfg_attr(
     docsrs,

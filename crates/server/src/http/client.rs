@@ -119,6 +119,8 @@ pub struct Answer {
     pub status: u16,
     /// The body.
     pub body: Vec<u8>,
+    /// The answer's headers (rate-limit headers are read from them).
+    pub headers: reqwest::header::HeaderMap,
 }
 
 /// One call: what it is, for logs, pacing and retries.
@@ -435,10 +437,15 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
                         now,
                     );
                     if (200..300).contains(&status) {
+                        let headers = response.headers().clone();
                         match read_limited(response, self.config.max_body).await {
                             Ok(body) => {
                                 tracing::debug!(parent: &span, "answered");
-                                return Ok(Answer { status, body });
+                                return Ok(Answer {
+                                    status,
+                                    body,
+                                    headers,
+                                });
                             }
                             Err(BodyError::TooLarge) => {
                                 tracing::info!(parent: &span, "answer too large");

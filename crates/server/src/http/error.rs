@@ -63,6 +63,9 @@ pub enum BodyShape {
     /// Not JSON (an HTML error page, plain text, binary...). Its content is
     /// not kept: it may hold anything.
     NotJson,
+    /// An OAuth 2.0 token-endpoint error `{error, error_description}`
+    /// (RFC 6749 section 5.2); `code` is `error`.
+    OAuth,
 }
 
 /// One field the vendor refused, from Zoom's `errors: [{field, message}]`.
@@ -167,7 +170,9 @@ impl VendorError {
         let (shape, code, message) = if map.contains_key("code") || map.contains_key("message") {
             (
                 BodyShape::CodeMessage,
-                code_of(map.get("code")),
+                // Calendly sends `{title, message, details}`: its title
+                // ("Resource Not Found") is the closest it has to a code.
+                code_of(map.get("code")).or_else(|| code_of(map.get("title"))),
                 text_of(map.get("message")),
             )
         } else if map.contains_key("errorCode") {
@@ -175,6 +180,13 @@ impl VendorError {
                 BodyShape::StatusErrorCode,
                 code_of(map.get("errorCode")),
                 text_of(map.get("errorMessage").or_else(|| map.get("message"))),
+            )
+        } else if let Some(Value::String(error)) = map.get("error") {
+            // RFC 6749's token-endpoint error (`invalid_grant`, ...).
+            (
+                BodyShape::OAuth,
+                Some(VendorCode::Text(cut(error))),
+                text_of(map.get("error_description")),
             )
         } else {
             (BodyShape::OtherJson, None, None)
@@ -344,6 +356,20 @@ mod tests {
         let e = VendorError::parse(br#"{"status":false,"errorCode":"INVALID"}"#);
         assert_eq!(e.code, Some(VendorCode::Text("INVALID".into())));
         assert_eq!(e.code_number(), None);
+    }
+
+    #[test]
+    fn oauth_and_calendly_shapes() {
+        let e = VendorError::parse(br#"{"error":"invalid_grant","error_description":"spent"}"#);
+        assert_eq!(e.shape, BodyShape::OAuth);
+        assert_eq!(e.code, Some(VendorCode::Text("invalid_grant".into())));
+        assert_eq!(e.message.as_deref(), Some("spent"));
+        let c = VendorError::parse(br#"{"title":"Resource Not Found","message":"gone"}"#);
+        assert_eq!(c.shape, BodyShape::CodeMessage);
+        assert_eq!(c.code, Some(VendorCode::Text("Resource Not Found".into())));
+        // An `error` that is not a string (Cal.com's object) is not OAuth's.
+        let o = VendorError::parse(br#"{"status":"error","error":{"code":"X"}}"#);
+        assert_eq!(o.shape, BodyShape::OtherJson);
     }
 
     #[test]

@@ -113,10 +113,15 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor as _};
 use tokio::sync::Notify;
 
+pub mod connections;
 pub mod inbox;
 pub mod jobs;
 pub mod rate_limits;
 
+pub use connections::{
+    Connection, ConnectionId, ConnectionStatus, CredentialKind, Credentials, Fresh, KeyError,
+    NewConnection, Provider, RefreshError, RefreshFailure, Refreshed, Token, TokenKey, TokenKeys,
+};
 pub use inbox::{Delivery, DeliveryId, DeliveryStatus, Inserted, NewDelivery};
 pub use jobs::{
     Claimed, DeadLetter, Job, JobError, JobId, JobKind, JobRecord, JobState, Outcome, RetryPolicy,
@@ -310,6 +315,15 @@ pub enum StoreError {
         column: &'static str,
         /// The value found (an enum name or number, never a body).
         value: String,
+    },
+    /// A connection's tokens cannot be sealed or opened with the configured
+    /// [`TokenKeys`]; `reason` says what to do.
+    #[error("token key `{key_id}`: {reason}")]
+    TokenKey {
+        /// The key id stored with (or configured for) the tokens.
+        key_id: String,
+        /// What went wrong.
+        reason: &'static str,
     },
     /// No row with that id (in that state).
     #[error("no {what} with id {id}")]

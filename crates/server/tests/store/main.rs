@@ -38,6 +38,7 @@ mod harness;
 
 mod batch;
 mod concurrency;
+mod connections;
 mod inbox;
 mod jobs;
 mod lease;
