@@ -229,7 +229,7 @@ impl Store {
         check_len("provider", d.provider, MAX_PROVIDER_LEN)?;
         check_len("dedupe_key", d.dedupe_key, MAX_DEDUPE_KEY_LEN)?;
         let received_at = to_millis(d.received_at, "received_at")?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // A write first, so SQLite takes its write lock at the start of the
         // transaction rather than upgrading a read lock later (which fails
         // with SQLITE_BUSY instead of waiting).
@@ -320,6 +320,7 @@ impl Store {
     /// done elsewhere. [`StoreError::NotFound`] if there is no such id.
     pub async fn mark_processed(&self, id: DeliveryId, now: SystemTime) -> Result<(), StoreError> {
         let now = to_millis(now, "now")?;
+        let _gate = self.write_gate().await;
         let done = sqlx::query("UPDATE inbox SET status = 'done', processed_at = $1 WHERE id = $2")
             .bind(now)
             .bind(id.0)
@@ -387,7 +388,7 @@ impl Store {
                 .bind(d.body)
                 .bind(*at);
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut new: HashMap<(String, String), i64> = HashMap::new();
         for row in insert.fetch_all(&mut *tx).await? {
             new.insert(
@@ -478,6 +479,7 @@ impl Store {
                     .bind(*at);
             }
             enqueue.execute(&mut *tx).await?;
+            self.notify_in(&mut tx).await?;
         }
         tx.commit().await?;
         if !jobs.is_empty() {

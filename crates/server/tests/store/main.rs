@@ -42,3 +42,4 @@ mod inbox;
 mod jobs;
 mod lease;
 mod migrate;
+mod queue;

@@ -53,7 +53,7 @@ async fn a_fresh_database_is_not_ready(db: &TestDb) {
         Err(StoreError::NotMigrated {
             applied: 0,
             expected,
-        }) => assert_eq!(expected, 2),
+        }) => assert_eq!(expected, 3),
         other => panic!("expected NotMigrated, got {other:?}"),
     }
     store.migrate().await.unwrap();
