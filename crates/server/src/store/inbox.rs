@@ -402,15 +402,15 @@ impl Store {
             .filter(|d| !new.contains_key(&(d.provider.to_owned(), d.dedupe_key.to_owned())))
             .collect();
         if !missing.is_empty() {
-            let list = (1..=missing.len())
-                .map(|i| format!("${i}"))
+            // Both columns of the unique index, so the look-up uses it.
+            let list = (0..missing.len())
+                .map(|i| format!("(provider = ${} AND dedupe_key = ${})", 2 * i + 1, 2 * i + 2))
                 .collect::<Vec<_>>()
-                .join(", ");
-            let sql =
-                format!("SELECT id, provider, dedupe_key FROM inbox WHERE dedupe_key IN ({list})");
+                .join(" OR ");
+            let sql = format!("SELECT id, provider, dedupe_key FROM inbox WHERE {list}");
             let mut select = sqlx::query(&sql);
             for d in &missing {
-                select = select.bind(d.dedupe_key);
+                select = select.bind(d.provider).bind(d.dedupe_key);
             }
             for row in select.fetch_all(&mut *tx).await? {
                 existing.insert(

@@ -26,7 +26,7 @@ async fn migrations_are_idempotent(db: &TestDb) {
             .fetch_all(&raw)
             .await
             .unwrap();
-    assert_eq!(versions, [1, 2]);
+    assert_eq!(versions, [1, 2, 3]);
     raw.close().await;
     other.close().await;
 }
