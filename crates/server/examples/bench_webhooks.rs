@@ -281,7 +281,11 @@ async fn main() -> Result<(), String> {
     }
     let theirs = median(node_rounds);
     report("webhooks-sqlite", &median(sqlite_rounds), &theirs);
-    report("webhooks-sqlite-receive-only", &median(receive_rounds), &theirs);
+    report(
+        "webhooks-sqlite-receive-only",
+        &median(receive_rounds),
+        &theirs,
+    );
     match std::env::var("ZOOMKIT_TEST_POSTGRES_URL") {
         Ok(base) => {
             let run = format!("pg-{}", std::process::id());

@@ -87,8 +87,13 @@ pub const DEFAULT_REPLAY_WINDOW: Duration = Duration::from_secs(300);
 /// Default webhook body limit. Zoom's `recording.completed` with many files
 /// is the largest delivery we expect, well under this.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
-/// Default number of inbox workers per process.
-pub const DEFAULT_WORKERS: usize = 4;
+/// Default number of inbox workers (handlers at once) per process. Each
+/// worker-pool turn records and claims up to this many jobs in one write
+/// transaction, so it is also the most jobs one commit can carry: with 4,
+/// processing on SQLite stayed under 500 deliveries/s on the bench machine
+/// (about one job per commit), far behind ingest; see the README's
+/// Benchmarks.
+pub const DEFAULT_WORKERS: usize = 32;
 /// Default retention of processed deliveries and their jobs, in days.
 pub const DEFAULT_RETENTION_DAYS: u64 = 7;
 /// Default time in-flight work gets to finish after SIGTERM.
@@ -308,7 +313,7 @@ pub struct Config {
     /// `ZOOMKIT_WEBHOOK_BODY_LIMIT` in bytes (default 1 MiB): larger
     /// deliveries are refused with 413 while being read.
     pub body_limit: usize,
-    /// `ZOOMKIT_WORKERS` (default 4, 0 to 256): jobs processed at once by
+    /// `ZOOMKIT_WORKERS` (default 32, 0 to 256): jobs processed at once by
     /// this process. 0 receives only: another process on the same database
     /// processes the inbox (an ingest-only instance).
     pub workers: usize,

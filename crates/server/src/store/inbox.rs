@@ -404,7 +404,13 @@ impl Store {
         if !missing.is_empty() {
             // Both columns of the unique index, so the look-up uses it.
             let list = (0..missing.len())
-                .map(|i| format!("(provider = ${} AND dedupe_key = ${})", 2 * i + 1, 2 * i + 2))
+                .map(|i| {
+                    format!(
+                        "(provider = ${} AND dedupe_key = ${})",
+                        2 * i + 1,
+                        2 * i + 2
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(" OR ");
             let sql = format!("SELECT id, provider, dedupe_key FROM inbox WHERE {list}");

@@ -518,7 +518,9 @@ pub struct WorkerConfig {
     /// This pool's name in `jobs.locked_by` (default: unique per pool,
     /// from the process id).
     pub worker_id: String,
-    /// Handlers running at once (default 4).
+    /// Handlers running at once (default 32). Each turn of the pool
+    /// records and claims up to this many jobs in one write transaction,
+    /// so it also bounds how many jobs one commit carries.
     pub concurrency: usize,
     /// How often to look for due jobs when nothing woke the pool: a safety
     /// net, not the way jobs are found. Inserts through a clone of the same
@@ -542,6 +544,14 @@ pub struct WorkerConfig {
     pub retention: Option<Duration>,
     /// How often the pruning job runs (default 1 hour).
     pub prune_every: Duration,
+    /// The shortest time between two turns of the pool (default 10 ms),
+    /// like River's fetch cooldown: under load, results and claims gather
+    /// for that long and share one transaction, so the pool takes the
+    /// database's write lock at most 100 times a second and leaves the
+    /// rest to the webhook receiver. A turn after a longer pause (an idle
+    /// pool woken up) is not delayed. It bounds a pool at `concurrency`
+    /// jobs per cooldown (3,200/s with the defaults).
+    pub turn_cooldown: Duration,
 }
 
 /// The default of [`WorkerConfig::retention`]: 7 days.
@@ -557,13 +567,14 @@ impl Default for WorkerConfig {
             .map_or(0, |d| d.as_millis());
         WorkerConfig {
             worker_id: format!("pid{}-{started}-{n}", std::process::id()),
-            concurrency: 4,
+            concurrency: 32,
             poll_interval: None,
             lease: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             retention: Some(DEFAULT_RETENTION),
             prune_every: Duration::from_secs(3600),
+            turn_cooldown: Duration::from_millis(10),
         }
     }
 }
@@ -609,6 +620,12 @@ impl WorkerConfig {
     #[must_use]
     pub fn retention(mut self, keep: Option<Duration>) -> Self {
         self.retention = keep;
+        self
+    }
+    /// Sets [`WorkerConfig::turn_cooldown`].
+    #[must_use]
+    pub fn turn_cooldown(mut self, d: Duration) -> Self {
+        self.turn_cooldown = d;
         self
     }
     /// Sets [`WorkerConfig::prune_every`] (at least 1 s).
@@ -936,7 +953,9 @@ impl Store {
         claimed: &Claimed,
         now: SystemTime,
     ) -> Result<Outcome, StoreError> {
-        let outcomes = self.complete_batch(std::slice::from_ref(claimed), now).await?;
+        let outcomes = self
+            .complete_batch(std::slice::from_ref(claimed), now)
+            .await?;
         Ok(outcomes.first().copied().unwrap_or(Outcome::LeaseLost))
     }
 
@@ -1157,12 +1176,11 @@ impl Store {
     /// How many jobs of the kind named `kind` ([`JobKind::name`], e.g.
     /// `process_delivery`) are in `state`.
     pub async fn count_jobs_of_kind(&self, kind: &str, state: JobState) -> Result<u64, StoreError> {
-        let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state = $2")
-                .bind(kind)
-                .bind(state.as_str())
-                .fetch_one(self.pool())
-                .await?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state = $2")
+            .bind(kind)
+            .bind(state.as_str())
+            .fetch_one(self.pool())
+            .await?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
@@ -1423,12 +1441,23 @@ impl Store {
         }
         tracing::info!(worker = %config.worker_id, concurrency = config.concurrency, poll_ms = poll.as_millis() as u64, "workers started");
 
+        let mut last_turn: Option<tokio::time::Instant> = None;
         loop {
             // Registered before the turn, so a commit that enqueues while
             // the turn runs still wakes the next wait.
             let notified = self.wake.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
+            if let Some(at) = last_turn {
+                let next = at + config.turn_cooldown;
+                if next > tokio::time::Instant::now() {
+                    tokio::select! {
+                        biased;
+                        () = &mut shutdown => break,
+                        () = tokio::time::sleep_until(next) => {}
+                    }
+                }
+            }
             while let Some(joined) = running.try_join_next() {
                 collect(&mut report, &mut held, &mut finished, joined);
             }
@@ -1439,6 +1468,7 @@ impl Store {
                 // Nothing to record and no room: wait for a handler.
                 Ok((Vec::new(), Vec::new()))
             } else {
+                last_turn = Some(tokio::time::Instant::now());
                 self.turn(&config, &finished, limit).await
             };
             match turn {
@@ -1562,7 +1592,12 @@ impl Store {
                         .unwrap_or(SystemTime::UNIX_EPOCH);
                     match store.prune_done(before).await {
                         Ok((deliveries, jobs)) => {
-                            tracing::info!(deliveries, jobs, retention_s = keep.as_secs(), "pruned done deliveries and jobs");
+                            tracing::info!(
+                                deliveries,
+                                jobs,
+                                retention_s = keep.as_secs(),
+                                "pruned done deliveries and jobs"
+                            );
                             Ok(())
                         }
                         Err(e) => Err(JobError::retry(format!("pruning failed: {e}"))),

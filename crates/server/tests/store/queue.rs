@@ -26,16 +26,28 @@ async fn a_batch_completion_is_fenced_per_job(db: &TestDb) {
     let lease = Duration::from_secs(30);
     let mut ids = Vec::new();
     for key in ["b1", "b2", "b3"] {
-        ids.push(store.insert_delivery(delivery(key, b"{}")).await.unwrap().id);
+        ids.push(
+            store
+                .insert_delivery(delivery(key, b"{}"))
+                .await
+                .unwrap()
+                .id,
+        );
     }
     let mine = store.claim("w1", t0(), lease, 10).await.unwrap();
     assert_eq!(mine.len(), 3);
     // The second job's lease runs out and w2 takes it over.
     let later = t0() + lease;
     let mut kept = mine[0].clone();
-    assert!(store.heartbeat(&mut kept, later - ms(1), lease).await.unwrap());
+    assert!(store
+        .heartbeat(&mut kept, later - ms(1), lease)
+        .await
+        .unwrap());
     let mut kept3 = mine[2].clone();
-    assert!(store.heartbeat(&mut kept3, later - ms(1), lease).await.unwrap());
+    assert!(store
+        .heartbeat(&mut kept3, later - ms(1), lease)
+        .await
+        .unwrap());
     let theirs = store.claim("w2", later, lease, 10).await.unwrap();
     assert_eq!(theirs.len(), 1);
     assert_eq!(theirs[0].job.id, mine[1].job.id);
@@ -45,16 +57,17 @@ async fn a_batch_completion_is_fenced_per_job(db: &TestDb) {
         .complete_batch(&[kept.clone(), mine[1].clone(), kept3.clone()], later)
         .await
         .unwrap();
-    assert_eq!(
-        outcomes,
-        [Outcome::Done, Outcome::LeaseLost, Outcome::Done]
-    );
+    assert_eq!(outcomes, [Outcome::Done, Outcome::LeaseLost, Outcome::Done]);
     let status = |i: usize| {
         let id = ids[i];
         async move { store.delivery(id).await.unwrap().unwrap().status }
     };
     assert_eq!(status(0).await, DeliveryStatus::Done);
-    assert_eq!(status(1).await, DeliveryStatus::Processing, "w2 still has it");
+    assert_eq!(
+        status(1).await,
+        DeliveryStatus::Processing,
+        "w2 still has it"
+    );
     assert_eq!(status(2).await, DeliveryStatus::Done);
     let job = store.job(mine[1].job.id).await.unwrap().unwrap();
     assert_eq!(
@@ -121,7 +134,13 @@ async fn prune_deletes_only_old_done_rows(db: &TestDb) {
     let lease = Duration::from_secs(30);
     let mut ids = Vec::new();
     for key in ["old-1", "old-2", "old-dead", "recent"] {
-        ids.push(store.insert_delivery(delivery(key, b"{}")).await.unwrap().id);
+        ids.push(
+            store
+                .insert_delivery(delivery(key, b"{}"))
+                .await
+                .unwrap()
+                .id,
+        );
     }
     let claimed = store.claim("w", t0(), lease, 3).await.unwrap();
     assert_eq!(claimed.len(), 3);
@@ -141,7 +160,10 @@ async fn prune_deletes_only_old_done_rows(db: &TestDb) {
     assert_eq!(dead, Outcome::Dead);
     let later = t0() + Duration::from_secs(3600);
     let recent = store.claim("w", later, lease, 1).await.unwrap();
-    assert_eq!(store.complete(&recent[0], later).await.unwrap(), Outcome::Done);
+    assert_eq!(
+        store.complete(&recent[0], later).await.unwrap(),
+        Outcome::Done
+    );
     // A pending one, never processed.
     let pending = store
         .insert_delivery(delivery("pending", b"{}"))
@@ -217,7 +239,13 @@ async fn workers_prune_and_schedule_the_next_prune(db: &TestDb) {
     let mut ids = Vec::new();
     for i in 0..5 {
         let key = format!("ancient-{i}");
-        ids.push(store.insert_delivery(delivery(&key, b"{}")).await.unwrap().id);
+        ids.push(
+            store
+                .insert_delivery(delivery(&key, b"{}"))
+                .await
+                .unwrap()
+                .id,
+        );
     }
     let claimed = store
         .claim("w", t0(), Duration::from_secs(30), 10)
@@ -251,7 +279,11 @@ async fn workers_prune_and_schedule_the_next_prune(db: &TestDb) {
     .await;
     stop.send(()).unwrap();
     let report = pool.await.unwrap().unwrap();
-    assert_eq!(runs.load(Ordering::SeqCst), 1, "only the fresh delivery ran");
+    assert_eq!(
+        runs.load(Ordering::SeqCst),
+        1,
+        "only the fresh delivery ran"
+    );
     assert_eq!((report.claimed, report.completed), (1, 1), "{report:?}");
     assert!(report.maintenance >= 1, "{report:?}");
     for id in &ids {
@@ -273,7 +305,10 @@ async fn workers_prune_and_schedule_the_next_prune(db: &TestDb) {
         wait >= Duration::from_secs(3500) && wait <= Duration::from_secs(3700),
         "{wait:?}"
     );
-    assert!(!store.enqueue(JobKind::PruneDone, SystemTime::now()).await.unwrap());
+    assert!(!store
+        .enqueue(JobKind::PruneDone, SystemTime::now())
+        .await
+        .unwrap());
 }
 
 async fn an_enqueue_wakes_idle_workers_without_their_poll(db: &TestDb) {
@@ -304,9 +339,13 @@ async fn an_enqueue_wakes_idle_workers_without_their_poll(db: &TestDb) {
             .await
             .unwrap()
             .id;
-        eventually(Duration::from_secs(30), "the woken pool's job done", || async {
-            db.store.delivery(id).await.unwrap().unwrap().status == DeliveryStatus::Done
-        })
+        eventually(
+            Duration::from_secs(30),
+            "the woken pool's job done",
+            || async {
+                db.store.delivery(id).await.unwrap().unwrap().status == DeliveryStatus::Done
+            },
+        )
         .await;
         assert_eq!(runs.load(Ordering::SeqCst), round as u32 + 1);
     }
