@@ -346,7 +346,8 @@ impl Store {
     /// Three statements whatever the batch size: a multi-row insert of the
     /// deliveries (`ON CONFLICT DO NOTHING RETURNING`), a look-up of the ids
     /// of those that were already there, and a multi-row insert of the new
-    /// ones' jobs. Within one batch, a second delivery with the same key is
+    /// ones' jobs (plus, on PostgreSQL, one `NOTIFY` for the workers of every
+    /// instance). Within one batch, a second delivery with the same key is
     /// a duplicate of the first.
     pub async fn insert_deliveries(
         &self,

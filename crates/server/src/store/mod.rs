@@ -54,8 +54,11 @@
 //! (passwords never reach `Debug`, an error or a log).
 //!
 //! Both run on [sqlx](https://docs.rs/sqlx/0.8) through its `Any` driver, so
-//! every query is written once; the few statements that differ (row locking)
-//! are chosen per backend in [`jobs`]. Times are stored as milliseconds since
+//! every query is written once; the few statements that differ (row locking,
+//! `NOTIFY` on enqueue) are chosen per backend in [`jobs`], and PostgreSQL's
+//! `LISTEN` uses sqlx's own `PgListener` on a connection of its own. On
+//! SQLite the store's write transactions queue at an in-process FIFO gate
+//! (see "Turns" in [`jobs`]). Times are stored as milliseconds since
 //! the Unix epoch (`BIGINT`) on both, and bodies as bytes (`BLOB` / `BYTEA`),
 //! exactly as received.
 //!
