@@ -108,11 +108,15 @@ fn webhooks() -> Result<(), String> {
         ]),
     )?;
     let release = util::root().join("target/release");
+    // ZOOMKIT_BENCH_SERVER already set: bench that binary instead (a build
+    // of another commit, for a before/after comparison on one machine).
+    let server = std::env::var_os("ZOOMKIT_BENCH_SERVER")
+        .map_or_else(|| release.join("zoomkit-server"), std::path::PathBuf::from);
     let postgres = crate::postgres::Cluster::start_durable()?;
     let result = step(
         "bench webhooks (zoomkit-server vs node http + better-sqlite3)",
         std::process::Command::new(release.join("examples/bench_webhooks"))
-            .env("ZOOMKIT_BENCH_SERVER", release.join("zoomkit-server"))
+            .env("ZOOMKIT_BENCH_SERVER", server)
             .env("ZOOMKIT_BENCH_NODE_DIR", node_dir)
             .env("ZOOMKIT_TEST_POSTGRES_URL", postgres.url()),
     );

@@ -118,3 +118,66 @@ async fn two_processes_share_one_inbox_without_running_a_job_twice() {
     assert!(runs.values().all(|&n| n == 1), "no job ran twice");
     store.close().await;
 }
+
+/// Rule 8 across processes: a `serve` whose safety-net poll is an hour
+/// processes deliveries that another process (this test, through its own
+/// store) commits, each within seconds: only its `LISTEN` can have woken
+/// it. Each delivery is committed once the previous one is done, when the
+/// workers are idle again, so each needs its own notification.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_process_s_enqueue_wakes_the_workers_without_polling() {
+    use std::time::SystemTime;
+    use zoomkit_server::store::NewDelivery;
+
+    let Some(base) = postgres_url() else { return };
+    let url = fresh_postgres_database(&base, "notify").await;
+    let vars = vec![
+        ("ZOOMKIT_DATABASE_URL", url.clone()),
+        ("CALCOM_WEBHOOK_SECRET", CALCOM_SECRET.to_owned()),
+        ("ZOOMKIT_LOG", "debug".to_owned()),
+        ("ZOOMKIT_WORKERS", "2".to_owned()),
+        ("ZOOMKIT_JOB_POLL_MS", "3600000".to_owned()),
+    ];
+    let mut server = Server::start(bin(), &vars);
+    wait_ready(server.addr).await;
+    let store = Store::open(&url).await.unwrap();
+    for i in 0..3 {
+        let body = calcom_body(&format!("notify-{i}"), "notify");
+        let key = format!("test:notify-{i}");
+        let id = store
+            .insert_delivery(NewDelivery {
+                provider: "calcom",
+                dedupe_key: &key,
+                body: &body,
+                received_at: SystemTime::now(),
+            })
+            .await
+            .unwrap()
+            .id;
+        let until = Instant::now() + Duration::from_secs(30);
+        loop {
+            let row = store.delivery(id).await.unwrap().unwrap();
+            if row.status == DeliveryStatus::Done {
+                break;
+            }
+            assert!(
+                Instant::now() < until,
+                "delivery {i} not processed in 30 s (poll is 1 h): {:?}\n{}",
+                row.status,
+                server.logs.text()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    assert!(
+        server.logs.text().contains("poll_ms=3600000"),
+        "the workers ran with the hour-long poll"
+    );
+    assert_eq!(
+        server
+            .terminate(Duration::from_secs(20))
+            .and_then(|s| s.code()),
+        Some(0)
+    );
+    store.close().await;
+}

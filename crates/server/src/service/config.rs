@@ -47,9 +47,13 @@ pub const JOB_MAX_ATTEMPTS: &str = "ZOOMKIT_JOB_MAX_ATTEMPTS";
 pub const JOB_RETRY_BASE_MS: &str = "ZOOMKIT_JOB_RETRY_BASE_MS";
 /// `ZOOMKIT_JOB_LEASE_SECS`.
 pub const JOB_LEASE_SECS: &str = "ZOOMKIT_JOB_LEASE_SECS";
+/// `ZOOMKIT_JOB_POLL_MS`.
+pub const JOB_POLL_MS: &str = "ZOOMKIT_JOB_POLL_MS";
+/// `ZOOMKIT_RETENTION_DAYS`.
+pub const RETENTION_DAYS: &str = "ZOOMKIT_RETENTION_DAYS";
 
 /// Every variable the service reads (its own and the token endpoint's).
-pub const VARIABLES: [&str; 20] = [
+pub const VARIABLES: [&str; 22] = [
     DATABASE_URL,
     LISTEN,
     ZOOM_WEBHOOK_SECRET,
@@ -64,6 +68,8 @@ pub const VARIABLES: [&str; 20] = [
     JOB_MAX_ATTEMPTS,
     JOB_RETRY_BASE_MS,
     JOB_LEASE_SECS,
+    JOB_POLL_MS,
+    RETENTION_DAYS,
     settings::VARIABLES[0],
     settings::VARIABLES[1],
     settings::VARIABLES[2],
@@ -81,8 +87,15 @@ pub const DEFAULT_REPLAY_WINDOW: Duration = Duration::from_secs(300);
 /// Default webhook body limit. Zoom's `recording.completed` with many files
 /// is the largest delivery we expect, well under this.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
-/// Default number of inbox workers per process.
-pub const DEFAULT_WORKERS: usize = 4;
+/// Default number of inbox workers (handlers at once) per process. Each
+/// worker-pool turn records and claims up to this many jobs in one write
+/// transaction, so it is also the most jobs one commit can carry: with 4,
+/// processing on SQLite stayed under 500 deliveries/s on the bench machine
+/// (about one job per commit), far behind ingest; see the README's
+/// Benchmarks.
+pub const DEFAULT_WORKERS: usize = 32;
+/// Default retention of processed deliveries and their jobs, in days.
+pub const DEFAULT_RETENTION_DAYS: u64 = 7;
 /// Default time in-flight work gets to finish after SIGTERM.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -300,7 +313,7 @@ pub struct Config {
     /// `ZOOMKIT_WEBHOOK_BODY_LIMIT` in bytes (default 1 MiB): larger
     /// deliveries are refused with 413 while being read.
     pub body_limit: usize,
-    /// `ZOOMKIT_WORKERS` (default 4, 0 to 256): jobs processed at once by
+    /// `ZOOMKIT_WORKERS` (default 32, 0 to 256): jobs processed at once by
     /// this process. 0 receives only: another process on the same database
     /// processes the inbox (an ingest-only instance).
     pub workers: usize,
@@ -319,6 +332,16 @@ pub struct Config {
     /// job stays with its worker without a heartbeat. A job whose process
     /// died runs again elsewhere after this.
     pub job_lease: Duration,
+    /// `ZOOMKIT_JOB_POLL_MS` (10 to 3,600,000; default: 500 on SQLite,
+    /// 10,000 on PostgreSQL): how often idle workers look for due jobs
+    /// when nothing woke them. A safety net: an enqueue in this process
+    /// wakes them at once, and on PostgreSQL so does one in any process
+    /// (`LISTEN`/`NOTIFY`). `None`: the backend's default.
+    pub job_poll: Option<Duration>,
+    /// `ZOOMKIT_RETENTION_DAYS` (default 7, 0 to 3650): processed (`done`)
+    /// deliveries and their jobs older than this are deleted by an hourly
+    /// job. 0 keeps them for ever. Dead letters are always kept.
+    pub retention_days: u64,
     /// The token endpoint's variables (`ZOOM_VIDEO_SDK_KEY`, ...; see
     /// [`TokenSettings`]). None set: no token routes.
     pub tokens: TokenSettings,
@@ -516,6 +539,16 @@ impl Config {
                 600_000,
             )?),
             job_lease: Duration::from_secs(lookup.number(JOB_LEASE_SECS, 30, 1, 3600)?),
+            job_poll: match lookup.get(JOB_POLL_MS) {
+                None => None,
+                Some(_) => Some(Duration::from_millis(lookup.number(
+                    JOB_POLL_MS,
+                    500,
+                    10,
+                    3_600_000,
+                )?)),
+            },
+            retention_days: lookup.number(RETENTION_DAYS, DEFAULT_RETENTION_DAYS, 0, 3650)?,
             tokens,
         })
     }

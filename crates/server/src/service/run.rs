@@ -148,6 +148,9 @@ impl Service {
                 shutdown_grace: cfg.shutdown_timeout,
                 retry_base: cfg.job_retry_base,
                 lease: cfg.job_lease,
+                poll: cfg.job_poll,
+                retention: (cfg.retention_days > 0)
+                    .then(|| Duration::from_secs(cfg.retention_days * 24 * 3600)),
             },
             health.clone(),
         );

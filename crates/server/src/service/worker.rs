@@ -82,6 +82,10 @@ pub(crate) struct PoolSettings {
     pub shutdown_grace: Duration,
     pub retry_base: Duration,
     pub lease: Duration,
+    /// `None`: the backend's default.
+    pub poll: Option<Duration>,
+    /// `None`: keep processed deliveries for ever.
+    pub retention: Option<Duration>,
 }
 
 impl Workers {
@@ -92,14 +96,18 @@ impl Workers {
             tracing::info!("ZOOMKIT_WORKERS=0: receiving only, another process works the inbox");
             return Workers { stop, task: None };
         }
-        let config = WorkerConfig::default()
+        let mut config = WorkerConfig::default()
             .concurrency(settings.concurrency)
+            .retention(settings.retention)
             .shutdown_grace(settings.shutdown_grace)
             .lease(settings.lease)
             .retry(RetryPolicy {
                 base: settings.retry_base,
                 ..RetryPolicy::default()
             });
+        if let Some(poll) = settings.poll {
+            config = config.poll_interval(poll);
+        }
         let task = tokio::spawn(async move {
             health.set_workers_running(true);
             let handler_store = store.clone();

@@ -229,7 +229,7 @@ impl Store {
         check_len("provider", d.provider, MAX_PROVIDER_LEN)?;
         check_len("dedupe_key", d.dedupe_key, MAX_DEDUPE_KEY_LEN)?;
         let received_at = to_millis(d.received_at, "received_at")?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // A write first, so SQLite takes its write lock at the start of the
         // transaction rather than upgrading a read lock later (which fails
         // with SQLITE_BUSY instead of waiting).
@@ -320,6 +320,7 @@ impl Store {
     /// done elsewhere. [`StoreError::NotFound`] if there is no such id.
     pub async fn mark_processed(&self, id: DeliveryId, now: SystemTime) -> Result<(), StoreError> {
         let now = to_millis(now, "now")?;
+        let _gate = self.write_gate().await;
         let done = sqlx::query("UPDATE inbox SET status = 'done', processed_at = $1 WHERE id = $2")
             .bind(now)
             .bind(id.0)
@@ -345,7 +346,8 @@ impl Store {
     /// Three statements whatever the batch size: a multi-row insert of the
     /// deliveries (`ON CONFLICT DO NOTHING RETURNING`), a look-up of the ids
     /// of those that were already there, and a multi-row insert of the new
-    /// ones' jobs. Within one batch, a second delivery with the same key is
+    /// ones' jobs (plus, on PostgreSQL, one `NOTIFY` for the workers of every
+    /// instance). Within one batch, a second delivery with the same key is
     /// a duplicate of the first.
     pub async fn insert_deliveries(
         &self,
@@ -387,7 +389,7 @@ impl Store {
                 .bind(d.body)
                 .bind(*at);
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut new: HashMap<(String, String), i64> = HashMap::new();
         for row in insert.fetch_all(&mut *tx).await? {
             new.insert(
@@ -401,15 +403,21 @@ impl Store {
             .filter(|d| !new.contains_key(&(d.provider.to_owned(), d.dedupe_key.to_owned())))
             .collect();
         if !missing.is_empty() {
-            let list = (1..=missing.len())
-                .map(|i| format!("${i}"))
+            // Both columns of the unique index, so the look-up uses it.
+            let list = (0..missing.len())
+                .map(|i| {
+                    format!(
+                        "(provider = ${} AND dedupe_key = ${})",
+                        2 * i + 1,
+                        2 * i + 2
+                    )
+                })
                 .collect::<Vec<_>>()
-                .join(", ");
-            let sql =
-                format!("SELECT id, provider, dedupe_key FROM inbox WHERE dedupe_key IN ({list})");
+                .join(" OR ");
+            let sql = format!("SELECT id, provider, dedupe_key FROM inbox WHERE {list}");
             let mut select = sqlx::query(&sql);
             for d in &missing {
-                select = select.bind(d.dedupe_key);
+                select = select.bind(d.provider).bind(d.dedupe_key);
             }
             for row in select.fetch_all(&mut *tx).await? {
                 existing.insert(
@@ -478,6 +486,7 @@ impl Store {
                     .bind(*at);
             }
             enqueue.execute(&mut *tx).await?;
+            self.notify_in(&mut tx).await?;
         }
         tx.commit().await?;
         if !jobs.is_empty() {

@@ -54,8 +54,11 @@
 //! (passwords never reach `Debug`, an error or a log).
 //!
 //! Both run on [sqlx](https://docs.rs/sqlx/0.8) through its `Any` driver, so
-//! every query is written once; the few statements that differ (row locking)
-//! are chosen per backend in [`jobs`]. Times are stored as milliseconds since
+//! every query is written once; the few statements that differ (row locking,
+//! `NOTIFY` on enqueue) are chosen per backend in [`jobs`], and PostgreSQL's
+//! `LISTEN` uses sqlx's own `PgListener` on a connection of its own. On
+//! SQLite the store's write transactions queue at an in-process FIFO gate
+//! (see "Turns" in [`jobs`]). Times are stored as milliseconds since
 //! the Unix epoch (`BIGINT`) on both, and bodies as bytes (`BLOB` / `BYTEA`),
 //! exactly as received.
 //!
@@ -110,8 +113,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Executor as _};
-use tokio::sync::Notify;
+use sqlx::{Any, AnyConnection, AnyPool, Executor as _, Transaction};
+use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
 pub mod connections;
 pub mod inbox;
@@ -125,7 +128,7 @@ pub use connections::{
 pub use inbox::{Delivery, DeliveryId, DeliveryStatus, Inserted, NewDelivery};
 pub use jobs::{
     Claimed, DeadLetter, Job, JobError, JobId, JobKind, JobRecord, JobState, Outcome, RetryPolicy,
-    WorkerConfig, WorkerReport,
+    WorkerConfig, WorkerReport, DEFAULT_RETENTION, NOTIFY_CHANNEL,
 };
 
 #[cfg(feature = "sqlite")]
@@ -325,6 +328,19 @@ pub enum StoreError {
         /// What went wrong.
         reason: &'static str,
     },
+    /// A dead job was not retried because a live job of the same kind and
+    /// keys already exists (it was enqueued again since the dead one
+    /// died): that job will do the work; nothing was changed.
+    #[error("dead job {id} was not retried: live job {live} already does the same work ({kind})")]
+    AlreadyQueued {
+        /// The dead job.
+        id: i64,
+        /// The live job with the same kind and keys (0 if it finished
+        /// before it could be looked up).
+        live: i64,
+        /// Its kind and keys, e.g. `process_delivery(42)`.
+        kind: String,
+    },
     /// No row with that id (in that state).
     #[error("no {what} with id {id}")]
     NotFound {
@@ -393,6 +409,43 @@ pub struct Store {
     /// Notified after a commit that enqueued a job, so workers of this
     /// process start at once instead of at their next poll.
     wake: Arc<Notify>,
+    /// SQLite only: held by every write transaction of this store (and its
+    /// clones), see [`WriteTx`].
+    write_gate: Option<Arc<Mutex<()>>>,
+}
+
+/// A write transaction. On SQLite it also holds the store's write gate: the
+/// database has one write lock, and connections of one pool that race for
+/// it wait in SQLite's busy handler, which sleeps (1, 2, 5 ... 100 ms) and
+/// lets a newcomer overtake a waiter, so under load a commit could wait
+/// far longer than the transactions ahead of it took. The gate is a FIFO
+/// async mutex: the process's writers queue in order, and at most one of
+/// them asks SQLite for the lock (other processes on the same file still
+/// meet the busy timeout). On PostgreSQL there is no gate: writers run in
+/// parallel under row locks.
+pub(crate) struct WriteTx {
+    tx: Transaction<'static, Any>,
+    _gate: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
 }
 
 impl fmt::Debug for Store {
@@ -460,6 +513,7 @@ impl Store {
             url,
             max_attempts: options.max_attempts.max(1),
             wake: Arc::new(Notify::new()),
+            write_gate: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
         })
     }
 
@@ -523,6 +577,24 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Waits for the write gate (SQLite), then begins a transaction. The
+    /// gate is taken first, so a writer never holds a pooled connection
+    /// while it queues.
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+        let gate = self.write_gate().await;
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx { tx, _gate: gate })
+    }
+
+    /// The write gate alone, for a single write statement outside a
+    /// transaction (`None` on PostgreSQL).
+    pub(crate) async fn write_gate(&self) -> Option<OwnedMutexGuard<()>> {
+        match &self.write_gate {
+            Some(gate) => Some(Arc::clone(gate).lock_owned().await),
+            None => None,
+        }
     }
 }
 

@@ -102,7 +102,13 @@ async fn workers_process_each_delivery_exactly_once(db: &TestDb) {
     assert_eq!(runs.len(), 100);
     assert!(runs.values().all(|&n| n == 1), "{runs:?}");
     assert!(ids.iter().all(|id| runs.contains_key(id)));
-    assert_eq!(store.count_jobs(JobState::Done).await.unwrap(), 100);
+    assert_eq!(
+        store
+            .count_jobs_of_kind("process_delivery", JobState::Done)
+            .await
+            .unwrap(),
+        100
+    );
     let row = store.delivery(ids[7]).await.unwrap().unwrap();
     assert_eq!((row.attempts, row.processed_at.is_some()), (1, true));
 }

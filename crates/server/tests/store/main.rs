@@ -43,3 +43,4 @@ mod inbox;
 mod jobs;
 mod lease;
 mod migrate;
+mod queue;
