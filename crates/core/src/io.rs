@@ -393,6 +393,12 @@ pub enum Event {
         /// The status now.
         status: RecordingStatus,
     },
+    /// The local microphone's level changed (`current-audio-level-change`,
+    /// 0-9): for a meter.
+    AudioLevel {
+        /// 0 (silent) to 9.
+        level: u8,
+    },
     /// The session ended (left, ended or failed): its final numbers (also
     /// `Session::stats()` at any time).
     Stats(crate::stats::SessionStats),
@@ -465,11 +471,13 @@ mod event_samples {
             Event::RecordingChanged { .. } => "recordingChanged",
             Event::IndividualRecordingChanged { .. } => "individualRecordingChanged",
             Event::Stats(_) => "stats",
+            Event::AudioLevel { .. } => "audioLevel",
         }
     }
 
-    const NAMES: [&str; 29] = [
+    const NAMES: [&str; 30] = [
         "stats",
+        "audioLevel",
         "chatMessage",
         "chatPrivilegeChanged",
         "sharePrivilegeChanged",
@@ -577,6 +585,9 @@ mod event_samples {
             video_on: full,
             sharing: false,
             reconnecting: false,
+            speaking: full,
+            uplink_quality: full.then_some(4),
+            downlink_quality: full.then_some(1),
         }
     }
 
@@ -737,6 +748,7 @@ mod event_samples {
         ] {
             out.push(Event::IndividualRecordingChanged { status, user_id });
         }
+        out.push(Event::AudioLevel { level: 7 });
         out.push(Event::Stats(crate::stats::SessionStats::default()));
         out.push(Event::Stats(crate::stats::SessionStats {
             join_ms: Some(840),

@@ -26,6 +26,7 @@ pub(super) struct Features {
     recording: Recording,
     share_privilege: Option<SharePrivilege>,
     stats: StatsTracker,
+    audio_level: Option<u8>,
 }
 
 impl Features {
@@ -92,6 +93,18 @@ impl Session {
             return;
         }
         let told = match event {
+            FeatureSdkEvent::ActiveSpeaker(speakers) => {
+                let ids: Vec<UserId> = speakers.iter().map(|s| s.user_id).collect();
+                let mut told = Vec::new();
+                self.roster.set_speaking(&ids, &mut told);
+                return self.emit_all(told);
+            }
+            FeatureSdkEvent::NetworkQuality(change) => {
+                let mut told = Vec::new();
+                self.roster.set_quality(&change, &mut told);
+                return self.emit_all(told);
+            }
+            FeatureSdkEvent::AudioLevel(a) => self.set_audio_level(a.level),
             FeatureSdkEvent::ChatOnMessage(m) => self.features.chat.on_message(m),
             FeatureSdkEvent::ChatPrivilegeChange(p) => {
                 self.features.chat.on_privilege(p.chat_privilege)
@@ -105,6 +118,28 @@ impl Session {
             FeatureSdkEvent::SharePrivilegeChange(p) => self.set_share_privilege(p.privilege),
         };
         if let Some(event) = told {
+            self.emit(event);
+        }
+    }
+
+    /// The local microphone's level, 0-9, as last heard
+    /// (`current-audio-level-change`); `None` until the SDK says, and again
+    /// after a new join.
+    #[must_use]
+    pub fn audio_level(&self) -> Option<u8> {
+        self.features.audio_level
+    }
+
+    fn set_audio_level(&mut self, level: u8) -> Option<Event> {
+        if self.features.audio_level == Some(level) {
+            return None;
+        }
+        self.features.audio_level = Some(level);
+        Some(Event::AudioLevel { level })
+    }
+
+    fn emit_all(&mut self, events: Vec<Event>) {
+        for event in events {
             self.emit(event);
         }
     }
