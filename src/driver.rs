@@ -554,11 +554,20 @@ impl Driver {
         for &event in events::ALL {
             listeners.push(self.sdk_listener(client, event, Driver::on_sdk_event)?);
         }
+        // One listener per event: an event both the stage and the
+        // session read goes to both.
         for &event in events::STAGE {
-            listeners.push(self.sdk_listener(client, event, Driver::on_stage_event)?);
+            let on: fn(&Driver, &'static str, JsValue) = if events::FEATURES.contains(&event) {
+                Driver::on_stage_and_feature_event
+            } else {
+                Driver::on_stage_event
+            };
+            listeners.push(self.sdk_listener(client, event, on)?);
         }
         for &event in events::FEATURES {
-            listeners.push(self.sdk_listener(client, event, Driver::on_feature_event)?);
+            if !events::STAGE.contains(&event) {
+                listeners.push(self.sdk_listener(client, event, Driver::on_feature_event)?);
+            }
         }
         let mut browser = Vec::new();
         if let Some(window) = web_sys::window() {
@@ -640,6 +649,13 @@ impl Driver {
             // reported, never silently dropped.
             Err(e) => self.report("sdkPayloadError", event, &e, &payload),
         }
+    }
+
+    /// An event both the stage and the session read (`active-speaker`,
+    /// `network-quality-change`).
+    fn on_stage_and_feature_event(&self, event: &'static str, payload: JsValue) {
+        self.on_feature_event(event, payload.clone());
+        self.on_stage_event(event, payload);
     }
 
     /// An event of chat, host controls or recording, for the core.

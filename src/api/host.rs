@@ -101,6 +101,13 @@ impl Session {
         self.driver().with_core(|c| to_js(&c.share_privilege()))
     }
 
+    /// The local microphone's level, 0-9, as last reported
+    /// (`current-audio-level-change`); `null` until then.
+    #[wasm_bindgen(js_name = audioLevel)]
+    pub fn audio_level(&self) -> Option<u8> {
+        self.driver().with_core(|c| c.audio_level())
+    }
+
     /// The local user's role, from the participant list.
     #[wasm_bindgen(unchecked_return_type = "Role")]
     pub fn role(&self) -> String {

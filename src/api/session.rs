@@ -148,6 +148,11 @@ export interface Participant {
   sharing: boolean;
   /** Lost their connection; shown as reconnecting and not counted twice. */
   reconnecting: boolean;
+  /** In the SDK's latest `active-speaker` list (the held speaker is the `Stage`'s). */
+  speaking: boolean;
+  /** `network-quality-change` levels, 0-5 (0-1 bad, 2 normal, 3-5 good); `null` until the SDK says. */
+  uplinkQuality: number | null;
+  downlinkQuality: number | null;
 }
 /** The local user's audio. */
 export interface AudioStatus { connected: boolean; muted: boolean }
@@ -202,6 +207,8 @@ export type SessionEvent =
   | { event: "sharePrivilegeChanged"; privilege: SharePrivilege }
   | { event: "recordingChanged"; status: RecordingStatus }
   | { event: "individualRecordingChanged"; status: RecordingStatus; userId: number | null }
+  /** The local microphone's level, 0-9 (`current-audio-level-change`), for a meter. */
+  | { event: "audioLevel"; level: number }
   /** The session ended (left, ended or failed): its final numbers. */
   | ({ event: "stats" } & SessionStats)
   /** An SDK event whose payload did not match the SDK's documented shape, or that the core refused. */

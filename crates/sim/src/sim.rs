@@ -13,13 +13,13 @@ use crate::payload::{
     AudioChangeAction, AudioChangeSource, AudioJoinType, AudioKind, AudioOption,
     CaptureVideoOption, ChatMessagePayload, ChatParty, ChatPrivilegeChangePayload, ClosedReason,
     ConnectionChangePayload, ConnectionReason, ConnectionState, CurrentAudioChangePayload,
-    DevicePermissionChangePayload, HostAskUnmuteAudioPayload, IndividualRecordingChangePayload,
-    LeaveAudioSource, MediaCompatibility, MediaDevice, MutedSource, NetworkQualityChangePayload,
-    Participant, ParticipantPropertiesPayload, PassiveStopShareReason, PeerAction,
-    PeerShareStateChangePayload, PeerVideoStateChangePayload, PermissionName, PermissionState,
-    QualityDirection, ReconnectReason, RecordingStatus, SdkFailure, SessionInfo,
-    SharePrivilegeChangePayload, ShareState, UnmuteReason, VideoCapturingChangePayload,
-    VideoCapturingState,
+    CurrentAudioLevelChangePayload, DevicePermissionChangePayload, HostAskUnmuteAudioPayload,
+    IndividualRecordingChangePayload, LeaveAudioSource, MediaCompatibility, MediaDevice,
+    MutedSource, NetworkQualityChangePayload, Participant, ParticipantPropertiesPayload,
+    PassiveStopShareReason, PeerAction, PeerShareStateChangePayload, PeerVideoStateChangePayload,
+    PermissionName, PermissionState, QualityDirection, ReconnectReason, RecordingStatus,
+    SdkFailure, SessionInfo, SharePrivilegeChangePayload, ShareState, UnmuteReason,
+    VideoCapturingChangePayload, VideoCapturingState,
 };
 use crate::rng::Rng;
 use crate::script::{Action, Fault, Script, StepKind, Who};
@@ -1753,6 +1753,24 @@ impl Sim {
                         reason: UnmuteReason::Unmute,
                     },
                 );
+                Ok(Vec::new())
+            }
+            Action::MicLevel { level } => {
+                if self.conn != Conn::Connected {
+                    return Err(SimError::NotInSession("micLevel"));
+                }
+                if level > 9 {
+                    return Err(SimError::InvalidParameter {
+                        field: "level",
+                        detail: format!("must be 0-9, got {level}"),
+                    });
+                }
+                if self.audio_muted == Some(false) {
+                    self.emit(
+                        ev::CURRENT_AUDIO_LEVEL_CHANGE,
+                        &CurrentAudioLevelChangePayload { level },
+                    );
+                }
                 Ok(Vec::new())
             }
             Action::SpeakWhileMuted => {
