@@ -103,9 +103,12 @@ impl Session {
 
     /// The local microphone's level, 0-9, as last reported
     /// (`current-audio-level-change`); `null` until then.
-    #[wasm_bindgen(js_name = audioLevel)]
-    pub fn audio_level(&self) -> Option<u8> {
-        self.driver().with_core(|c| c.audio_level())
+    #[wasm_bindgen(js_name = audioLevel, unchecked_return_type = "number | null")]
+    pub fn audio_level(&self) -> JsValue {
+        match self.driver().with_core(|c| c.audio_level()) {
+            Some(level) => JsValue::from(level),
+            None => JsValue::NULL,
+        }
     }
 
     /// The local user's role, from the participant list.

@@ -85,7 +85,7 @@ export type SimFaultName =
 export type SimActionName =
   | "addParticipant" | "addParticipants" | "removeParticipant" | "speak" | "setVideo" | "setMuted"
   | "setShare" | "participantFailover" | "hostMuteMe" | "hostAskUnmute" | "speakWhileMuted"
-  | "sendChat" | "setChatPrivilege" | "setRecording" | "askRecordingConsent" | "setMeManager";
+  | "sendChat" | "setChatPrivilege" | "setRecording" | "askRecordingConsent" | "setMeManager" | "micLevel";
 /** The SDK's `ChatMessage`, as the simulator fills it. */
 export interface ChatMessage {
   id: string; message: string; sender: { name: string; userId: number };
