@@ -33,6 +33,8 @@ use crate::layout::ActiveSpeaker;
 use crate::quality::NetworkQualityChange;
 use crate::recording::{IndividualRecordingChange, RecordingAction, RecordingStatus};
 use crate::sdk::UserId;
+use crate::share::PeerShareStateChange;
+use crate::stage::ActiveShareChange;
 use crate::wire::{self, Decode, Encode};
 
 /// The local user's role, as the roster says.
@@ -165,6 +167,10 @@ pub enum FeatureSdkEvent {
     NetworkQuality(NetworkQualityChange),
     /// `current-audio-level-change`: the local microphone's level.
     AudioLevel(CurrentAudioLevelChange),
+    /// `active-share-change`: whose share the SDK shows.
+    ActiveShareChange(ActiveShareChange),
+    /// `peer-share-state-change`: someone else started or stopped sharing.
+    PeerShareStateChange(PeerShareStateChange),
 }
 
 /// `current-audio-level-change` (`event_current_audio_level_change` in
@@ -205,6 +211,8 @@ impl FeatureSdkEvent {
         "active-speaker",
         "network-quality-change",
         "current-audio-level-change",
+        "active-share-change",
+        "peer-share-state-change",
     ];
 
     /// Decodes the payload of event `name` from a [`wire::Value`].
@@ -228,6 +236,10 @@ impl FeatureSdkEvent {
             "active-speaker" => FeatureSdkEvent::ActiveSpeaker(Decode::decode(payload)?),
             "network-quality-change" => FeatureSdkEvent::NetworkQuality(Decode::decode(payload)?),
             "current-audio-level-change" => FeatureSdkEvent::AudioLevel(Decode::decode(payload)?),
+            "active-share-change" => FeatureSdkEvent::ActiveShareChange(Decode::decode(payload)?),
+            "peer-share-state-change" => {
+                FeatureSdkEvent::PeerShareStateChange(Decode::decode(payload)?)
+            }
             other => {
                 let mut m = String::from("unknown feature event `");
                 m.push_str(other);
@@ -263,6 +275,12 @@ impl FeatureSdkEvent {
             }
             "current-audio-level-change" => {
                 FeatureSdkEvent::AudioLevel(Deserialize::deserialize(payload)?)
+            }
+            "active-share-change" => {
+                FeatureSdkEvent::ActiveShareChange(Deserialize::deserialize(payload)?)
+            }
+            "peer-share-state-change" => {
+                FeatureSdkEvent::PeerShareStateChange(Deserialize::deserialize(payload)?)
             }
             other => {
                 return Err(serde::de::Error::custom(format!(

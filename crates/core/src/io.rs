@@ -393,6 +393,10 @@ pub enum Event {
         /// The status now.
         status: RecordingStatus,
     },
+    /// The shares changed: who shares, whose is active, whose is drawn on
+    /// the app's canvas (`active-share-change`, `peer-share-state-change`,
+    /// `startShareView`'s answer).
+    ShareViewChanged(crate::share::ShareView),
     /// The local microphone's level changed (`current-audio-level-change`,
     /// 0-9): for a meter.
     AudioLevel {
@@ -472,11 +476,13 @@ mod event_samples {
             Event::IndividualRecordingChanged { .. } => "individualRecordingChanged",
             Event::Stats(_) => "stats",
             Event::AudioLevel { .. } => "audioLevel",
+            Event::ShareViewChanged(_) => "shareViewChanged",
         }
     }
 
-    const NAMES: [&str; 30] = [
+    const NAMES: [&str; 31] = [
         "stats",
+        "shareViewChanged",
         "audioLevel",
         "chatMessage",
         "chatPrivilegeChanged",
@@ -749,6 +755,13 @@ mod event_samples {
             out.push(Event::IndividualRecordingChanged { status, user_id });
         }
         out.push(Event::AudioLevel { level: 7 });
+        out.push(Event::ShareViewChanged(crate::share::ShareView::default()));
+        out.push(Event::ShareViewChanged(crate::share::ShareView {
+            sharers: vec![UserId(2), UserId(3)],
+            active: Some(UserId(3)),
+            viewing: Some(UserId(3)),
+            wanted: true,
+        }));
         out.push(Event::Stats(crate::stats::SessionStats::default()));
         out.push(Event::Stats(crate::stats::SessionStats {
             join_ms: Some(840),

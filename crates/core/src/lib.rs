@@ -116,6 +116,7 @@ pub mod recording;
 pub mod rng;
 pub mod sdk;
 pub mod session;
+pub mod share;
 pub mod stage;
 pub mod state;
 pub mod stats;
