@@ -120,3 +120,28 @@ fn leave(w: &mut World) {
     w.run_until(10_000, "left", |w| w.state() == StateName::Left);
     w.assert_released();
 }
+
+#[test]
+fn the_active_share_is_viewed_on_the_apps_canvas_and_stopped_when_it_ends() {
+    let (mut w, ann, _) = connected();
+    let now = w.now();
+    w.core.set_share_view(now, true);
+    w.sim_act(SimAction::SetShare {
+        who: Who::Name("Ann".into()),
+        on: true,
+    });
+    w.run_until(2_000, "viewing Ann's share", |w| {
+        w.sim.share_view_user() == Some(ann.0 as u32)
+    });
+    assert_eq!(w.core.share_view().viewing, Some(ann));
+    assert_eq!(w.core.share_view().sharers, vec![ann]);
+    w.sim_act(SimAction::SetShare {
+        who: Who::Name("Ann".into()),
+        on: false,
+    });
+    w.run_until(2_000, "view stopped", |w| w.sim.share_view_user().is_none());
+    assert_eq!(w.core.share_view().viewing, None);
+    assert!(w.core.share_view().sharers.is_empty());
+    assert!(w.refused.is_empty(), "{:?}", w.refused);
+    leave(&mut w);
+}
