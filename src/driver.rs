@@ -154,6 +154,8 @@ struct Inner {
     action_waiters: VecMap<CommandId, (Waiter, &'static str)>,
     stage: Option<StageHook>,
     stage_timer: Option<Timeout>,
+    /// The app's canvas for others' shares (`setShareView`).
+    share_canvas: Option<JsValue>,
 }
 
 /// The driver. Cheap to clone (shared state); the last clone dropped releases
@@ -209,6 +211,7 @@ impl Driver {
                 action_waiters: VecMap::new(),
                 stage: None,
                 stage_timer: None,
+                share_canvas: None,
             })),
         }
     }
@@ -282,6 +285,29 @@ impl Driver {
             return Err(e);
         }
         Ok(promise)
+    }
+
+    /// The app gives (`Some`) or takes back its canvas for others' shares;
+    /// the core decides what to start or stop on it.
+    pub(crate) fn set_share_view(&self, canvas: Option<JsValue>) {
+        {
+            let mut inner = self.inner.borrow_mut();
+            let wanted = canvas.is_some();
+            // `stopShareView` takes no canvas: a taken-back one is let go now.
+            inner.share_canvas = canvas;
+            inner.core.set_share_view(now(), wanted);
+        }
+        self.pump();
+    }
+
+    /// The app's canvas for others' shares (`undefined` without one: the
+    /// core only starts a view while it has one).
+    pub(crate) fn share_canvas(&self) -> JsValue {
+        self.inner
+            .borrow()
+            .share_canvas
+            .clone()
+            .unwrap_or(JsValue::UNDEFINED)
     }
 
     /// Takes an action (chat, host control, recording): the core checks it

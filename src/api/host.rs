@@ -101,6 +101,24 @@ impl Session {
         self.driver().with_core(|c| to_js(&c.share_privilege()))
     }
 
+    /// Draws other participants' active share on `canvas` (the SDK's
+    /// `startShareView`) while there is one, and stops it when the share
+    /// ends; `null` stops viewing. The canvas is kept across rejoins.
+    #[wasm_bindgen(js_name = setShareView)]
+    pub fn set_share_view(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "HTMLCanvasElement | null")] canvas: JsValue,
+    ) {
+        let canvas = (!canvas.is_null() && !canvas.is_undefined()).then_some(canvas);
+        self.driver().set_share_view(canvas);
+    }
+
+    /// Who shares, whose share is active, whose is drawn on the canvas.
+    #[wasm_bindgen(js_name = shareView, unchecked_return_type = "ShareView")]
+    pub fn share_view(&self) -> Result<JsValue, JsValue> {
+        self.driver().with_core(|c| to_js(c.share_view()))
+    }
+
     /// The local microphone's level, 0-9, as last reported
     /// (`current-audio-level-change`); `null` until then.
     #[wasm_bindgen(js_name = audioLevel, unchecked_return_type = "number | null")]

@@ -154,6 +154,8 @@ export interface Participant {
   uplinkQuality: number | null;
   downlinkQuality: number | null;
 }
+/** Others' shares: who shares (start order), whose the SDK shows, whose is drawn on the canvas given to `setShareView`. */
+export interface ShareView { sharers: number[]; active: number | null; viewing: number | null; wanted: boolean }
 /** The local user's audio. */
 export interface AudioStatus { connected: boolean; muted: boolean }
 /** One device of a list. */
@@ -207,6 +209,7 @@ export type SessionEvent =
   | { event: "sharePrivilegeChanged"; privilege: SharePrivilege }
   | { event: "recordingChanged"; status: RecordingStatus }
   | { event: "individualRecordingChanged"; status: RecordingStatus; userId: number | null }
+  | ({ event: "shareViewChanged" } & ShareView)
   /** The local microphone's level, 0-9 (`current-audio-level-change`), for a meter. */
   | { event: "audioLevel"; level: number }
   /** The session ended (left, ended or failed): its final numbers. */

@@ -73,6 +73,9 @@ pub const SHARE_PRIVILEGE_CHANGE: &str = "share-privilege-change";
 /// `current-audio-level-change`: the local microphone's level (0-9).
 pub const CURRENT_AUDIO_LEVEL_CHANGE: &str = "current-audio-level-change";
 
+/// `peer-share-state-change`: another participant started or stopped sharing.
+pub const PEER_SHARE_STATE_CHANGE: &str = "peer-share-state-change";
+
 /// Every event the driver subscribes to for chat, host controls,
 /// recording, speakers, per-user quality and the microphone level; a test
 /// checks it is what the core's `FeatureSdkEvent` decodes. Those also in
@@ -86,6 +89,8 @@ pub const FEATURES: &[&str] = &[
     ACTIVE_SPEAKER,
     NETWORK_QUALITY_CHANGE,
     CURRENT_AUDIO_LEVEL_CHANGE,
+    ACTIVE_SHARE_CHANGE,
+    PEER_SHARE_STATE_CHANGE,
 ];
 
 /// Every event the driver subscribes to for the session itself.

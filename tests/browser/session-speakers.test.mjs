@@ -85,3 +85,48 @@ test("speaking, quality per participant and the mic level; speaker mode follows 
   assert.equal(r.listeners, 0, "no SDK listener left");
   assert.equal(r.timers, 0, "no timer left");
 });
+
+test("viewing shares: the active share is drawn on the app's canvas, stopped when it ends or the canvas is taken back", async () => {
+  const token = validToken(TOPIC);
+  const r = await run(async ({ token, TOPIC }) => {
+    const { sim, session, log } = zk.start({ participants: [{ name: "Ann" }] }, {}, token);
+    const canvas = document.createElement("canvas");
+    session.setShareView(canvas);
+    await session.join({ topic: TOPIC, userName: "Ada" });
+    await zk.until(() => session.participants().length === 2, "Ann listed");
+    const ann = session.participants().find((p) => p.displayName === "Ann").userId;
+    const stage = new zk.Stage(session, { mode: { kind: "share" }, viewport: { width: 1280, height: 720 } });
+    sim.act("setShare", { who: "Ann", on: true });
+    await zk.until(() => sim.shareViewUser() === ann, "startShareView for Ann");
+    const viewing = session.shareView();
+    const shareTile = stage.update().tiles.find((t) => t.kind === "share");
+    sim.act("setShare", { who: "Ann", on: false });
+    await zk.until(() => sim.shareViewUser() === null && session.shareView().active === null, "view stopped");
+    const ended = session.shareView();
+    sim.act("setShare", { who: "Ann", on: true });
+    await zk.until(() => sim.shareViewUser() === ann, "viewing again");
+    session.setShareView(null);
+    await zk.until(() => sim.shareViewUser() === null, "taken back");
+    const takenBack = session.shareView();
+    stage.free();
+    await session.leave();
+    const out = {
+      ann, viewing, ended, takenBack, shareTile: shareTile && { userId: shareTile.userId, role: shareTile.role },
+      told: log.filter((e) => e.event === "shareViewChanged").length,
+      failures: log.filter((e) => e.event === "mediaFailed"),
+      resources: session.resources(), listeners: sim.listenerCount(), timers: sim.activeTimerCount(),
+    };
+    session.free();
+    sim.destroy();
+    return out;
+  }, { token, TOPIC });
+  assert.deepEqual(r.viewing, { sharers: [r.ann], active: r.ann, viewing: r.ann, wanted: true });
+  assert.deepEqual(r.shareTile, { userId: r.ann, role: "main" }, "the Stage's share mode shows Ann's share");
+  assert.deepEqual(r.ended, { sharers: [], active: null, viewing: null, wanted: true });
+  assert.deepEqual(r.takenBack, { sharers: [r.ann], active: r.ann, viewing: null, wanted: false });
+  assert.ok(r.told >= 5, `each change told: ${r.told}`);
+  assert.deepEqual(r.failures, []);
+  assert.deepEqual(r.resources, RELEASED);
+  assert.equal(r.listeners, 0, "no SDK listener left");
+  assert.equal(r.timers, 0, "no timer left");
+});
