@@ -76,6 +76,9 @@ pub const CURRENT_AUDIO_LEVEL_CHANGE: &str = "current-audio-level-change";
 /// `peer-share-state-change`: another participant started or stopped sharing.
 pub const PEER_SHARE_STATE_CHANGE: &str = "peer-share-state-change";
 
+/// `share-content-change`: the SDK switched the received share by itself.
+pub const SHARE_CONTENT_CHANGE: &str = "share-content-change";
+
 /// Every event the driver subscribes to for chat, host controls,
 /// recording, speakers, per-user quality and the microphone level; a test
 /// checks it is what the core's `FeatureSdkEvent` decodes. Those also in
@@ -91,6 +94,7 @@ pub const FEATURES: &[&str] = &[
     CURRENT_AUDIO_LEVEL_CHANGE,
     ACTIVE_SHARE_CHANGE,
     PEER_SHARE_STATE_CHANGE,
+    SHARE_CONTENT_CHANGE,
 ];
 
 /// Every event the driver subscribes to for the session itself.

@@ -33,7 +33,7 @@ use crate::layout::ActiveSpeaker;
 use crate::quality::NetworkQualityChange;
 use crate::recording::{IndividualRecordingChange, RecordingAction, RecordingStatus};
 use crate::sdk::UserId;
-use crate::share::PeerShareStateChange;
+use crate::share::{PeerShareStateChange, ShareContentChange};
 use crate::stage::ActiveShareChange;
 use crate::wire::{self, Decode, Encode};
 
@@ -171,6 +171,8 @@ pub enum FeatureSdkEvent {
     ActiveShareChange(ActiveShareChange),
     /// `peer-share-state-change`: someone else started or stopped sharing.
     PeerShareStateChange(PeerShareStateChange),
+    /// `share-content-change`: the SDK switched the received share.
+    ShareContentChange(ShareContentChange),
 }
 
 /// `current-audio-level-change` (`event_current_audio_level_change` in
@@ -213,6 +215,7 @@ impl FeatureSdkEvent {
         "current-audio-level-change",
         "active-share-change",
         "peer-share-state-change",
+        "share-content-change",
     ];
 
     /// Decodes the payload of event `name` from a [`wire::Value`].
@@ -240,6 +243,7 @@ impl FeatureSdkEvent {
             "peer-share-state-change" => {
                 FeatureSdkEvent::PeerShareStateChange(Decode::decode(payload)?)
             }
+            "share-content-change" => FeatureSdkEvent::ShareContentChange(Decode::decode(payload)?),
             other => {
                 let mut m = String::from("unknown feature event `");
                 m.push_str(other);
@@ -281,6 +285,9 @@ impl FeatureSdkEvent {
             }
             "peer-share-state-change" => {
                 FeatureSdkEvent::PeerShareStateChange(Deserialize::deserialize(payload)?)
+            }
+            "share-content-change" => {
+                FeatureSdkEvent::ShareContentChange(Deserialize::deserialize(payload)?)
             }
             other => {
                 return Err(serde::de::Error::custom(format!(

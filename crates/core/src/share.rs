@@ -31,6 +31,15 @@ pub struct PeerShareStateChange {
     pub action: PeerShareAction,
 }
 
+/// `share-content-change` (`event_share_content_change` in
+/// `event-callback.d.ts`): the SDK switched the received share by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
+#[serde(rename = "event_share_content_change", rename_all = "camelCase")]
+pub struct ShareContentChange {
+    /// Whose share is received now.
+    pub user_id: UserId,
+}
+
 /// What to call on the SDK for the view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ShareViewCall {
@@ -66,6 +75,26 @@ impl ShareView {
             _ => return false,
         }
         true
+    }
+
+    /// `user` left the session: they share no more. `true` when anything
+    /// changed.
+    pub fn on_left(&mut self, user: UserId) -> bool {
+        let listed = self.sharers.contains(&user);
+        self.sharers.retain(|u| *u != user);
+        let active = self.active == Some(user);
+        if active {
+            self.active = None;
+        }
+        listed || active
+    }
+
+    /// `share-content-change`: the SDK switched the received share to
+    /// `user` by itself. `true` when the active share changed.
+    pub fn on_content(&mut self, user: UserId) -> bool {
+        let changed = self.active != Some(user);
+        self.active = Some(user);
+        changed
     }
 
     /// `active-share-change`: `true` when the active share changed.
@@ -164,5 +193,20 @@ mod tests {
         assert!(v.on_peer(peer(3, PeerShareAction::Stop)));
         assert!(!v.on_peer(peer(9, PeerShareAction::Stop)));
         assert_eq!(v.sharers, vec![UserId(2)]);
+    }
+
+    #[test]
+    fn a_sharer_who_leaves_shares_no_more_and_the_sdk_may_switch_the_share() {
+        let mut v = ShareView {
+            sharers: vec![UserId(2), UserId(3)],
+            active: Some(UserId(2)),
+            viewing: None,
+            wanted: true,
+        };
+        assert!(v.on_content(UserId(3)));
+        assert!(!v.on_content(UserId(3)));
+        assert!(v.on_left(UserId(3)));
+        assert_eq!((v.sharers.clone(), v.active), (vec![UserId(2)], None));
+        assert!(!v.on_left(UserId(9)));
     }
 }

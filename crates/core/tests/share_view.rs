@@ -96,3 +96,24 @@ fn a_refused_start_is_a_media_failure_and_nothing_is_viewed() {
         }
     )));
 }
+
+#[test]
+fn a_switched_share_is_followed_and_a_sharer_who_leaves_is_stopped() {
+    use zoomkit_core::share::ShareContentChange;
+    let mut h = session();
+    h.sdk(SdkEvent::UserAdded(vec![user(3, "Bob")]));
+    want(&mut h, true);
+    active(&mut h, 2, true);
+    h.ok("startShareView");
+    feature(
+        &mut h,
+        FeatureSdkEvent::ShareContentChange(ShareContentChange { user_id: UserId(3) }),
+    );
+    h.ok("stopShareView");
+    let c = h.ok("startShareView");
+    assert_eq!(c.op, Op::StartShareView { user_id: UserId(3) });
+    h.sdk(SdkEvent::UserRemoved(vec![user(3, "Bob")]));
+    h.ok("stopShareView");
+    assert_eq!(h.s.share_view().active, None);
+    assert_eq!(h.s.share_view().viewing, None);
+}

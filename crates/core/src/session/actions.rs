@@ -114,6 +114,10 @@ impl Session {
                 let changed = self.features.share.on_active(change);
                 return self.update_share_view(changed);
             }
+            FeatureSdkEvent::ShareContentChange(change) => {
+                let changed = self.features.share.on_content(change.user_id);
+                return self.update_share_view(changed);
+            }
             FeatureSdkEvent::PeerShareStateChange(change) => {
                 let changed = self.features.share.on_peer(change);
                 return self.update_share_view(changed);
@@ -149,6 +153,17 @@ impl Session {
         }
         self.features.audio_level = Some(level);
         Some(Event::AudioLevel { level })
+    }
+
+    /// Participants who left: a sharer among them shares no more.
+    pub(super) fn participants_left(&mut self, users: impl Iterator<Item = UserId>) {
+        let mut changed = false;
+        for user in users {
+            changed |= self.features.share.on_left(user);
+        }
+        if changed {
+            self.update_share_view(true);
+        }
     }
 
     /// The app gives (`true`) or takes back (`false`) its canvas for other
