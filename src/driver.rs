@@ -678,7 +678,7 @@ impl Driver {
     }
 
     /// An event both the stage and the session read (`active-speaker`,
-    /// `network-quality-change`).
+    /// `active-share-change`, `network-quality-change`).
     fn on_stage_and_feature_event(&self, event: &'static str, payload: JsValue) {
         self.on_feature_event(event, payload.clone());
         self.on_stage_event(event, payload);

@@ -104,13 +104,20 @@ impl Session {
     /// Draws other participants' active share on `canvas` (the SDK's
     /// `startShareView`) while there is one, and stops it when the share
     /// ends; `null` stops viewing. The canvas is kept across rejoins.
+    /// Throws a `usage` error for anything but an element or `null`.
     #[wasm_bindgen(js_name = setShareView)]
     pub fn set_share_view(
         &self,
         #[wasm_bindgen(unchecked_param_type = "HTMLCanvasElement | null")] canvas: JsValue,
-    ) {
+    ) -> Result<(), JsValue> {
         let canvas = (!canvas.is_null() && !canvas.is_undefined()).then_some(canvas);
+        if canvas.as_ref().is_some_and(|c| !c.is_object()) {
+            return Err(usage(
+                "setShareView: the canvas must be an HTMLCanvasElement or null",
+            ));
+        }
         self.driver().set_share_view(canvas);
+        Ok(())
     }
 
     /// Who shares, whose share is active, whose is drawn on the canvas.

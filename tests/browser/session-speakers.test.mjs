@@ -91,6 +91,8 @@ test("viewing shares: the active share is drawn on the app's canvas, stopped whe
   const r = await run(async ({ token, TOPIC }) => {
     const { sim, session, log } = zk.start({ participants: [{ name: "Ann" }] }, {}, token);
     const canvas = document.createElement("canvas");
+    let badCanvas = null;
+    try { session.setShareView("not a canvas"); } catch (e) { badCanvas = { kind: e.kind, zk: e instanceof zk.ZoomkitError }; }
     session.setShareView(canvas);
     await session.join({ topic: TOPIC, userName: "Ada" });
     await zk.until(() => session.participants().length === 2, "Ann listed");
@@ -111,7 +113,7 @@ test("viewing shares: the active share is drawn on the app's canvas, stopped whe
     stage.free();
     await session.leave();
     const out = {
-      ann, viewing, ended, takenBack, shareTile: shareTile && { userId: shareTile.userId, role: shareTile.role },
+      ann, viewing, ended, takenBack, badCanvas, shareTile: shareTile && { userId: shareTile.userId, role: shareTile.role },
       told: log.filter((e) => e.event === "shareViewChanged").length,
       failures: log.filter((e) => e.event === "mediaFailed"),
       resources: session.resources(), listeners: sim.listenerCount(), timers: sim.activeTimerCount(),
@@ -120,6 +122,7 @@ test("viewing shares: the active share is drawn on the app's canvas, stopped whe
     sim.destroy();
     return out;
   }, { token, TOPIC });
+  assert.deepEqual(r.badCanvas, { kind: "usage", zk: true }, "a string is refused, typed");
   assert.deepEqual(r.viewing, { sharers: [r.ann], active: r.ann, viewing: r.ann, wanted: true });
   assert.deepEqual(r.shareTile, { userId: r.ann, role: "main" }, "the Stage's share mode shows Ann's share");
   assert.deepEqual(r.ended, { sharers: [], active: null, viewing: null, wanted: true });

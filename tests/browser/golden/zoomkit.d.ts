@@ -733,6 +733,7 @@ export class Session {
      * Draws other participants' active share on `canvas` (the SDK's
      * `startShareView`) while there is one, and stops it when the share
      * ends; `null` stops viewing. The canvas is kept across rejoins.
+     * Throws a `usage` error for anything but an element or `null`.
      */
     setShareView(canvas: HTMLCanvasElement | null): void;
     /**
