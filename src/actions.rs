@@ -48,6 +48,13 @@ pub(crate) fn call(
             ("client.revokeManager", client.revoke_manager(id(user_id)))
         }
         Op::LockShare { locked } => ("stream.lockShare", driver.stream()?.lock_share(*locked)),
+        Op::StartShareView { user_id } => (
+            "stream.startShareView",
+            driver
+                .stream()?
+                .start_share_view(&driver.share_canvas(), id(user_id)),
+        ),
+        Op::StopShareView => ("stream.stopShareView", driver.stream()?.stop_share_view()),
         Op::StartRecording => (
             "RecordingClient.startCloudRecording",
             recording()?.start_cloud_recording(),

@@ -154,6 +154,8 @@ struct Inner {
     action_waiters: VecMap<CommandId, (Waiter, &'static str)>,
     stage: Option<StageHook>,
     stage_timer: Option<Timeout>,
+    /// The app's canvas for others' shares (`setShareView`).
+    share_canvas: Option<JsValue>,
 }
 
 /// The driver. Cheap to clone (shared state); the last clone dropped releases
@@ -209,6 +211,7 @@ impl Driver {
                 action_waiters: VecMap::new(),
                 stage: None,
                 stage_timer: None,
+                share_canvas: None,
             })),
         }
     }
@@ -282,6 +285,29 @@ impl Driver {
             return Err(e);
         }
         Ok(promise)
+    }
+
+    /// The app gives (`Some`) or takes back its canvas for others' shares;
+    /// the core decides what to start or stop on it.
+    pub(crate) fn set_share_view(&self, canvas: Option<JsValue>) {
+        {
+            let mut inner = self.inner.borrow_mut();
+            let wanted = canvas.is_some();
+            // `stopShareView` takes no canvas: a taken-back one is let go now.
+            inner.share_canvas = canvas;
+            inner.core.set_share_view(now(), wanted);
+        }
+        self.pump();
+    }
+
+    /// The app's canvas for others' shares (`undefined` without one: the
+    /// core only starts a view while it has one).
+    pub(crate) fn share_canvas(&self) -> JsValue {
+        self.inner
+            .borrow()
+            .share_canvas
+            .clone()
+            .unwrap_or(JsValue::UNDEFINED)
     }
 
     /// Takes an action (chat, host control, recording): the core checks it
@@ -554,11 +580,20 @@ impl Driver {
         for &event in events::ALL {
             listeners.push(self.sdk_listener(client, event, Driver::on_sdk_event)?);
         }
+        // One listener per event: an event both the stage and the
+        // session read goes to both.
         for &event in events::STAGE {
-            listeners.push(self.sdk_listener(client, event, Driver::on_stage_event)?);
+            let on: fn(&Driver, &'static str, JsValue) = if events::FEATURES.contains(&event) {
+                Driver::on_stage_and_feature_event
+            } else {
+                Driver::on_stage_event
+            };
+            listeners.push(self.sdk_listener(client, event, on)?);
         }
         for &event in events::FEATURES {
-            listeners.push(self.sdk_listener(client, event, Driver::on_feature_event)?);
+            if !events::STAGE.contains(&event) {
+                listeners.push(self.sdk_listener(client, event, Driver::on_feature_event)?);
+            }
         }
         let mut browser = Vec::new();
         if let Some(window) = web_sys::window() {
@@ -640,6 +675,13 @@ impl Driver {
             // reported, never silently dropped.
             Err(e) => self.report("sdkPayloadError", event, &e, &payload),
         }
+    }
+
+    /// An event both the stage and the session read (`active-speaker`,
+    /// `active-share-change`, `network-quality-change`).
+    fn on_stage_and_feature_event(&self, event: &'static str, payload: JsValue) {
+        self.on_feature_event(event, payload.clone());
+        self.on_stage_event(event, payload);
     }
 
     /// An event of chat, host controls or recording, for the core.

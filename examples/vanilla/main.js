@@ -95,6 +95,8 @@ async function main() {
     if (r.level !== "debug") log(`[${r.level}] ${r.kind}${r.op ? ` ${r.op}` : ""}: ${r.message}`);
   };
   const session = new Session({ zoomVideo, tokenProvider: provider, dependentAssets: assets, logger });
+  // Others' shares are drawn here (startShareView) while someone shares.
+  session.setShareView($("share-view"));
   window.demo.session = session;
 
   const render = () => {
@@ -118,7 +120,13 @@ async function main() {
         li.dataset.userId = p.userId;
         li.dataset.reconnecting = p.reconnecting;
         li.dataset.name = p.displayName;
-        li.textContent = `${p.displayName}${p.isHost ? " (host)" : ""}${p.isManager ? " (manager)" : ""}${p.videoOn ? " 📷" : ""}${p.muted ? " 🔇" : ""}${p.reconnecting ? " — reconnecting…" : ""}`;
+        li.dataset.speaking = p.speaking;
+        // One quality indicator per participant: the worse of up and down.
+        const levels = [p.uplinkQuality, p.downlinkQuality].filter((q) => q !== null);
+        const quality = levels.length ? Math.min(...levels) : null;
+        li.dataset.quality = quality ?? "";
+        const net = quality === null ? "" : ` · network ${quality <= 1 ? "bad" : quality === 2 ? "normal" : "good"} (${quality})`;
+        li.textContent = `${p.displayName}${p.isHost ? " (host)" : ""}${p.isManager ? " (manager)" : ""}${p.videoOn ? " 📷" : ""}${p.muted ? " 🔇" : ""}${p.speaking ? " 🗣 speaking" : ""}${net}${p.reconnecting ? " — reconnecting…" : ""}`;
         if (p.userId !== me && inSession) {
           // Host controls on each participant; zoomkit refuses them (typed)
           // when you lack the role, and the refusal is shown.
@@ -141,6 +149,12 @@ async function main() {
         return li;
       }),
     );
+    $("mic-level").value = session.audioLevel() ?? 0;
+    const view = session.shareView();
+    const nameOf = (id) => session.participants().find((p) => p.userId === id)?.displayName ?? id;
+    $("share-view-status").textContent = view.viewing !== null ? `viewing ${nameOf(view.viewing)}'s share`
+      : view.active !== null ? `${nameOf(view.active)} shares` : "none";
+    $("share-view").hidden = view.viewing === null;
     $("role").textContent = session.role();
     const share = session.sharePrivilege() ?? "unlocked";
     $("share-privilege").textContent = share;
@@ -308,6 +322,14 @@ async function main() {
     "host-ask-unmute": () => sim.act("hostAskUnmute"),
     "host-records": () => sim.act("setRecording", { status: "Recording" }),
     "ask-consent": () => sim.act("askRecordingConsent"),
+    speak: () => sim.act("speak", { who: "Ann" }),
+    share: () => sim.act("setShare", { who: "Ann", on: true }),
+    "share-stop": () => sim.act("setShare", { who: "Ann", on: false }),
+    "ann-quality": () => {
+      const ann = session.participants().find((p) => p.displayName === "Ann");
+      sim.qualityRamp({ userId: ann?.userId ?? 0, direction: "downlink", from: 5, to: 1, stepMs: 300 });
+    },
+    "mic-level": () => sim.act("micLevel", { level: 6 }),
   };
   const unplugged = {};
   const activeLabel = (kind) => {

@@ -101,6 +101,41 @@ impl Session {
         self.driver().with_core(|c| to_js(&c.share_privilege()))
     }
 
+    /// Draws other participants' active share on `canvas` (the SDK's
+    /// `startShareView`) while there is one, and stops it when the share
+    /// ends; `null` stops viewing. The canvas is kept across rejoins.
+    /// Throws a `usage` error for anything but an element or `null`.
+    #[wasm_bindgen(js_name = setShareView)]
+    pub fn set_share_view(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "HTMLCanvasElement | null")] canvas: JsValue,
+    ) -> Result<(), JsValue> {
+        let canvas = (!canvas.is_null() && !canvas.is_undefined()).then_some(canvas);
+        if canvas.as_ref().is_some_and(|c| !c.is_object()) {
+            return Err(usage(
+                "setShareView: the canvas must be an HTMLCanvasElement or null",
+            ));
+        }
+        self.driver().set_share_view(canvas);
+        Ok(())
+    }
+
+    /// Who shares, whose share is active, whose is drawn on the canvas.
+    #[wasm_bindgen(js_name = shareView, unchecked_return_type = "ShareView")]
+    pub fn share_view(&self) -> Result<JsValue, JsValue> {
+        self.driver().with_core(|c| to_js(c.share_view()))
+    }
+
+    /// The local microphone's level, 0-9, as last reported
+    /// (`current-audio-level-change`); `null` until then.
+    #[wasm_bindgen(js_name = audioLevel, unchecked_return_type = "number | null")]
+    pub fn audio_level(&self) -> JsValue {
+        match self.driver().with_core(|c| c.audio_level()) {
+            Some(level) => JsValue::from(level),
+            None => JsValue::NULL,
+        }
+    }
+
     /// The local user's role, from the participant list.
     #[wasm_bindgen(unchecked_return_type = "Role")]
     pub fn role(&self) -> String {

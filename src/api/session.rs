@@ -148,7 +148,14 @@ export interface Participant {
   sharing: boolean;
   /** Lost their connection; shown as reconnecting and not counted twice. */
   reconnecting: boolean;
+  /** In the SDK's latest `active-speaker` list (the held speaker is the `Stage`'s). */
+  speaking: boolean;
+  /** `network-quality-change` levels, 0-5 (0-1 bad, 2 normal, 3-5 good); `null` until the SDK says. */
+  uplinkQuality: number | null;
+  downlinkQuality: number | null;
 }
+/** Others' shares: who shares (start order), whose the SDK shows, whose is drawn on the canvas given to `setShareView`. */
+export interface ShareView { sharers: number[]; active: number | null; viewing: number | null; wanted: boolean }
 /** The local user's audio. */
 export interface AudioStatus { connected: boolean; muted: boolean }
 /** One device of a list. */
@@ -202,6 +209,9 @@ export type SessionEvent =
   | { event: "sharePrivilegeChanged"; privilege: SharePrivilege }
   | { event: "recordingChanged"; status: RecordingStatus }
   | { event: "individualRecordingChanged"; status: RecordingStatus; userId: number | null }
+  | ({ event: "shareViewChanged" } & ShareView)
+  /** The local microphone's level, 0-9 (`current-audio-level-change`), for a meter. */
+  | { event: "audioLevel"; level: number }
   /** The session ended (left, ended or failed): its final numbers. */
   | ({ event: "stats" } & SessionStats)
   /** An SDK event whose payload did not match the SDK's documented shape, or that the core refused. */

@@ -70,14 +70,31 @@ pub const INDIVIDUAL_RECORDING_CHANGE: &str = "individual-recording-change";
 /// `share-privilege-change`: the host locked or unlocked sharing.
 pub const SHARE_PRIVILEGE_CHANGE: &str = "share-privilege-change";
 
-/// Every event the driver subscribes to for chat, host controls and
-/// recording; a test checks it is what the core's `FeatureSdkEvent` decodes.
+/// `current-audio-level-change`: the local microphone's level (0-9).
+pub const CURRENT_AUDIO_LEVEL_CHANGE: &str = "current-audio-level-change";
+
+/// `peer-share-state-change`: another participant started or stopped sharing.
+pub const PEER_SHARE_STATE_CHANGE: &str = "peer-share-state-change";
+
+/// `share-content-change`: the SDK switched the received share by itself.
+pub const SHARE_CONTENT_CHANGE: &str = "share-content-change";
+
+/// Every event the driver subscribes to for chat, host controls,
+/// recording, speakers, per-user quality and the microphone level; a test
+/// checks it is what the core's `FeatureSdkEvent` decodes. Those also in
+/// [`STAGE`] share the stage's one listener.
 pub const FEATURES: &[&str] = &[
     CHAT_ON_MESSAGE,
     CHAT_PRIVILEGE_CHANGE,
     RECORDING_CHANGE,
     INDIVIDUAL_RECORDING_CHANGE,
     SHARE_PRIVILEGE_CHANGE,
+    ACTIVE_SPEAKER,
+    NETWORK_QUALITY_CHANGE,
+    CURRENT_AUDIO_LEVEL_CHANGE,
+    ACTIVE_SHARE_CHANGE,
+    PEER_SHARE_STATE_CHANGE,
+    SHARE_CONTENT_CHANGE,
 ];
 
 /// Every event the driver subscribes to for the session itself.

@@ -45,6 +45,19 @@ extern "C" {
     #[wasm_bindgen(method, structural, catch, js_name = lockShare)]
     pub fn lock_share(this: &Stream, is_locked: bool) -> Result<js_sys::Promise, JsValue>;
 
+    /// `Stream.startShareView(canvas, activeUserId): ExecutedResult`:
+    /// draws another participant's share on the app's canvas.
+    #[wasm_bindgen(method, structural, catch, js_name = startShareView)]
+    pub fn start_share_view(
+        this: &Stream,
+        canvas: &JsValue,
+        active_user_id: f64,
+    ) -> Result<js_sys::Promise, JsValue>;
+
+    /// `Stream.stopShareView(): ExecutedResult`.
+    #[wasm_bindgen(method, structural, catch, js_name = stopShareView)]
+    pub fn stop_share_view(this: &Stream) -> Result<js_sys::Promise, JsValue>;
+
     /// `client.getChatClient()`.
     #[derive(Clone, Debug)]
     pub type ChatClient;

@@ -278,3 +278,46 @@ test("the demo's chat, host controls and recording: as host they work, as a part
     await tab.close();
   }
 });
+
+test("the demo shows who speaks, each participant's network, the mic level and Ann's share", async () => {
+  assert.ok(url && browser, "the first test started the demo");
+  const tab = await openPage(browser, url);
+  const { page } = tab;
+  const waitText = (id, want) =>
+    page.waitForFunction(([id, want]) => document.querySelector(`[data-testid="${id}"]`).textContent.includes(want), [id, want], { timeout: 10_000 });
+  const annLi = '[data-testid="participants"] li[data-name="Ann"]';
+  try {
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.click('[data-testid="join"]');
+    await waitText("state", "connected");
+    await page.waitForSelector(annLi);
+    await page.click('[data-testid="fault-speak"]');
+    await page.waitForSelector(`${annLi}[data-speaking="true"]`);
+    await page.click('[data-testid="fault-ann-quality"]');
+    await page.waitForSelector(`${annLi}[data-quality="1"]`, { timeout: 10_000 });
+    assert.ok((await page.textContent(annLi)).includes("network bad (1)"));
+    await page.waitForFunction(() => document.querySelector('[data-testid="media"]').textContent.includes("audio on"));
+    await page.click('[data-testid="fault-mic-level"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="mic-level"]').value === 6);
+    await page.click('[data-testid="fault-share"]');
+    await waitText("share-view-status", "viewing Ann's share");
+    await page.waitForFunction(() => window.demo.sim.shareViewUser() !== null);
+    assert.equal(await page.isHidden('[data-testid="share-view"]'), false, "the share canvas is shown");
+    await page.click('[data-testid="fault-share-stop"]');
+    await waitText("share-view-status", "none");
+    await page.screenshot({ path: "/tmp/zoomkit-demo-speakers.png", fullPage: true });
+    await page.click('[data-testid="leave"]');
+    await waitText("state", "left");
+    const released = await page.evaluate(() => ({
+      listeners: window.demo.sim.listenerCount(),
+      resources: window.demo.session.resources(),
+    }));
+    assert.equal(released.listeners, 0);
+    assert.deepEqual(released.resources, { sdkListeners: 0, browserListeners: 0, timers: 0, pendingCommands: 0, waiters: 0 });
+  } catch (e) {
+    const events = await page.$$eval('[data-testid="event-log"] li', (l) => l.slice(0, 15).map((li) => li.textContent).join("\n")).catch(() => "");
+    throw new Error(`${e.message}\nlatest events:\n${events}\npage log:\n${tab.logs.join("\n")}`);
+  } finally {
+    await tab.close();
+  }
+});

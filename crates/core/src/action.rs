@@ -24,13 +24,18 @@
 
 use serde::Deserialize;
 use serde::Deserializer;
+use serde::Serialize;
 
 use crate::chat::{ChatAction, ChatMessage, ChatPrivilegeChange};
 use crate::error::CoreError;
 use crate::host::{HostAction, SharePrivilegeChange};
+use crate::layout::ActiveSpeaker;
+use crate::quality::NetworkQualityChange;
 use crate::recording::{IndividualRecordingChange, RecordingAction, RecordingStatus};
 use crate::sdk::UserId;
-use crate::wire::{self, Decode};
+use crate::share::{PeerShareStateChange, ShareContentChange};
+use crate::stage::ActiveShareChange;
+use crate::wire::{self, Decode, Encode};
 
 /// The local user's role, as the roster says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -156,6 +161,45 @@ pub enum FeatureSdkEvent {
     IndividualRecordingChange(IndividualRecordingChange),
     /// `share-privilege-change`.
     SharePrivilegeChange(SharePrivilegeChange),
+    /// `active-speaker`: who is talking now, loudest first.
+    ActiveSpeaker(Vec<ActiveSpeaker>),
+    /// `network-quality-change`: one user's uplink or downlink level.
+    NetworkQuality(NetworkQualityChange),
+    /// `current-audio-level-change`: the local microphone's level.
+    AudioLevel(CurrentAudioLevelChange),
+    /// `active-share-change`: whose share the SDK shows.
+    ActiveShareChange(ActiveShareChange),
+    /// `peer-share-state-change`: someone else started or stopped sharing.
+    PeerShareStateChange(PeerShareStateChange),
+    /// `share-content-change`: the SDK switched the received share.
+    ShareContentChange(ShareContentChange),
+}
+
+/// `current-audio-level-change` (`event_current_audio_level_change` in
+/// `event-callback.d.ts`): the local microphone's volume, 0-9.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
+#[serde(rename = "event_current_audio_level_change")]
+pub struct CurrentAudioLevelChange {
+    /// `level`, 0-9.
+    pub level: u8,
+}
+
+impl FeatureSdkEvent {
+    /// The ranges the SDK documents: a quality level 0-5, an audio level
+    /// 0-9. Anything else is refused with a message naming the field.
+    fn checked(self) -> Result<Self, String> {
+        match &self {
+            FeatureSdkEvent::NetworkQuality(n) if n.level > 5 => Err(format!(
+                "network-quality-change level must be 0-5, got {}",
+                n.level
+            )),
+            FeatureSdkEvent::AudioLevel(a) if a.level > 9 => Err(format!(
+                "current-audio-level-change level must be 0-9, got {}",
+                a.level
+            )),
+            _ => Ok(self),
+        }
+    }
 }
 
 impl FeatureSdkEvent {
@@ -166,6 +210,12 @@ impl FeatureSdkEvent {
         "recording-change",
         "individual-recording-change",
         "share-privilege-change",
+        "active-speaker",
+        "network-quality-change",
+        "current-audio-level-change",
+        "active-share-change",
+        "peer-share-state-change",
+        "share-content-change",
     ];
 
     /// Decodes the payload of event `name` from a [`wire::Value`].
@@ -174,7 +224,7 @@ impl FeatureSdkEvent {
     /// A malformed payload (the error names the field), or a name not in
     /// [`NAMES`](Self::NAMES).
     pub fn decode_wire(name: &str, payload: &wire::Value) -> Result<Self, wire::Error> {
-        Ok(match name {
+        let event = match name {
             "chat-on-message" => FeatureSdkEvent::ChatOnMessage(Decode::decode(payload)?),
             "chat-privilege-change" => {
                 FeatureSdkEvent::ChatPrivilegeChange(Decode::decode(payload)?)
@@ -186,13 +236,22 @@ impl FeatureSdkEvent {
             "share-privilege-change" => {
                 FeatureSdkEvent::SharePrivilegeChange(Decode::decode(payload)?)
             }
+            "active-speaker" => FeatureSdkEvent::ActiveSpeaker(Decode::decode(payload)?),
+            "network-quality-change" => FeatureSdkEvent::NetworkQuality(Decode::decode(payload)?),
+            "current-audio-level-change" => FeatureSdkEvent::AudioLevel(Decode::decode(payload)?),
+            "active-share-change" => FeatureSdkEvent::ActiveShareChange(Decode::decode(payload)?),
+            "peer-share-state-change" => {
+                FeatureSdkEvent::PeerShareStateChange(Decode::decode(payload)?)
+            }
+            "share-content-change" => FeatureSdkEvent::ShareContentChange(Decode::decode(payload)?),
             other => {
                 let mut m = String::from("unknown feature event `");
                 m.push_str(other);
                 m.push('`');
                 return Err(wire::Error::new(m));
             }
-        })
+        };
+        event.checked().map_err(wire::Error::new)
     }
 
     /// [`decode_wire`](Self::decode_wire) with serde (native harnesses).
@@ -200,7 +259,7 @@ impl FeatureSdkEvent {
     /// # Errors
     /// The deserializer's error, or an unknown name.
     pub fn decode<'de, D: Deserializer<'de>>(name: &str, payload: D) -> Result<Self, D::Error> {
-        Ok(match name {
+        let event = match name {
             "chat-on-message" => FeatureSdkEvent::ChatOnMessage(Deserialize::deserialize(payload)?),
             "chat-privilege-change" => {
                 FeatureSdkEvent::ChatPrivilegeChange(Deserialize::deserialize(payload)?)
@@ -214,11 +273,28 @@ impl FeatureSdkEvent {
             "share-privilege-change" => {
                 FeatureSdkEvent::SharePrivilegeChange(Deserialize::deserialize(payload)?)
             }
+            "active-speaker" => FeatureSdkEvent::ActiveSpeaker(Deserialize::deserialize(payload)?),
+            "network-quality-change" => {
+                FeatureSdkEvent::NetworkQuality(Deserialize::deserialize(payload)?)
+            }
+            "current-audio-level-change" => {
+                FeatureSdkEvent::AudioLevel(Deserialize::deserialize(payload)?)
+            }
+            "active-share-change" => {
+                FeatureSdkEvent::ActiveShareChange(Deserialize::deserialize(payload)?)
+            }
+            "peer-share-state-change" => {
+                FeatureSdkEvent::PeerShareStateChange(Deserialize::deserialize(payload)?)
+            }
+            "share-content-change" => {
+                FeatureSdkEvent::ShareContentChange(Deserialize::deserialize(payload)?)
+            }
             other => {
                 return Err(serde::de::Error::custom(format!(
                     "unknown feature event `{other}`"
                 )))
             }
-        })
+        };
+        event.checked().map_err(serde::de::Error::custom)
     }
 }

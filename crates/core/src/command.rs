@@ -245,6 +245,14 @@ pub enum Op {
         /// `isLocked`.
         locked: bool,
     },
+    /// `stream.startShareView(canvas, activeUserId)` on the app's canvas.
+    #[serde(rename_all = "camelCase")]
+    StartShareView {
+        /// `activeUserId`: whose share.
+        user_id: UserId,
+    },
+    /// `stream.stopShareView()`.
+    StopShareView,
     /// `client.getRecordingClient().startCloudRecording()`.
     StartRecording,
     /// `client.getRecordingClient().stopCloudRecording()`.
@@ -290,6 +298,8 @@ impl Op {
             Op::MakeManager { .. } => "makeManager",
             Op::RevokeManager { .. } => "revokeManager",
             Op::LockShare { .. } => "lockShare",
+            Op::StartShareView { .. } => "startShareView",
+            Op::StopShareView => "stopShareView",
             Op::StartRecording => "startRecording",
             Op::StopRecording => "stopRecording",
             Op::PauseRecording => "pauseRecording",
@@ -334,6 +344,8 @@ impl Op {
             Op::MakeManager { .. } => &["client.makeManager"],
             Op::RevokeManager { .. } => &["client.revokeManager"],
             Op::LockShare { .. } => &["stream.lockShare"],
+            Op::StartShareView { .. } => &["stream.startShareView"],
+            Op::StopShareView => &["stream.stopShareView"],
             Op::StartRecording => &[
                 "client.getRecordingClient",
                 "RecordingClient.startCloudRecording",
@@ -378,6 +390,8 @@ impl Op {
                 | Op::MakeManager { .. }
                 | Op::RevokeManager { .. }
                 | Op::LockShare { .. }
+                | Op::StartShareView { .. }
+                | Op::StopShareView
                 | Op::StartRecording
                 | Op::StopRecording
                 | Op::PauseRecording

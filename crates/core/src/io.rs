@@ -393,6 +393,16 @@ pub enum Event {
         /// The status now.
         status: RecordingStatus,
     },
+    /// The shares changed: who shares, whose is active, whose is drawn on
+    /// the app's canvas (`active-share-change`, `peer-share-state-change`,
+    /// `startShareView`'s answer).
+    ShareViewChanged(crate::share::ShareView),
+    /// The local microphone's level changed (`current-audio-level-change`,
+    /// 0-9): for a meter.
+    AudioLevel {
+        /// 0 (silent) to 9.
+        level: u8,
+    },
     /// The session ended (left, ended or failed): its final numbers (also
     /// `Session::stats()` at any time).
     Stats(crate::stats::SessionStats),
@@ -465,11 +475,15 @@ mod event_samples {
             Event::RecordingChanged { .. } => "recordingChanged",
             Event::IndividualRecordingChanged { .. } => "individualRecordingChanged",
             Event::Stats(_) => "stats",
+            Event::AudioLevel { .. } => "audioLevel",
+            Event::ShareViewChanged(_) => "shareViewChanged",
         }
     }
 
-    const NAMES: [&str; 29] = [
+    const NAMES: [&str; 31] = [
         "stats",
+        "shareViewChanged",
+        "audioLevel",
         "chatMessage",
         "chatPrivilegeChanged",
         "sharePrivilegeChanged",
@@ -577,6 +591,9 @@ mod event_samples {
             video_on: full,
             sharing: false,
             reconnecting: false,
+            speaking: full,
+            uplink_quality: full.then_some(4),
+            downlink_quality: full.then_some(1),
         }
     }
 
@@ -737,6 +754,14 @@ mod event_samples {
         ] {
             out.push(Event::IndividualRecordingChanged { status, user_id });
         }
+        out.push(Event::AudioLevel { level: 7 });
+        out.push(Event::ShareViewChanged(crate::share::ShareView::default()));
+        out.push(Event::ShareViewChanged(crate::share::ShareView {
+            sharers: vec![UserId(2), UserId(3)],
+            active: Some(UserId(3)),
+            viewing: Some(UserId(3)),
+            wanted: true,
+        }));
         out.push(Event::Stats(crate::stats::SessionStats::default()));
         out.push(Event::Stats(crate::stats::SessionStats {
             join_ms: Some(840),

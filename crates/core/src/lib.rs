@@ -93,7 +93,11 @@
 //! [`CoreError`] whose [`CoreError::code`] names why. Their SDK events come
 //! in through [`Session::feature_event`]. [`Session::stats`] counts how the
 //! session went ([`stats`]) from its own events, and [`log`] gives the glue's
-//! diagnostics their typed records and levels.
+//! diagnostics their typed records and levels. The same feature events
+//! keep who is speaking and each participant's network quality on the
+//! roster ([`Participant`]), the local microphone level
+//! ([`Session::audio_level`]), and the [`share`] view:
+//! [`Session::set_share_view`] decides `startShareView` / `stopShareView`.
 
 #![forbid(unsafe_code)]
 
@@ -116,6 +120,7 @@ pub mod recording;
 pub mod rng;
 pub mod sdk;
 pub mod session;
+pub mod share;
 pub mod stage;
 pub mod state;
 pub mod stats;

@@ -5,6 +5,7 @@ use crate::vecmap::VecMap;
 use serde::Serialize;
 
 use crate::io::Event;
+use crate::quality::{NetworkDirection, NetworkQualityChange};
 use crate::sdk::{AudioType, ParticipantProperties, UserId};
 use crate::wire::Encode;
 
@@ -32,6 +33,15 @@ pub struct Participant {
     pub sharing: bool,
     /// `isInFailover`: connection lost, Zoom removes them after two minutes.
     pub reconnecting: bool,
+    /// In the SDK's latest `active-speaker` list: talking now. (The held
+    /// speaker that speaker mode shows is the `Stage`'s.)
+    pub speaking: bool,
+    /// Their uplink's `network-quality-change` level, 0-5 (0-1 bad, 2
+    /// normal, 3-5 good); `None` until the SDK says (it sends it only while
+    /// video flows).
+    pub uplink_quality: Option<u8>,
+    /// Their downlink's level, 0-5, as [`uplink_quality`](Self::uplink_quality).
+    pub downlink_quality: Option<u8>,
 }
 
 impl Participant {
@@ -47,6 +57,9 @@ impl Participant {
             video_on: false,
             sharing: false,
             reconnecting: false,
+            speaking: false,
+            uplink_quality: None,
+            downlink_quality: None,
         };
         me.apply(p);
         me
@@ -153,6 +166,37 @@ impl Roster {
                     events.push(Event::ParticipantReconnecting { user_id: id });
                 }
             }
+        }
+    }
+
+    /// `active-speaker`: those listed are speaking, everyone else is not;
+    /// each participant whose `speaking` changed is told as updated.
+    pub(crate) fn set_speaking(&mut self, speakers: &[UserId], events: &mut Vec<Event>) {
+        let ids: Vec<UserId> = self.by_id.keys().copied().collect();
+        for id in ids {
+            if let Some(p) = self.by_id.get_mut(&id) {
+                let speaking = speakers.contains(&id);
+                if p.speaking != speaking {
+                    p.speaking = speaking;
+                    events.push(Event::ParticipantUpdated(p.clone()));
+                }
+            }
+        }
+    }
+
+    /// `network-quality-change` for one user (0-5, checked when decoded);
+    /// someone not in the roster is ignored.
+    pub(crate) fn set_quality(&mut self, change: &NetworkQualityChange, events: &mut Vec<Event>) {
+        let Some(p) = self.by_id.get_mut(&change.user_id) else {
+            return;
+        };
+        let slot = match change.direction {
+            NetworkDirection::Uplink => &mut p.uplink_quality,
+            NetworkDirection::Downlink => &mut p.downlink_quality,
+        };
+        if *slot != Some(change.level) {
+            *slot = Some(change.level);
+            events.push(Event::ParticipantUpdated(p.clone()));
         }
     }
 

@@ -50,6 +50,9 @@ pub const INDIVIDUAL_RECORDING_CHANGE: &str = "individual-recording-change";
 /// `share-privilege-change`.
 pub const SHARE_PRIVILEGE_CHANGE: &str = "share-privilege-change";
 
+/// `current-audio-level-change`: the local microphone's level, 0-9.
+pub const CURRENT_AUDIO_LEVEL_CHANGE: &str = "current-audio-level-change";
+
 /// Every event the simulator can emit.
 pub const ALL: &[&str] = &[
     CONNECTION_CHANGE,
@@ -75,4 +78,5 @@ pub const ALL: &[&str] = &[
     RECORDING_CHANGE,
     INDIVIDUAL_RECORDING_CHANGE,
     SHARE_PRIVILEGE_CHANGE,
+    CURRENT_AUDIO_LEVEL_CHANGE,
 ];

@@ -85,7 +85,7 @@ export type SimFaultName =
 export type SimActionName =
   | "addParticipant" | "addParticipants" | "removeParticipant" | "speak" | "setVideo" | "setMuted"
   | "setShare" | "participantFailover" | "hostMuteMe" | "hostAskUnmute" | "speakWhileMuted"
-  | "sendChat" | "setChatPrivilege" | "setRecording" | "askRecordingConsent" | "setMeManager";
+  | "sendChat" | "setChatPrivilege" | "setRecording" | "askRecordingConsent" | "setMeManager" | "micLevel";
 /** The SDK's `ChatMessage`, as the simulator fills it. */
 export interface ChatMessage {
   id: string; message: string; sender: { name: string; userId: number };
@@ -850,6 +850,16 @@ impl SimController {
         }
     }
 
+    /// Whose share `startShareView` draws now, or `null`.
+    #[wasm_bindgen(js_name = shareViewUser, unchecked_return_type = "number | null")]
+    pub fn share_view_user(&self) -> JsValue {
+        self.shared.sync();
+        match self.shared.sim.borrow().share_view_user() {
+            Some(id) => JsValue::from(id),
+            None => JsValue::NULL,
+        }
+    }
+
     /// The `sessionIdleTimeoutMins` the last `join` was called with, or
     /// `null` (no join yet, or none given).
     #[wasm_bindgen(js_name = sessionIdleTimeoutMins, unchecked_return_type = "number | null")]
@@ -1567,6 +1577,29 @@ impl Stream {
             return self.shared.call(|sim| sim.reject_now(f));
         }
         self.shared.call(|sim| sim.client().start_share_screen())
+    }
+
+    /// `startShareView(canvas, activeUserId)`: `canvas` must be an element
+    /// (any object), else 6003; the user must be sharing, else 6205.
+    #[wasm_bindgen(js_name = startShareView, unchecked_return_type = "Promise<\"\">")]
+    pub fn start_share_view(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "object")] canvas: JsValue,
+        #[wasm_bindgen(js_name = activeUserId, unchecked_param_type = "number")] user_id: JsValue,
+    ) -> js_sys::Promise {
+        if !canvas.is_object() {
+            let f = failure::render_element();
+            return self.shared.call(|sim| sim.reject_now(f));
+        }
+        let user_id = user_id.as_f64().unwrap_or(0.0) as u32;
+        self.shared
+            .call(|sim| sim.client().start_share_view(user_id))
+    }
+
+    /// `stopShareView()`.
+    #[wasm_bindgen(js_name = stopShareView, unchecked_return_type = "Promise<\"\">")]
+    pub fn stop_share_view(&self) -> js_sys::Promise {
+        self.shared.call(|sim| sim.client().stop_share_view())
     }
 
     /// `attachVideo(userId, videoQuality, element?)`: resolves with a

@@ -774,6 +774,14 @@ pub struct NetworkQualityChangePayload {
     pub level: u8,
 }
 
+/// The payload of `current-audio-level-change` (declared inline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename = "event_current_audio_level_change")]
+pub struct CurrentAudioLevelChangePayload {
+    /// `level`, 0-9.
+    pub level: u8,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -207,6 +207,12 @@ pub enum Action {
     HostAskUnmute,
     /// The local user talks while muted (`speaking-while-muted`).
     SpeakWhileMuted,
+    /// The local microphone hears `level` (0-9): `current-audio-level-change`,
+    /// while the local user's audio is joined and unmuted.
+    MicLevel {
+        /// 0 (silent) to 9.
+        level: u8,
+    },
     /// A participant sends a chat message (`chat-on-message`), to everyone
     /// or, with `to_me`, to the local user only.
     SendChat {

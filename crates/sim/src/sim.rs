@@ -13,13 +13,13 @@ use crate::payload::{
     AudioChangeAction, AudioChangeSource, AudioJoinType, AudioKind, AudioOption,
     CaptureVideoOption, ChatMessagePayload, ChatParty, ChatPrivilegeChangePayload, ClosedReason,
     ConnectionChangePayload, ConnectionReason, ConnectionState, CurrentAudioChangePayload,
-    DevicePermissionChangePayload, HostAskUnmuteAudioPayload, IndividualRecordingChangePayload,
-    LeaveAudioSource, MediaCompatibility, MediaDevice, MutedSource, NetworkQualityChangePayload,
-    Participant, ParticipantPropertiesPayload, PassiveStopShareReason, PeerAction,
-    PeerShareStateChangePayload, PeerVideoStateChangePayload, PermissionName, PermissionState,
-    QualityDirection, ReconnectReason, RecordingStatus, SdkFailure, SessionInfo,
-    SharePrivilegeChangePayload, ShareState, UnmuteReason, VideoCapturingChangePayload,
-    VideoCapturingState,
+    CurrentAudioLevelChangePayload, DevicePermissionChangePayload, HostAskUnmuteAudioPayload,
+    IndividualRecordingChangePayload, LeaveAudioSource, MediaCompatibility, MediaDevice,
+    MutedSource, NetworkQualityChangePayload, Participant, ParticipantPropertiesPayload,
+    PassiveStopShareReason, PeerAction, PeerShareStateChangePayload, PeerVideoStateChangePayload,
+    PermissionName, PermissionState, QualityDirection, ReconnectReason, RecordingStatus,
+    SdkFailure, SessionInfo, SharePrivilegeChangePayload, ShareState, UnmuteReason,
+    VideoCapturingChangePayload, VideoCapturingState,
 };
 use crate::rng::Rng;
 use crate::script::{Action, Fault, Script, StepKind, Who};
@@ -300,6 +300,8 @@ enum Conn {
 #[derive(Debug, Clone)]
 enum OpKind {
     Reject(SdkFailure),
+    /// `startShareView` (`Some`) or `stopShareView` (`None`).
+    ShareView(Option<u32>),
     Init,
     Join {
         topic: String,
@@ -495,6 +497,8 @@ pub struct Sim {
     /// `sessionIdleTimeoutMins` of the last `join` call.
     join_idle_timeout_mins: Option<u32>,
     share_on: bool,
+    /// Whose share `startShareView` draws.
+    share_view: Option<u32>,
     audio_busy: bool,
     video_busy: bool,
     share_busy: bool,
@@ -563,6 +567,7 @@ impl Sim {
             video_capture: None,
             join_idle_timeout_mins: None,
             share_on: false,
+            share_view: None,
             audio_busy: false,
             video_busy: false,
             share_busy: false,
@@ -727,6 +732,12 @@ impl Sim {
     #[must_use]
     pub fn video_capture(&self) -> Option<&CaptureVideoOption> {
         self.video_capture.as_ref()
+    }
+
+    /// Whose share `startShareView` draws now (a test's view of the canvas).
+    #[must_use]
+    pub fn share_view_user(&self) -> Option<u32> {
+        self.share_view
     }
 
     /// The `sessionIdleTimeoutMins` the last `join` was called with (`None`
@@ -1127,6 +1138,10 @@ impl Sim {
                 self.change_role(id, change);
                 Ok(())
             }
+            OpKind::ShareView(user) => {
+                self.share_view = user;
+                Ok(())
+            }
             OpKind::LockShare(locked) => {
                 if self.share_locked != locked {
                     self.share_locked = locked;
@@ -1315,6 +1330,7 @@ impl Sim {
         self.audio_suspended = false;
         self.video_on = false;
         self.share_on = false;
+        self.share_view = None;
         // Chat history and a consent question are the local user's, per session.
         self.chat.clear();
         self.individual_asked = false;
@@ -1753,6 +1769,24 @@ impl Sim {
                         reason: UnmuteReason::Unmute,
                     },
                 );
+                Ok(Vec::new())
+            }
+            Action::MicLevel { level } => {
+                if self.conn != Conn::Connected {
+                    return Err(SimError::NotInSession("micLevel"));
+                }
+                if level > 9 {
+                    return Err(SimError::InvalidParameter {
+                        field: "level",
+                        detail: format!("must be 0-9, got {level}"),
+                    });
+                }
+                if self.audio_muted == Some(false) {
+                    self.emit(
+                        ev::CURRENT_AUDIO_LEVEL_CHANGE,
+                        &CurrentAudioLevelChangePayload { level },
+                    );
+                }
                 Ok(Vec::new())
             }
             Action::SpeakWhileMuted => {
@@ -2771,6 +2805,26 @@ impl SimClient<'_> {
                 Err(failure::host_or_manager_only())
             }
         })
+    }
+
+    /// `Stream.startShareView(canvas, activeUserId)`: draws that user's
+    /// share; refused (6205, the simulator's choice) unless they are another
+    /// participant who is sharing.
+    #[doc(alias = "startShareView")]
+    pub fn start_share_view(&mut self, user_id: u32) -> OpId {
+        self.media_op(|sim| {
+            if sim.users.get(&user_id).is_some_and(|u| u.share) {
+                Ok(OpKind::ShareView(Some(user_id)))
+            } else {
+                Err(failure::share_state("that user is not sharing"))
+            }
+        })
+    }
+
+    /// `Stream.stopShareView()`.
+    #[doc(alias = "stopShareView")]
+    pub fn stop_share_view(&mut self) -> OpId {
+        self.media_op(|_| Ok(OpKind::ShareView(None)))
     }
 
     /// `Stream.isShareLocked()`.

@@ -61,7 +61,7 @@ export type SimFaultName =
 export type SimActionName =
 | "addParticipant" | "addParticipants" | "removeParticipant" | "speak" | "setVideo" | "setMuted"
 | "setShare" | "participantFailover" | "hostMuteMe" | "hostAskUnmute" | "speakWhileMuted"
-| "sendChat" | "setChatPrivilege" | "setRecording" | "askRecordingConsent" | "setMeManager";
+| "sendChat" | "setChatPrivilege" | "setRecording" | "askRecordingConsent" | "setMeManager" | "micLevel";
 /** The SDK's `ChatMessage`, as the simulator fills it. */
 export interface ChatMessage {
     id: string; message: string; sender: { name: string; userId: number };
@@ -334,6 +334,10 @@ export class SimController {
      */
     sessionIdleTimeoutMins(): number | null;
     /**
+     * Whose share `startShareView` draws now, or `null`.
+     */
+    shareViewUser(): number | null;
+    /**
      * Timers the simulator itself has armed (0 or 1; 0 after `destroy`).
      */
     simTimerCount(): number;
@@ -455,6 +459,11 @@ export class Stream {
      */
     startShareScreen(canvas: object, options?: object): Promise<"">;
     /**
+     * `startShareView(canvas, activeUserId)`: `canvas` must be an element
+     * (any object), else 6003; the user must be sharing, else 6205.
+     */
+    startShareView(canvas: object, activeUserId: number): Promise<"">;
+    /**
      * `startVideo(option?)`: reads `cameraId`, `hd`, `fullHd`.
      */
     startVideo(option?: { cameraId?: string; hd?: boolean; fullHd?: boolean }): Promise<"">;
@@ -466,6 +475,10 @@ export class Stream {
      * `stopShareScreen()`.
      */
     stopShareScreen(): Promise<"">;
+    /**
+     * `stopShareView()`.
+     */
+    stopShareView(): Promise<"">;
     /**
      * `stopVideo()`.
      */

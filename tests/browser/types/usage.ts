@@ -174,6 +174,14 @@ export async function features(): Promise<void> {
   const status: staged.RecordingStatus | null = session.recordingStatus();
   const can: boolean = session.canStartRecording();
   console.log(sent?.id, history.length, role, share, status, can, session.recordingConsentPending());
+  const mic: number | null = session.audioLevel();
+  session.on("audioLevel", (e) => console.log(e.level));
+  session.setShareView(document.createElement("canvas"));
+  const view: staged.ShareView = session.shareView();
+  session.on("shareViewChanged", (e) => console.log(e.viewing, e.sharers.length));
+  const talking = session.participants().filter((p) => p.speaking && (p.downlinkQuality ?? 5) >= 2);
+  console.log(mic, view.active, talking.length);
+  session.setShareView(null);
   const level: "debug" | "info" | "warn" | "error" | undefined = records[0]?.level;
   console.log(level);
   // @ts-expect-error: the logger takes a function

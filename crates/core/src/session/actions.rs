@@ -13,6 +13,7 @@ use crate::host::SharePrivilege;
 use crate::io::Event;
 use crate::recording::Recording;
 use crate::sdk::UserId;
+use crate::share::{ShareView, ShareViewCall};
 use crate::state::StateName;
 use crate::stats::{SessionStats, StatsTracker};
 use crate::time::Instant;
@@ -26,13 +27,18 @@ pub(super) struct Features {
     recording: Recording,
     share_privilege: Option<SharePrivilege>,
     stats: StatsTracker,
+    audio_level: Option<u8>,
+    share: ShareView,
 }
 
 impl Features {
     /// A new join: nothing of the last session's chat, recording or stats
     /// is kept.
     pub(super) fn reset(&mut self) {
+        let wanted = self.share.wanted;
         *self = Features::default();
+        // The app's canvas outlives a session: it is used again.
+        self.share.wanted = wanted;
     }
 
     /// Every event the session emits, for its stats; the final numbers
@@ -92,6 +98,30 @@ impl Session {
             return;
         }
         let told = match event {
+            FeatureSdkEvent::ActiveSpeaker(speakers) => {
+                let ids: Vec<UserId> = speakers.iter().map(|s| s.user_id).collect();
+                let mut told = Vec::new();
+                self.roster.set_speaking(&ids, &mut told);
+                return self.emit_all(told);
+            }
+            FeatureSdkEvent::NetworkQuality(change) => {
+                let mut told = Vec::new();
+                self.roster.set_quality(&change, &mut told);
+                return self.emit_all(told);
+            }
+            FeatureSdkEvent::AudioLevel(a) => self.set_audio_level(a.level),
+            FeatureSdkEvent::ActiveShareChange(change) => {
+                let changed = self.features.share.on_active(change);
+                return self.update_share_view(changed);
+            }
+            FeatureSdkEvent::ShareContentChange(change) => {
+                let changed = self.features.share.on_content(change.user_id);
+                return self.update_share_view(changed);
+            }
+            FeatureSdkEvent::PeerShareStateChange(change) => {
+                let changed = self.features.share.on_peer(change);
+                return self.update_share_view(changed);
+            }
             FeatureSdkEvent::ChatOnMessage(m) => self.features.chat.on_message(m),
             FeatureSdkEvent::ChatPrivilegeChange(p) => {
                 self.features.chat.on_privilege(p.chat_privilege)
@@ -105,6 +135,77 @@ impl Session {
             FeatureSdkEvent::SharePrivilegeChange(p) => self.set_share_privilege(p.privilege),
         };
         if let Some(event) = told {
+            self.emit(event);
+        }
+    }
+
+    /// The local microphone's level, 0-9, as last heard
+    /// (`current-audio-level-change`); `None` until the SDK says, and again
+    /// after a new join.
+    #[must_use]
+    pub fn audio_level(&self) -> Option<u8> {
+        self.features.audio_level
+    }
+
+    fn set_audio_level(&mut self, level: u8) -> Option<Event> {
+        if self.features.audio_level == Some(level) {
+            return None;
+        }
+        self.features.audio_level = Some(level);
+        Some(Event::AudioLevel { level })
+    }
+
+    /// Participants who left: a sharer among them shares no more.
+    pub(super) fn participants_left(&mut self, users: impl Iterator<Item = UserId>) {
+        let mut changed = false;
+        for user in users {
+            changed |= self.features.share.on_left(user);
+        }
+        if changed {
+            self.update_share_view(true);
+        }
+    }
+
+    /// The app gives (`true`) or takes back (`false`) its canvas for other
+    /// participants' shares, at `now`: the active share is drawn on it
+    /// while there is one (`startShareView`), and stopped when it ends
+    /// or the canvas is taken back (`stopShareView`). Drain
+    /// [`poll`](Session::poll) afterwards.
+    pub fn set_share_view(&mut self, now: Instant, wanted: bool) {
+        if now > self.now {
+            self.now = now;
+        }
+        self.fire_timers();
+        let changed = self.features.share.wanted != wanted;
+        self.features.share.wanted = wanted;
+        if self.in_session() {
+            self.update_share_view(changed);
+        }
+    }
+
+    /// The shares of this session: who shares, whose is active, whose is
+    /// drawn on the app's canvas.
+    #[must_use]
+    pub fn share_view(&self) -> &ShareView {
+        &self.features.share
+    }
+
+    /// Issues what the view needs and tells the app when anything changed.
+    fn update_share_view(&mut self, mut changed: bool) {
+        for call in self.features.share.decide(self.self_user) {
+            changed = true;
+            match call {
+                ShareViewCall::Start(user_id) => self.issue(Op::StartShareView { user_id }),
+                ShareViewCall::Stop => self.issue(Op::StopShareView),
+            };
+        }
+        if changed {
+            self.emit(Event::ShareViewChanged(self.features.share.clone()));
+        }
+    }
+
+    fn emit_all(&mut self, events: Vec<Event>) {
+        for event in events {
             self.emit(event);
         }
     }
@@ -167,6 +268,15 @@ impl Session {
     /// The answer to an action's command (from `on_done`). A failure is the
     /// app's promise's rejection and changes nothing here.
     pub(super) fn on_action_done(&mut self, op: Op, result: Result<CommandOutput, ZoomError>) {
+        if let (Op::StartShareView { user_id }, Err(error)) = (&op, &result) {
+            self.features.share.start_failed(*user_id);
+            self.emit(Event::MediaFailed {
+                op: "startShareView",
+                error: error.clone(),
+            });
+            self.emit(Event::ShareViewChanged(self.features.share.clone()));
+            return;
+        }
         if result.is_err() || !self.in_session() {
             return;
         }

@@ -572,6 +572,8 @@ impl Session {
                     self.roster.remove(p, &mut events);
                 }
                 events.into_iter().for_each(|e| self.emit(e));
+                // A sharer who left shares no more (see `actions.rs`).
+                self.participants_left(list.iter().map(|p| p.user_id));
             }
             SdkEvent::CurrentAudioChange(c) if self.in_session() => {
                 self.on_audio_change(c.action, c.source);

@@ -335,6 +335,8 @@ impl World {
             Op::MakeManager { user_id } => c.make_manager(sim_id(user_id)),
             Op::RevokeManager { user_id } => c.revoke_manager(sim_id(user_id)),
             Op::LockShare { locked } => c.lock_share(locked),
+            Op::StartShareView { user_id } => c.start_share_view(sim_id(user_id)),
+            Op::StopShareView => c.stop_share_view(),
             Op::StartRecording => c.start_cloud_recording(),
             Op::StopRecording => c.stop_cloud_recording(),
             Op::PauseRecording => c.pause_cloud_recording(),
