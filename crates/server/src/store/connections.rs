@@ -685,22 +685,39 @@ impl Store {
         reason: &str,
         now: SystemTime,
     ) -> Result<(), StoreError> {
-        let now = to_millis(now, "now")?;
-        let done = sqlx::query(
+        let now_ms = to_millis(now, "now")?;
+        let reason = truncate(reason, 200);
+        let mut tx = self.begin_write().await?;
+        // Only the change to needs_reauth is an event, not a repeat.
+        let changed: Option<(String, String)> = sqlx::query_as(
             "UPDATE connections SET status = 'needs_reauth', reauth_reason = $1, updated_at = $2 \
-             WHERE id = $3",
+             WHERE id = $3 AND status <> 'needs_reauth' RETURNING provider, account",
         )
-        .bind(truncate(reason, 200))
-        .bind(now)
+        .bind(&reason)
+        .bind(now_ms)
         .bind(id.0)
-        .execute(self.pool())
+        .fetch_optional(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound {
-                what: "connection",
-                id: id.0,
-            });
+        if let Some((provider, account)) = changed {
+            let provider = Provider::parse(&provider)?;
+            reauth_event(&mut tx, id, provider, &account, &reason, now).await?;
+        } else {
+            let done = sqlx::query(
+                "UPDATE connections SET reauth_reason = $1, updated_at = $2 WHERE id = $3",
+            )
+            .bind(&reason)
+            .bind(now_ms)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound {
+                    what: "connection",
+                    id: id.0,
+                });
+            }
         }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -860,12 +877,51 @@ impl Store {
                 .execute(&mut *tx)
                 .await
                 .map_err(StoreError::from)?;
+                // The event commits with the status, so the app hears of
+                // every dead grant exactly once (a later call fails fast
+                // above and appends nothing).
+                reauth_event(
+                    &mut tx,
+                    id,
+                    current.provider,
+                    &current.account,
+                    &reason,
+                    now,
+                )
+                .await?;
                 tx.commit().await.map_err(StoreError::from)?;
                 Err(RefreshError::NeedsReauth { id, reason })
             }
             Err(RefreshFailure::Other(source)) => Err(RefreshError::Refresh { id, source }),
         }
     }
+}
+
+/// Appends `connection.needs_reauth` on the caller's transaction.
+async fn reauth_event(
+    conn: &mut sqlx::AnyConnection,
+    id: ConnectionId,
+    provider: Provider,
+    account: &str,
+    reason: &str,
+    now: SystemTime,
+) -> Result<(), StoreError> {
+    let payload = serde_json::json!({
+        "connection_id": id.0,
+        "provider": provider.as_str(),
+        "account": account,
+        "reason": reason,
+    });
+    super::outbox::append(
+        conn,
+        &super::outbox::NewEvent {
+            kind: super::outbox::kinds::CONNECTION_NEEDS_REAUTH,
+            payload: &payload,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 fn truncate(s: &str, max: usize) -> String {

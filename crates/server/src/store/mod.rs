@@ -102,6 +102,12 @@
 //! See [`inbox`]: a delivery is unique on `(provider, dedupe_key)`; a second
 //! insert of the same key is a no-op that returns the first row's id.
 //!
+//! # Outbox
+//!
+//! See [`outbox`]: events for the app (e.g. `connection.needs_reauth`),
+//! appended with [`append_event`] on the caller's transaction so a state
+//! change and its event commit together.
+//!
 //! # Jobs
 //!
 //! See [`jobs`]: why the queue is ours and not apalis, leases, retries with
@@ -119,6 +125,7 @@ use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 pub mod connections;
 pub mod inbox;
 pub mod jobs;
+pub mod outbox;
 pub mod rate_limits;
 
 pub use connections::{
@@ -130,6 +137,7 @@ pub use jobs::{
     Claimed, DeadLetter, Job, JobError, JobId, JobKind, JobRecord, JobState, Outcome, RetryPolicy,
     WorkerConfig, WorkerReport, DEFAULT_RETENTION, NOTIFY_CHANNEL,
 };
+pub use outbox::{append as append_event, Event, EventId, EventStatus, NewEvent};
 
 #[cfg(feature = "sqlite")]
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

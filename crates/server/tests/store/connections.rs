@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use zoomkit_server::store::outbox::kinds;
 use zoomkit_server::store::{
     ConnectionId, ConnectionStatus, Credentials, NewConnection, Provider, RefreshError,
     RefreshFailure, Refreshed, Store, StoreError, StoreOptions, Token, TokenKey, TokenKeys,
@@ -319,6 +320,35 @@ async fn invalid_grant_marks_the_connection_once(db: &TestDb) {
     assert_eq!(vendor.requests.load(Ordering::SeqCst), 1);
     let c = db.store.connection(&keys, id).await.unwrap().unwrap();
     assert_eq!(c.status, ConnectionStatus::NeedsReauth);
+    // One event, committed with the status; the repeats appended none.
+    let events = db.store.events_since(0, 10).await.unwrap();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].kind, kinds::CONNECTION_NEEDS_REAUTH);
+    assert_eq!(
+        events[0].payload,
+        serde_json::json!({
+            "connection_id": id.0, "provider": "calendly", "account": "A", "reason": "invalid_grant"
+        })
+    );
+    // Marking it by hand again is not a second event; another connection is.
+    db.store
+        .mark_needs_reauth(id, "revoked", t0())
+        .await
+        .unwrap();
+    let other = save(&db.store, &keys, "B", grant("a", "r", 7200)).await;
+    db.store
+        .mark_needs_reauth(other, "revoked", t0())
+        .await
+        .unwrap();
+    let events = db.store.events_since(0, 10).await.unwrap();
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(events[1].payload["connection_id"], other.0);
+    assert!(matches!(
+        db.store
+            .mark_needs_reauth(ConnectionId(999), "x", t0())
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
 }
 
 async fn a_failed_refresh_changes_nothing(db: &TestDb) {

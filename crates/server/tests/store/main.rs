@@ -43,4 +43,5 @@ mod inbox;
 mod jobs;
 mod lease;
 mod migrate;
+mod outbox;
 mod queue;
