@@ -257,7 +257,20 @@ async fn a_revoked_grant_marks_the_connection_and_is_not_retried() {
     assert_eq!(fake.state.lock().unwrap().token_requests, 1);
     let c = store.connection(&keys(), id).await.unwrap().unwrap();
     assert_eq!(c.status, ConnectionStatus::NeedsReauth);
+    assert_one_reauth_event(&store, id).await;
     store.close().await;
+}
+
+/// Exactly one `connection.needs_reauth` event, for `id`, in the outbox.
+async fn assert_one_reauth_event(
+    store: &zoomkit_server::store::Store,
+    id: zoomkit_server::store::ConnectionId,
+) {
+    let events = store.events_since(0, 10).await.unwrap();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].kind, "connection.needs_reauth");
+    assert_eq!(events[0].payload["connection_id"], id.0);
+    assert_eq!(events[0].payload["reason"], "invalid_grant");
 }
 
 fn event(i: u32, status: &str) -> serde_json::Value {
@@ -507,6 +520,7 @@ async fn dying_after_calendly_rotated_ends_as_needs_reauth_not_a_loop() {
         (s.token_requests, s.invalid_grants)
     };
     assert_eq!(counts, (2, 1), "one failed refresh, then none");
+    assert_one_reauth_event(&store, id).await;
     store.close().await;
 }
 
