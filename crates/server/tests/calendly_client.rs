@@ -261,6 +261,45 @@ async fn a_revoked_grant_marks_the_connection_and_is_not_retried() {
     store.close().await;
 }
 
+/// A 429 without `Retry-After` waits for `X-RateLimit-Reset` (1 s here),
+/// not for the short backoff (at most 50 ms in these tests).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_waits_for_the_rate_limit_reset() {
+    let fake = FakeCalendly::start().await;
+    fake.grant("access-0", "refresh-0");
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = sqlite(&dir).await;
+    let id = store
+        .save_connection(
+            &keys(),
+            &NewConnection {
+                provider: Provider::Calendly,
+                account: USER,
+                credentials: Credentials::OAuth {
+                    access_token: Token::new("access-0"),
+                    refresh_token: Token::new("refresh-0"),
+                    expires_at: SystemTime::now() + Duration::from_secs(7200),
+                },
+            },
+            SystemTime::now(),
+        )
+        .await
+        .unwrap();
+    let tokens = ConnectionTokens::new(store.clone(), keys(), client(&fake), app());
+    fake.state.lock().unwrap().throttled = 1;
+    let started = std::time::Instant::now();
+    let me = tokens.api(id).await.unwrap().me().await.unwrap();
+    let waited = started.elapsed();
+    assert_eq!(me.uri, USER);
+    assert!(
+        waited >= Duration::from_millis(900),
+        "retried after {waited:?}"
+    );
+    let requests = fake.state.lock().unwrap().api_requests.clone();
+    assert_eq!(requests, ["GET /users/me", "GET /users/me"]);
+    store.close().await;
+}
+
 /// Exactly one `connection.needs_reauth` event, for `id`, in the outbox.
 async fn assert_one_reauth_event(
     store: &zoomkit_server::store::Store,

@@ -463,6 +463,7 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
                     } else {
                         let retry_after = header(&response, "retry-after");
                         let limit_type = header(&response, "x-ratelimit-type");
+                        let limit_reset = header(&response, "x-ratelimit-reset");
                         // An error body is only read for what it says: the
                         // first MAX_ERROR_BODY bytes, whatever else follows.
                         let body = read_prefix(response, MAX_ERROR_BODY).await;
@@ -471,6 +472,7 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
                             let headers = RateLimitHeaders {
                                 retry_after: retry_after.as_deref(),
                                 rate_limit_type: limit_type.as_deref(),
+                                rate_limit_reset: limit_reset.as_deref(),
                             };
                             let limited = classify_zoom_429(headers, &vendor_error, now);
                             let learnt = match limited {

@@ -78,8 +78,8 @@ pub use error::{
     MAX_MESSAGE_CHARS,
 };
 pub use rate_limit::{
-    classify_zoom_429, is_zoom_daily_message, next_utc_midnight, parse_retry_after, utc_day,
-    BadRetryAfter, RateLimitHeaders, RateLimited, MAX_RETRY_AFTER,
+    classify_zoom_429, is_zoom_daily_message, next_utc_midnight, parse_rate_limit_reset,
+    parse_retry_after, utc_day, BadRetryAfter, RateLimitHeaders, RateLimited, MAX_RETRY_AFTER,
 };
 pub use retry::{Decision, Failure, GiveUp, Method, RetryPolicy};
 pub use zoom_limits::{

@@ -98,6 +98,40 @@ pub struct RateLimitHeaders<'a> {
     pub retry_after: Option<&'a str>,
     /// `X-RateLimit-Type` (`Daily-limit`, `QPS`...).
     pub rate_limit_type: Option<&'a str>,
+    /// `X-RateLimit-Reset`: Calendly's seconds until the window resets,
+    /// used when a 429 has no `Retry-After` (see [`parse_rate_limit_reset`]).
+    pub rate_limit_reset: Option<&'a str>,
+}
+
+/// Reads `X-RateLimit-Reset` as a time: digits below 10^9 are seconds from
+/// `now` (Calendly's meaning), larger ones a Unix time in seconds (other
+/// vendors' meaning; 10^9 s is 2001, so the two cannot be confused). At most
+/// a day ahead is believed; anything else is `None` (the caller backs off).
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use zoomkit_server::http::parse_rate_limit_reset;
+///
+/// let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+/// assert_eq!(parse_rate_limit_reset("31", now), Some(now + Duration::from_secs(31)));
+/// assert_eq!(parse_rate_limit_reset("1800000060", now), Some(now + Duration::from_secs(60)));
+/// assert_eq!(parse_rate_limit_reset("soon", now), None);
+/// ```
+#[must_use]
+pub fn parse_rate_limit_reset(value: &str, now: SystemTime) -> Option<SystemTime> {
+    const DAY: u64 = 86_400;
+    let v = value.trim();
+    if v.is_empty() || v.len() > 12 || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u64 = v.parse().ok()?;
+    let at = if n < 1_000_000_000 {
+        now + std::time::Duration::from_secs(n)
+    } else {
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(n)
+    };
+    let ahead = at.duration_since(now).unwrap_or_default();
+    (ahead.as_secs() <= DAY).then_some(at.max(now))
 }
 
 impl<'a> RateLimitHeaders<'a> {
@@ -114,6 +148,8 @@ impl<'a> RateLimitHeaders<'a> {
                 out.retry_after.get_or_insert(value);
             } else if name.eq_ignore_ascii_case("x-ratelimit-type") {
                 out.rate_limit_type.get_or_insert(value);
+            } else if name.eq_ignore_ascii_case("x-ratelimit-reset") {
+                out.rate_limit_reset.get_or_insert(value);
             }
         }
         out
@@ -135,8 +171,9 @@ pub fn is_zoom_daily_message(message: &str) -> bool {
 
 /// Reads a Zoom 429: a daily cap when `X-RateLimit-Type` says
 /// `Daily-limit` or the message is the daily one ([`is_zoom_daily_message`]),
-/// else a short-window limit. An unreadable `Retry-After` is ignored (the
-/// caller backs off), never trusted.
+/// else a short-window limit. Without a readable `Retry-After`,
+/// `X-RateLimit-Reset` names the retry time ([`parse_rate_limit_reset`]);
+/// an unreadable value is ignored (the caller backs off), never trusted.
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
@@ -157,7 +194,12 @@ pub fn classify_zoom_429(
 ) -> RateLimited {
     let retry_at = headers
         .retry_after
-        .and_then(|v| parse_retry_after(v, now).ok());
+        .and_then(|v| parse_retry_after(v, now).ok())
+        .or_else(|| {
+            headers
+                .rate_limit_reset
+                .and_then(|v| parse_rate_limit_reset(v, now))
+        });
     let daily = headers
         .rate_limit_type
         .is_some_and(|t| t.trim().eq_ignore_ascii_case("daily-limit"))
@@ -300,5 +342,39 @@ mod tests {
             let m = next_utc_midnight(at(secs)).duration_since(UNIX_EPOCH).unwrap().as_secs();
             proptest::prop_assert!(m > secs && m - secs <= DAY && m % DAY == 0);
         }
+    }
+
+    #[test]
+    fn a_429_without_retry_after_waits_for_the_rate_limit_reset() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let body = VendorError::parse(br#"{"title":"Too Many Requests"}"#);
+        let headers = RateLimitHeaders::from_pairs([("X-RateLimit-Reset", "31")]);
+        assert_eq!(headers.rate_limit_reset, Some("31"));
+        assert_eq!(
+            classify_zoom_429(headers, &body, now),
+            RateLimited::Window {
+                retry_at: Some(now + Duration::from_secs(31))
+            }
+        );
+        // Retry-After wins when both are sent.
+        let both =
+            RateLimitHeaders::from_pairs([("x-ratelimit-reset", "31"), ("retry-after", "5")]);
+        assert_eq!(
+            classify_zoom_429(both, &body, now),
+            RateLimited::Window {
+                retry_at: Some(now + Duration::from_secs(5))
+            }
+        );
+        // Unreadable, negative or more than a day ahead: not believed.
+        for bad in ["-3", "31.5", "", "90000", "1900000000"] {
+            let h = RateLimitHeaders::from_pairs([("x-ratelimit-reset", bad)]);
+            assert_eq!(
+                classify_zoom_429(h, &body, now),
+                RateLimited::Window { retry_at: None },
+                "{bad:?}"
+            );
+        }
+        // A reset already past is "now", not a time before it.
+        assert_eq!(parse_rate_limit_reset("1700000000", now), Some(now));
     }
 }

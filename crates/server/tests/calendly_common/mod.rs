@@ -48,6 +48,9 @@ pub struct State {
     pub subscriptions: Vec<Value>,
     pub violations: Vec<String>,
     pub api_requests: Vec<String>,
+    /// The next this many API answers are 429 with `X-RateLimit-Reset: 1`
+    /// and no `Retry-After`.
+    pub throttled: u32,
     next: u32,
 }
 
@@ -156,6 +159,25 @@ impl FakeCalendly {
         let q = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         let mut s = self.state.lock().unwrap();
+        if s.throttled > 0 {
+            s.throttled -= 1;
+            let (status, body) = error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too Many Requests",
+                "You have exceeded the rate limit.",
+            );
+            let mut r = (
+                status,
+                [("content-type", "application/json")],
+                body.to_string(),
+            )
+                .into_response();
+            let h = r.headers_mut();
+            h.insert("x-ratelimit-limit", "500".parse().unwrap());
+            h.insert("x-ratelimit-remaining", "0".parse().unwrap());
+            h.insert("x-ratelimit-reset", "1".parse().unwrap());
+            return r;
+        }
         let answer = match (method.as_str(), segments.as_slice()) {
             ("GET", ["users", "me"]) => ok(json!({"resource": {
                 "uri": USER, "name": "Coach", "slug": "coach", "email": "coach@example.com",
