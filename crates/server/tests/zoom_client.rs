@@ -513,3 +513,177 @@ async fn an_invalid_request_is_a_400_and_a_recorded_violation() {
         .get("lobby")
         .is_none());
 }
+
+/// Zoom's UUIDs are base64: one that begins with `/` or holds `//` must be
+/// encoded twice in a path (its `meetingId` description says so), others
+/// once. The fake mangles one encoded once, as Zoom's front end would:
+/// nothing is found, and it records why.
+#[tokio::test]
+async fn recordings_of_a_meeting_instance_by_its_uuid() {
+    let fake = zoom_common::fake().await;
+    let zoom = zoom_common::client(&fake);
+    let day = Date::parse("2030-01-05").unwrap();
+    let m = zoom.create_meeting("host-u", &req("uuid")).await.unwrap();
+    let uuids = [
+        "/ajXp112QmuoKj4854875==",
+        "ab//cd+ef==",
+        "ab/cd==",
+        "Zm9v+YmFy==",
+    ];
+    for (n, uuid) in uuids.iter().enumerate() {
+        assert!(fake.add_instance_recording(m.id, uuid, day, n as u32 + 1));
+    }
+    assert!(fake.add_recording(m.id, day, 1));
+    for (n, uuid) in uuids.iter().enumerate() {
+        let r = zoom.meeting_instance_recordings(uuid, true).await.unwrap();
+        assert_eq!(r.uuid.as_deref(), Some(*uuid));
+        assert_eq!(r.id, Some(m.id));
+        assert_eq!(r.recording_files.len(), n + 1);
+        assert!(r.download_access_token.is_some());
+    }
+    // The latest instance by its UUID too, and by the meeting number.
+    let latest = zoom.meeting_recordings(m.id, false).await.unwrap();
+    let by_uuid = zoom
+        .meeting_instance_recordings(latest.uuid.as_deref().unwrap(), false)
+        .await
+        .unwrap();
+    assert_eq!(by_uuid, latest);
+    assert!(fake.violations().is_empty(), "{:?}", fake.violations());
+    let err = zoom
+        .meeting_instance_recordings(" ", false)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ZoomError::Invalid { .. }), "{err}");
+
+    // What a client that encodes once gets.
+    let token = raw_token(&fake).await;
+    let answer = reqwest::Client::new()
+        .get(format!(
+            "{}/meetings/%2FajXp112QmuoKj4854875%3D%3D/recordings",
+            fake.api_base()
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 404);
+    let e = zoomkit_server::http::VendorError::parse(&answer.bytes().await.unwrap());
+    assert_eq!(e.code_number(), Some(3301));
+    let v = fake.violations();
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert_eq!(v[0].operation, "recordingGet");
+    assert_eq!(v[0].place, "path");
+}
+
+async fn raw_token(fake: &zoomkit_server::testing::FakeZoom) -> String {
+    let answer = reqwest::Client::new()
+        .post(fake.oauth_url())
+        .query(&[
+            ("grant_type", "account_credentials"),
+            ("account_id", "fake-account"),
+        ])
+        .basic_auth("fake-client", Some("fake-client-secret"))
+        .send()
+        .await
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
+    v["access_token"].as_str().unwrap().to_owned()
+}
+
+/// Every answer of the fake is checked against the operation's documented
+/// responses (the other tests' `violations().is_empty()` cover its own
+/// answers); an answer that does not fit is recorded, and our client's
+/// reading of it fails with the JSON path, not a panic.
+#[tokio::test]
+async fn an_answer_outside_the_documented_responses_is_a_recorded_violation() {
+    let fake = zoom_common::fake().await;
+    let zoom = zoom_common::client(&fake);
+    let m = zoom.create_meeting("me", &req("a")).await.unwrap();
+    fake.fault(
+        "meeting",
+        Fault::Answer(
+            200,
+            serde_json::json!({"id": "not a number", "lobby": true}),
+        ),
+    );
+    let err = zoom.meeting(m.id).await.unwrap_err();
+    assert!(
+        matches!(&err, ZoomError::Decode { path, .. } if path == "id"),
+        "{err}"
+    );
+    fake.fault("meetingDelete", Fault::Answer(200, serde_json::json!({})));
+    let _ = zoom.delete_meeting(m.id).await;
+    let mut shown: Vec<String> = fake.violations().iter().map(ToString::to_string).collect();
+    shown.sort();
+    assert_eq!(
+        shown,
+        [
+            "meeting: answer field `id`: is not of type integer",
+            "meeting: answer field `lobby`: is not in Zoom's document",
+            "meetingDelete: status: 200 is not among the documented answers",
+        ]
+    );
+    assert_eq!(fake.stats().invalid_answers, 2);
+}
+
+/// A slow answer keeps its place in the window until it comes: the fake
+/// counts a request when it is served, which for a slow one is late. A
+/// budget counting from the send would let two more calls into the window
+/// that the slow one lands in (429); counting from the answer, none.
+#[tokio::test]
+async fn a_slow_answer_holds_its_place_in_the_window_until_it_comes() {
+    let fake = zoom_common::fake_with(|c| c.limits.light = 2).await;
+    let mut http = zoom_common::quick_http();
+    http.timeout = Duration::from_secs(5);
+    let limits = ZoomLimits {
+        light: zoomkit_server::http::Limit::per_second(2).unwrap(),
+        ..ZoomLimits::pro()
+    };
+    let zoom = ZoomClient::new(zoom_common::config(&fake).http(http).limits(limits)).unwrap();
+    let m = zoom.create_meeting("me", &req("slow")).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    fake.reset_stats();
+    fake.fault("meeting", Fault::Slow(Duration::from_millis(1500)));
+    let calls: Vec<_> = (0..4)
+        .map(|_| {
+            let z = zoom.clone();
+            tokio::spawn(async move { z.meeting(m.id).await.map(|m| m.id) })
+        })
+        .collect();
+    for c in calls {
+        assert_eq!(c.await.unwrap().unwrap(), m.id);
+    }
+    let stats = fake.stats();
+    assert_eq!(stats.by_operation["meeting"], 4, "{stats:?}");
+    assert_eq!(stats.rate_limited, 0, "{stats:?}");
+}
+
+/// Zoom refuses an update that moves a meeting into the past (400, code
+/// 300); the fake does too, the meeting stays as it was, and the client
+/// does not retry it.
+#[tokio::test]
+async fn an_update_into_the_past_is_refused() {
+    let fake = zoom_common::fake().await;
+    let zoom = zoom_common::client(&fake);
+    let m = zoom.create_meeting("me", &req("past")).await.unwrap();
+    let err = zoom
+        .update_meeting(
+            m.id,
+            &MeetingRequest::default().start_time("2001-01-01T10:00:00Z"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!((err.status(), err.code()), (Some(400), Some(300)), "{err}");
+    assert_eq!(fake.stats().by_operation["meetingUpdate"], 1);
+    assert_eq!(
+        fake.meeting(m.id).unwrap()["start_time"],
+        "2030-01-01T10:00:00Z"
+    );
+    zoom.update_meeting(
+        m.id,
+        &MeetingRequest::default().start_time("2031-01-01T10:00:00Z"),
+    )
+    .await
+    .unwrap();
+    assert!(fake.violations().is_empty(), "{:?}", fake.violations());
+}

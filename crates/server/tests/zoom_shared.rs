@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use harness::TestDb;
-use zoomkit_server::http::{HttpError, Limit, ZoomLimits};
+use zoomkit_server::http::{HttpError, Limit, Window, ZoomLimits};
 use zoomkit_server::testing::FakeZoom;
 use zoomkit_server::zoom::{MeetingRequest, SharedZoomBudget, ZoomClient, ZoomError};
 
@@ -44,6 +44,7 @@ both!(
     daily_caps_are_counted_across_instances,
     a_daily_429_pauses_every_instance,
     per_second_limits_are_split_between_live_instances,
+    three_instances_take_shares_that_add_up_to_the_limit,
 );
 
 fn req(topic: &str) -> MeetingRequest {
@@ -148,4 +149,83 @@ async fn per_second_limits_are_split_between_live_instances(db: &TestDb) {
     let stats = fake.stats();
     assert_eq!(stats.by_operation["meeting"], 60);
     assert_eq!(stats.rate_limited, 0, "{stats:?}");
+}
+
+/// 20 LIGHT calls a second over three instances: 7, 7 and 6 (not 6 each,
+/// which would leave 10 % of the account unused), by rank; 120 concurrent
+/// calls across the three draw no 429 from a fake allowing 20. When one
+/// leaves, the other two grow to 10 each, but only once it can no longer
+/// have calls in the window (SETTLE + 1 s after they see it go).
+async fn three_instances_take_shares_that_add_up_to_the_limit(db: &TestDb) {
+    let fake = zoom_common::fake_with(|c| c.limits.light = 20).await;
+    let light = Limit::per_second(20).unwrap();
+    let limits = ZoomLimits {
+        light,
+        ..ZoomLimits::pro()
+    };
+    let account = "fake-account";
+    let mut seats = Vec::new();
+    for _ in 0..3 {
+        seats.push(
+            SharedZoomBudget::start(db.store.clone(), account, limits, fake.clock())
+                .await
+                .unwrap(),
+        );
+    }
+    for _ in 0..50 {
+        if seats.iter().all(|s| s.live_instances() == 3) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut ranks: Vec<u32> = seats.iter().map(|s| s.view().rank).collect();
+    ranks.sort_unstable();
+    assert_eq!(ranks, [0, 1, 2]);
+    let settled = fake.now() + Duration::from_secs(4);
+    let share = |s: &SharedZoomBudget, at| {
+        let l = s.share(light, at);
+        assert!(matches!(l.window, Window::Rolling(_)), "{l:?}");
+        l.count.get()
+    };
+    let mut shares: Vec<u32> = seats.iter().map(|s| share(s, settled)).collect();
+    shares.sort_unstable();
+    assert_eq!(shares, [6, 7, 7]);
+
+    let clients: Vec<ZoomClient> = seats
+        .iter()
+        .map(|s| {
+            ZoomClient::with_shared_budget(zoom_common::config(&fake).limits(limits), Arc::clone(s))
+                .unwrap()
+        })
+        .collect();
+    let m = clients[0].create_meeting("me", &req("3")).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    fake.reset_stats();
+    let calls: Vec<_> = (0..120)
+        .map(|i| {
+            let z = clients[i % 3].clone();
+            tokio::spawn(async move { z.meeting(m.id).await.map(|m| m.id) })
+        })
+        .collect();
+    for c in calls {
+        assert_eq!(c.await.unwrap().unwrap(), m.id);
+    }
+    let stats = fake.stats();
+    assert_eq!(stats.by_operation["meeting"], 120);
+    assert_eq!(stats.rate_limited, 0, "{stats:?}");
+
+    let gone = seats.pop().unwrap();
+    gone.leave().await.unwrap();
+    for _ in 0..50 {
+        if seats.iter().all(|s| s.live_instances() == 2) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let now = fake.now();
+    for s in &seats {
+        assert_eq!(s.live_instances(), 2);
+        assert!(share(s, now) <= 7, "not grown at once");
+        assert_eq!(share(s, now + Duration::from_millis(3100)), 10);
+    }
 }

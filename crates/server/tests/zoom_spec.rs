@@ -67,6 +67,10 @@ async fn every_operation_we_send_is_in_zooms_documents() {
     fake.add_recording(m.id, d("2030-01-01"), 2);
     zoom.meeting_recordings(m.id, true).await.unwrap();
     zoom.meeting_recordings(m.id, false).await.unwrap();
+    fake.add_instance_recording(m.id, "/ab+cd//ef==", d("2030-01-02"), 1);
+    zoom.meeting_instance_recordings("/ab+cd//ef==", true)
+        .await
+        .unwrap();
     zoom.host_recordings("me", d("2029-11-15"), d("2030-01-20"))
         .await
         .unwrap();
@@ -107,7 +111,7 @@ async fn every_operation_we_send_is_in_zooms_documents() {
     let violations: Vec<String> = fake.violations().iter().map(Violation::to_string).collect();
     assert!(
         violations.is_empty(),
-        "requests Zoom's documents do not allow:\n{}",
+        "requests (or the fake's answers) Zoom's documents do not allow:\n{}",
         violations.join("\n")
     );
     let seen = fake.stats().by_operation;
@@ -119,8 +123,8 @@ async fn every_operation_we_send_is_in_zooms_documents() {
         );
     }
     // recordingGet and recordingsList exist in both documents: both were
-    // sent (2 meeting + 1 session, 3 month calls + 1 session list).
-    assert_eq!(seen["recordingGet"], 3);
+    // sent (3 meeting + 1 session, 3 month calls + 1 session list).
+    assert_eq!(seen["recordingGet"], 4);
     assert_eq!(seen["recordingsList"], 4);
 }
 

@@ -19,6 +19,10 @@ pub enum Window {
     /// The calendar day in UTC, reset at 00:00 UTC (Zoom's daily caps). A
     /// key whose day is used up is *paused*: calls fail fast until midnight.
     UtcDay,
+    /// No call now (an instance whose share of an account's window is
+    /// none for the moment); ask again after this long. `count` means
+    /// nothing here.
+    Closed(Duration),
 }
 
 /// How many calls a key may make per [`Window`].
@@ -102,13 +106,31 @@ impl NotYet {
     }
 }
 
-/// Maps a key to its limit (`None`: unlimited).
-type LimitFor<K> = Box<dyn Fn(&K) -> Option<Limit> + Send + Sync>;
+/// Maps a key (and the time) to its limit (`None`: unlimited).
+type LimitFor<K> = Box<dyn Fn(&K, SystemTime) -> Option<Limit> + Send + Sync>;
+
+/// A call taken by [`Budgets::acquire_pending`] whose arrival at the
+/// vendor is not known yet: hand it back to [`Budgets::settle`] when the
+/// answer (or the failure) is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[must_use = "a pending call holds its slots until settled"]
+pub struct Pending(u64);
+
+/// One send in a rolling window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Sent {
+    /// When it was sent, or (once settled) when its answer came: the
+    /// vendor counted it at some moment no later than that.
+    at: SystemTime,
+    /// Not settled yet: it may not have reached the vendor, so it never
+    /// leaves the window until it is settled.
+    pending: Option<Pending>,
+}
 
 #[derive(Debug, Default)]
 struct KeyState {
-    /// Send times inside the rolling window, oldest first (at most `count`).
-    sent: VecDeque<SystemTime>,
+    /// Sends inside the rolling window, oldest first (at most `count`).
+    sent: VecDeque<Sent>,
     /// The UTC day `day_count` counts.
     day: u64,
     day_count: u32,
@@ -151,6 +173,7 @@ struct KeyState {
 pub struct Budgets<K> {
     limit_for: LimitFor<K>,
     keys: HashMap<K, KeyState>,
+    next_pending: u64,
 }
 
 impl<K> std::fmt::Debug for Budgets<K> {
@@ -166,9 +189,19 @@ impl<K: Hash + Eq + Clone> Budgets<K> {
     /// Budgets whose limits come from `limit_for`; a key it maps to `None`
     /// is unlimited (but can still be paused and held).
     pub fn new(limit_for: impl Fn(&K) -> Option<Limit> + Send + Sync + 'static) -> Self {
+        Self::new_timed(move |key, _| limit_for(key))
+    }
+
+    /// Budgets whose limits may change with time (`limit_for(key, now)`):
+    /// for a share of an account that grows only once the others have
+    /// seen it shrink theirs ([`crate::http::ZoomLimits::budgets_shared`]).
+    pub fn new_timed(
+        limit_for: impl Fn(&K, SystemTime) -> Option<Limit> + Send + Sync + 'static,
+    ) -> Self {
         Self {
             limit_for: Box::new(limit_for),
             keys: HashMap::new(),
+            next_pending: 0,
         }
     }
 
@@ -178,8 +211,14 @@ impl<K: Hash + Eq + Clone> Budgets<K> {
     pub fn check(&mut self, keys: &[K], now: SystemTime) -> Result<(), NotYet> {
         let mut wait: Option<NotYet> = None;
         for (key_index, key) in keys.iter().enumerate() {
-            let limit = (self.limit_for)(key);
+            let limit = (self.limit_for)(key, now);
             let Some(state) = self.keys.get_mut(key) else {
+                if let Some(Window::Closed(again)) = limit.map(|l| l.window) {
+                    let until = now + again.max(Duration::from_millis(1));
+                    if wait.is_none_or(|w| until > w.until()) {
+                        wait = Some(NotYet::Wait { key_index, until });
+                    }
+                }
                 continue;
             };
             if let Some(until) = state.paused_until {
@@ -193,10 +232,13 @@ impl<K: Hash + Eq + Clone> Budgets<K> {
                 Some((count, Window::Rolling(span))) => {
                     expire(&mut state.sent, span, now);
                     if state.sent.len() >= count as usize {
-                        // The oldest send leaves the window at `front + span`.
-                        let free_at = state.sent[state.sent.len() - count as usize] + span;
+                        let free_at = free_at(&state.sent, count as usize, span, now);
                         until = Some(until.map_or(free_at, |u| u.max(free_at)));
                     }
+                }
+                Some((_, Window::Closed(again))) => {
+                    let free_at = now + again.max(Duration::from_millis(1));
+                    until = Some(until.map_or(free_at, |u| u.max(free_at)));
                 }
                 Some((count, Window::UtcDay))
                     if state.day == utc_day(now) && state.day_count >= count =>
@@ -219,17 +261,64 @@ impl<K: Hash + Eq + Clone> Budgets<K> {
 
     /// Uses one call of budget from every key in `keys`, or none if any is
     /// short ([`check`](Self::check)'s answer is returned then).
+    ///
+    /// The call counts in each rolling window from `now`. When the time
+    /// the vendor counts it may be later (the request is still to travel),
+    /// use [`acquire_pending`](Self::acquire_pending) instead.
     pub fn acquire(&mut self, keys: &[K], now: SystemTime) -> Result<(), NotYet> {
+        self.take(keys, now, None)
+    }
+
+    /// Like [`acquire`](Self::acquire), for a call about to be sent: its
+    /// slot in each rolling window stays taken until it is
+    /// [settled](Self::settle) and then for a whole window from the
+    /// settling time. The vendor counts a request when it arrives,
+    /// somewhere between our send and its answer; counting it from the
+    /// answer keeps every window the vendor sees within the limit however
+    /// long requests travel, where counting from the send would let a
+    /// delayed request share a window with the next window's first calls.
+    pub fn acquire_pending(&mut self, keys: &[K], now: SystemTime) -> Result<Pending, NotYet> {
+        let pending = Pending(self.next_pending);
+        self.take(keys, now, Some(pending))?;
+        self.next_pending = self.next_pending.wrapping_add(1);
+        Ok(pending)
+    }
+
+    /// The answer to a [pending](Self::acquire_pending) call came (or it
+    /// failed) at `at`: its slots count from then and leave each window a
+    /// window later. Unknown or already settled calls are ignored.
+    pub fn settle(&mut self, keys: &[K], pending: Pending, at: SystemTime) {
+        for key in keys {
+            let Some(state) = self.keys.get_mut(key) else {
+                continue;
+            };
+            let Some(i) = state.sent.iter().position(|s| s.pending == Some(pending)) else {
+                continue;
+            };
+            let mut entry = state.sent.remove(i).unwrap_or(Sent { at, pending: None });
+            entry.at = entry.at.max(at);
+            entry.pending = None;
+            // Kept in order of time.
+            let j = state.sent.partition_point(|s| s.at <= entry.at);
+            state.sent.insert(j, entry);
+        }
+    }
+
+    fn take(
+        &mut self,
+        keys: &[K],
+        now: SystemTime,
+        pending: Option<Pending>,
+    ) -> Result<(), NotYet> {
         self.check(keys, now)?;
         for key in keys {
-            let limit = (self.limit_for)(key);
+            let limit = (self.limit_for)(key, now);
             let state = self.keys.entry(key.clone()).or_default();
             match limit.map(|l| (l.count.get(), l.window)) {
-                Some((count, Window::Rolling(_))) => {
-                    state.sent.push_back(now);
-                    while state.sent.len() > count as usize {
-                        state.sent.pop_front();
-                    }
+                Some((_, Window::Rolling(_))) => {
+                    let entry = Sent { at: now, pending };
+                    let j = state.sent.partition_point(|s| s.at <= now);
+                    state.sent.insert(j, entry);
                 }
                 Some((_, Window::UtcDay)) => {
                     let today = utc_day(now);
@@ -239,7 +328,8 @@ impl<K: Hash + Eq + Clone> Budgets<K> {
                     }
                     state.day_count += 1;
                 }
-                None => {}
+                // `check` refused a closed key.
+                Some((_, Window::Closed(_))) | None => {}
             }
         }
         Ok(())
@@ -278,7 +368,7 @@ impl<K: Hash + Eq + Clone> Budgets<K> {
             if let Some(Limit {
                 window: Window::Rolling(span),
                 ..
-            }) = limit_for(key)
+            }) = limit_for(key, now)
             {
                 expire(&mut state.sent, span, now);
             }
@@ -302,22 +392,35 @@ impl<K: Hash + Eq + Clone> Budgets<K> {
     }
 }
 
-/// Drops send times that left the window `(now - span, now]`. A send "in
-/// the future" (the clock went back) stays, so a clock step cannot grant
-/// extra budget.
-fn expire(sent: &mut VecDeque<SystemTime>, span: Duration, now: SystemTime) {
-    while let Some(&t) = sent.front() {
-        if t + span <= now {
-            sent.pop_front();
-        } else {
-            break;
-        }
-    }
+/// Drops settled sends that left the window `(now - span, now]`. A send
+/// "in the future" (the clock went back) stays, so a clock step cannot
+/// grant extra budget; a pending one stays until settled.
+fn expire(sent: &mut VecDeque<Sent>, span: Duration, now: SystemTime) {
+    sent.retain(|s| s.pending.is_some() || s.at + span > now);
+}
+
+/// When `sent` (at least `count` entries, after [`expire`]) next holds
+/// fewer than `count`: the `len - count + 1`-th earliest time an entry
+/// leaves. A pending entry leaves a window after it is settled, which is
+/// no earlier than `now`: `now + span` is the earliest it can (asking
+/// again then finds when it really does).
+fn free_at(sent: &VecDeque<Sent>, count: usize, span: Duration, now: SystemTime) -> SystemTime {
+    let mut leaves: Vec<SystemTime> = sent
+        .iter()
+        .map(|s| match s.pending {
+            Some(_) => s.at.max(now) + span,
+            None => s.at + span,
+        })
+        .collect();
+    leaves.sort_unstable();
+    let index = sent.len().saturating_sub(count);
+    leaves.get(index).copied().unwrap_or(now)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::num::NonZeroU32;
     use std::time::UNIX_EPOCH;
 
     const DAY: u64 = 86_400;
@@ -362,6 +465,54 @@ mod tests {
             Err(NotYet::Wait {
                 key_index: 0,
                 until: at_ms(t0 + 1100)
+            })
+        );
+    }
+
+    #[test]
+    fn a_pending_call_holds_its_slot_until_settled_and_a_window_after() {
+        let mut b = budgets();
+        let t0 = 2_000_000 * 1000;
+        let wait = |ms| {
+            Err(NotYet::Wait {
+                key_index: 0,
+                until: at_ms(t0 + ms),
+            })
+        };
+        let slow = b.acquire_pending(&["3/s"], at_ms(t0)).unwrap();
+        let quick = b.acquire_pending(&["3/s"], at_ms(t0)).unwrap();
+        b.acquire(&["3/s"], at_ms(t0)).unwrap();
+        b.settle(&["3/s"], quick, at_ms(t0 + 20));
+        assert_eq!(b.check(&["3/s"], at_ms(t0 + 999)), wait(1000));
+        assert_eq!(b.acquire(&["3/s"], at_ms(t0 + 1000)), Ok(()));
+        // The quick one counts from its answer (+20 ms), not its send.
+        assert_eq!(b.check(&["3/s"], at_ms(t0 + 1010)), wait(1020));
+        assert_eq!(b.acquire(&["3/s"], at_ms(t0 + 1020)), Ok(()));
+        // The slow one, still unanswered, never leaves on its own.
+        assert_eq!(b.check(&["3/s"], at_ms(t0 + 1500)), wait(2000));
+        b.settle(&["3/s"], slow, at_ms(t0 + 1600));
+        b.settle(&["3/s"], slow, at_ms(t0 + 9000)); // twice: ignored
+        assert_eq!(b.acquire(&["3/s"], at_ms(t0 + 2000)), Ok(()));
+        assert_eq!(b.acquire(&["3/s"], at_ms(t0 + 2020)), Ok(()));
+        // Answered at +1600: it leaves a window later.
+        assert_eq!(b.check(&["3/s"], at_ms(t0 + 2599)), wait(2600));
+        assert_eq!(b.check(&["3/s"], at_ms(t0 + 2600)), Ok(()));
+    }
+
+    #[test]
+    fn a_closed_window_waits_even_for_a_new_key() {
+        let mut b = Budgets::new(|_: &&str| {
+            Some(Limit {
+                count: NonZeroU32::MIN,
+                window: Window::Closed(Duration::from_millis(300)),
+            })
+        });
+        let now = at_ms(1_000_000);
+        assert_eq!(
+            b.acquire(&["k"], now),
+            Err(NotYet::Wait {
+                key_index: 0,
+                until: now + Duration::from_millis(300)
             })
         );
     }

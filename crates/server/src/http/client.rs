@@ -375,11 +375,18 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
             }
             // Pacing: wait for budget, or fail fast on a pause.
             let mut waited = Duration::ZERO;
-            loop {
+            let slot = loop {
                 let now = self.clock.now();
-                let checked = lock(&self.budgets).acquire(&call.keys, now);
+                let checked = lock(&self.budgets).acquire_pending(&call.keys, now);
                 match checked {
-                    Ok(()) => break,
+                    Ok(pending) => {
+                        break Slot {
+                            budgets: &self.budgets,
+                            keys: &call.keys,
+                            clock: &self.clock,
+                            pending: Some(pending),
+                        }
+                    }
                     Err(reason @ NotYet::Paused { .. }) => {
                         return Err(last.unwrap_or(HttpError::Paused {
                             vendor,
@@ -400,7 +407,7 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
                         tokio::time::sleep(wait).await;
                     }
                 }
-            }
+            };
             let allowed = lock(&self.breaker).allow(self.clock.now());
             let permit = match allowed {
                 Ok(permit) => permit,
@@ -422,6 +429,8 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
                 status = tracing::field::Empty,
             );
             let sent = build(&self.client).send().instrument(span.clone()).await;
+            // The vendor has counted the request by now (or never will).
+            drop(slot);
             let now = self.clock.now();
             let failure = match sent {
                 Ok(response) => {
@@ -575,6 +584,26 @@ impl<K: std::hash::Hash + Eq + Clone + Send + 'static> HttpClient<K> {
         {
             Decision::RetryAt(at) => Some(at),
             Decision::GiveUp(_) => None,
+        }
+    }
+}
+
+/// A call's place in its rolling windows, from the budget's answer to the
+/// vendor's: settled when dropped (after the answer's head arrives, or
+/// when the call is refused by the breaker, fails or is cancelled), so a
+/// cancelled call cannot hold budget for ever.
+struct Slot<'a, K: std::hash::Hash + Eq + Clone> {
+    budgets: &'a Mutex<Budgets<K>>,
+    keys: &'a [K],
+    clock: &'a Clock,
+    pending: Option<super::budget::Pending>,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> Drop for Slot<'_, K> {
+    fn drop(&mut self) {
+        if let Some(pending) = self.pending.take() {
+            let now = self.clock.now();
+            lock(self.budgets).settle(self.keys, pending, now);
         }
     }
 }

@@ -63,10 +63,11 @@ mod client;
 mod error;
 mod rate_limit;
 mod retry;
+mod share;
 mod zoom_limits;
 
 pub use breaker::{Breaker, BreakerConfig, BreakerOpen, BreakerState, Outcome, Permit};
-pub use budget::{Budgets, Limit, NotYet, Window};
+pub use budget::{Budgets, Limit, NotYet, Pending, Window};
 #[cfg(feature = "http-client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "http-client")))]
 pub use client::{
@@ -82,6 +83,7 @@ pub use rate_limit::{
     parse_retry_after, utc_day, BadRetryAfter, RateLimitHeaders, RateLimited, MAX_RETRY_AFTER,
 };
 pub use retry::{Decision, Failure, GiveUp, Method, RetryPolicy};
+pub use share::{ShareHistory, ShareView};
 pub use zoom_limits::{
     zoom_endpoint, Category, DailyCap, Subject, ZoomApi, ZoomEndpoint, ZoomKey, ZoomLimits,
     ZOOM_ENDPOINTS,

@@ -304,37 +304,25 @@ impl ZoomLimits {
         Budgets::new(move |key| self.limit(key))
     }
 
-    /// [`Budgets`] for one of `instances` sharing the account: each rolling
-    /// window's count is divided by the number of live instances (read at
-    /// every call); a window that would hold less than one call is
-    /// widened instead (1 per 50 ms shared by two: 1 per 100 ms each).
-    /// Daily caps are kept whole (counted exactly across instances
-    /// elsewhere, in the store).
+    /// [`Budgets`] for one of several instances sharing the account: each
+    /// rolling window's count is this instance's share under `shares`
+    /// (read at every call; see [`ShareHistory`]: split by rank so the
+    /// shares add up to the whole, grown only once the others can have
+    /// shrunk theirs). Daily caps are kept whole (counted exactly across
+    /// instances elsewhere, in the store).
+    ///
+    /// [`ShareHistory`]: super::ShareHistory
     #[must_use]
     pub fn budgets_shared(
         self,
-        instances: std::sync::Arc<std::sync::atomic::AtomicU32>,
+        shares: std::sync::Arc<std::sync::Mutex<super::ShareHistory>>,
     ) -> Budgets<ZoomKey> {
-        Budgets::new(move |key| {
+        Budgets::new_timed(move |key, now| {
             let limit = self.limit(key)?;
-            let n = instances.load(std::sync::atomic::Ordering::Relaxed).max(1);
-            match limit.window {
-                // c calls per span: c / n each, or, when that is under one,
-                // one call per span * n / c (an evenly paced limit stays even).
-                super::budget::Window::Rolling(span) => {
-                    let c = limit.count.get();
-                    if c >= n {
-                        Some(Limit {
-                            count: std::num::NonZeroU32::new(c / n)
-                                .unwrap_or(std::num::NonZeroU32::MIN),
-                            ..limit
-                        })
-                    } else {
-                        Limit::rolling(1, span * n / c)
-                    }
-                }
-                super::budget::Window::UtcDay => Some(limit),
-            }
+            let shares = shares
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            Some(shares.limit(limit, now))
         })
     }
 }
@@ -512,14 +500,21 @@ mod tests {
 
     #[test]
     fn shared_budgets_split_between_live_instances() {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        use std::sync::Arc;
-        let live = Arc::new(AtomicU32::new(2));
-        let mut b = ZoomLimits::pro().budgets_shared(Arc::clone(&live));
+        use crate::http::{ShareHistory, ShareView};
+        use std::sync::{Arc, Mutex};
+        let t0 = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let settle = Duration::from_secs(2);
+        let view = ShareView { live: 2, rank: 1 };
+        let shares = Arc::new(Mutex::new(ShareHistory::new(view, t0, settle)));
+        let mut b = ZoomLimits::pro().budgets_shared(Arc::clone(&shares));
         let get = zoom_endpoint(Meetings, "meeting")
             .unwrap()
             .keys("acc", Subject::None);
-        let t = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        assert!(
+            matches!(b.acquire(&get, t0), Err(NotYet::Wait { .. })),
+            "a new instance waits for the others to see it"
+        );
+        let t = t0 + Duration::from_secs(3);
         for _ in 0..15 {
             b.acquire(&get, t).unwrap();
         }
@@ -527,23 +522,20 @@ mod tests {
             matches!(b.acquire(&get, t), Err(NotYet::Wait { .. })),
             "30/s over two: 15 each"
         );
-        live.store(1, Ordering::Relaxed);
-        assert_eq!(b.acquire(&get, t), Ok(()), "alone again: the whole 30");
-
-        let even = ZoomLimits {
-            light: Limit::rolling(1, Duration::from_millis(50)).unwrap(),
-            ..ZoomLimits::pro()
-        };
-        let mut b = even.budgets_shared(Arc::new(AtomicU32::new(2)));
-        b.acquire(&get, t).unwrap();
-        assert_eq!(
-            b.acquire(&get, t),
-            Err(NotYet::Wait {
-                key_index: 0,
-                until: t + Duration::from_millis(100)
-            }),
-            "one per 50 ms over two: one per 100 ms each"
+        shares.lock().unwrap().observe(ShareView::ALONE, t);
+        let soon = t + Duration::from_millis(1500);
+        for _ in 0..15 {
+            b.acquire(&get, soon).unwrap();
+        }
+        assert!(
+            b.acquire(&get, soon).is_err(),
+            "alone again, but still 15 while the other may be sending"
         );
+        let later = t + Duration::from_millis(3001);
+        for _ in 0..30 {
+            b.acquire(&get, later).unwrap();
+        }
+        assert!(b.acquire(&get, later).is_err(), "then the whole 30");
     }
 
     #[test]

@@ -6,8 +6,11 @@
 //!
 //! - **Per-second and per-minute windows** are split: each instance
 //!   heartbeats into `rate_instances` ([`Store::rate_heartbeat`] answers how
-//!   many instances of its scope are live) and paces at `limit / live`
-//!   locally, with no database round trip per call.
+//!   many instances of its scope are live and its rank among them) and
+//!   paces locally at its share (`limit / live`, one more for the first
+//!   `limit % live` ranks, so the shares add up to the limit), with no
+//!   database round trip per call (`http::ShareHistory` says when a share
+//!   may grow).
 //! - **Daily caps** (creates per host, updates per meeting, the heavy quota)
 //!   are counted exactly in `rate_daily`: one conditional upsert per call
 //!   ([`Store::rate_take_daily`]) takes a slot only while the day's count is
@@ -43,10 +46,20 @@ impl PauseKind {
     }
 }
 
+/// The live instances of a scope, as one heartbeat saw them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Members {
+    /// How many were seen within the liveness window (at least 1: this one).
+    pub live: u32,
+    /// How many of them have an id that sorts before this one's: this
+    /// instance's place, in an order every instance agrees on.
+    pub rank: u32,
+}
+
 impl Store {
-    /// Records that `instance` uses `scope` now and answers how many
-    /// instances of `scope` were seen within `live_within` (at least 1:
-    /// this one). Rows silent for ten times that long are removed.
+    /// Records that `instance` uses `scope` now and answers which
+    /// instances of `scope` were seen within `live_within` (this one
+    /// always among them). Rows silent for ten times that long are removed.
     ///
     /// # Errors
     /// [`StoreError`] from the database.
@@ -56,7 +69,7 @@ impl Store {
         instance: &str,
         now: SystemTime,
         live_within: Duration,
-    ) -> Result<u32, StoreError> {
+    ) -> Result<Members, StoreError> {
         let at = to_millis(now, "now")?;
         let window = i64::try_from(live_within.as_millis()).unwrap_or(i64::MAX / 20);
         sqlx::query(
@@ -72,14 +85,21 @@ impl Store {
             .bind(at.saturating_sub(window.saturating_mul(10)))
             .execute(self.pool())
             .await?;
-        let live: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM rate_instances WHERE scope = $1 AND seen_at >= $2",
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS live, \
+               COALESCE(SUM(CASE WHEN instance < $3 THEN 1 ELSE 0 END), 0) AS before_me \
+             FROM rate_instances WHERE scope = $1 AND seen_at >= $2",
         )
         .bind(scope)
         .bind(at.saturating_sub(window))
+        .bind(instance)
         .fetch_one(self.pool())
         .await?;
-        Ok(u32::try_from(live.max(1)).unwrap_or(u32::MAX))
+        let live: i64 = row.try_get("live")?;
+        let rank: i64 = row.try_get("before_me")?;
+        let live = u32::try_from(live.max(1)).unwrap_or(u32::MAX);
+        let rank = u32::try_from(rank.max(0)).unwrap_or(0).min(live - 1);
+        Ok(Members { live, rank })
     }
 
     /// Removes `instance` (a clean shutdown: the others' share grows at

@@ -194,11 +194,23 @@ pub fn check_value(
     operation: &str,
     out: &mut Vec<Violation>,
 ) {
+    check_value_in("body", value, schema, at, operation, out);
+}
+
+/// [`check_value`], naming places `{what}` and `{what} field \`x\``.
+fn check_value_in(
+    what: &str,
+    value: &Value,
+    schema: &Value,
+    at: &str,
+    operation: &str,
+    out: &mut Vec<Violation>,
+) {
     let place = |p: &str| {
         if p.is_empty() {
-            "body".to_owned()
+            what.to_owned()
         } else {
-            format!("body field `{p}`")
+            format!("{what} field `{p}`")
         }
     };
     let mut push = |problem: String| {
@@ -250,7 +262,7 @@ pub fn check_value(
                     format!("{at}.{k}")
                 };
                 match props.get(k) {
-                    Some(s) => check_value(v, s, &sub, operation, out),
+                    Some(s) => check_value_in(what, v, s, &sub, operation, out),
                     None if strict => out.push(Violation {
                         operation: operation.to_owned(),
                         place: place(&sub),
@@ -282,7 +294,7 @@ pub fn check_value(
         Value::Array(items) => {
             let item_schema = &schema["items"];
             for v in items {
-                check_value(v, item_schema, &format!("{at}[]"), operation, out);
+                check_value_in(what, v, item_schema, &format!("{at}[]"), operation, out);
             }
         }
         _ => {}
@@ -407,6 +419,60 @@ pub fn check_request(
         },
     }
     (Some(op), out)
+}
+
+/// Checks one answer of `op` against its documented responses: a 2xx
+/// status must be one the document lists; a body must fit the status's
+/// JSON schema (every field declared, of its type, enums held, required
+/// ones present), and a status documented without a body must have none.
+/// Error statuses the document does not list (Zoom describes most of its
+/// errors in prose only) are not checked. Places read `answer`,
+/// `answer field \`x\``.
+#[must_use]
+pub fn check_response(op: &Operation, status: u16, body: &[u8]) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let id = op.id();
+    let code = status.to_string();
+    let violation = |place: &str, problem: String| Violation {
+        operation: id.to_owned(),
+        place: place.to_owned(),
+        problem,
+    };
+    let documented = op.op["responses"].get(code.as_str());
+    let Some(documented) = documented else {
+        if (200..300).contains(&status) {
+            out.push(violation(
+                "status",
+                format!("{status} is not among the documented answers"),
+            ));
+        }
+        return out;
+    };
+    let empty = body.iter().all(u8::is_ascii_whitespace);
+    match (op.response_schema(&code), empty) {
+        (None, true) => {}
+        (Some(_), true) => {
+            if (200..300).contains(&status) && status != 204 {
+                out.push(violation(
+                    "answer",
+                    "is empty; the document describes a JSON body".into(),
+                ));
+            }
+        }
+        (None, false) => {
+            if documented.get("content").is_none() && (200..300).contains(&status) {
+                out.push(violation(
+                    "answer",
+                    format!("status {status} is documented without a body"),
+                ));
+            }
+        }
+        (Some(schema), false) => match serde_json::from_slice::<Value>(body) {
+            Ok(v) => check_value_in("answer", &v, schema, "", id, &mut out),
+            Err(_) => out.push(violation("answer", "is not JSON".into())),
+        },
+    }
+    out
 }
 
 /// A value with every property `schema` declares, each of its type (the

@@ -110,6 +110,10 @@ pub enum Fault {
     Reset,
     /// Answer 401 with code 124 (the token is refused), nothing done.
     ExpiredToken,
+    /// Answer this status and JSON body instead, nothing done (an answer
+    /// Zoom's documents do not describe, to test a client's reading of
+    /// it; the fake records it as a [`Violation`] when it does not fit).
+    Answer(u16, Value),
 }
 
 /// A Video SDK session the fake knows.
@@ -148,6 +152,9 @@ pub struct FakeStats {
     pub tokens_issued: u64,
     /// Requests refused for a violation of the spec.
     pub invalid: u64,
+    /// Answers of the fake itself that did not fit the operation's
+    /// documented responses (each also a [`Violation`]).
+    pub invalid_answers: u64,
     /// Meetings created.
     pub meetings_created: u64,
 }
@@ -169,6 +176,8 @@ struct State {
     max_page_size: usize,
     meetings: BTreeMap<u64, Value>,
     recordings: BTreeMap<u64, Value>,
+    /// Recordings of earlier instances of meetings, by instance UUID.
+    instances: BTreeMap<String, Value>,
     sessions: Vec<FakeSession>,
     tokens: HashMap<String, SystemTime>,
     faults: HashMap<String, VecDeque<Fault>>,
@@ -366,12 +375,32 @@ impl FakeZoom {
     /// Adds a cloud recording with `files` files to an existing meeting,
     /// started on `day`. False when the meeting does not exist.
     pub fn add_recording(&self, meeting: u64, day: Date, files: u32) -> bool {
+        self.add_recording_of(meeting, None, day, files)
+    }
+
+    /// Adds a cloud recording of an earlier *instance* of an existing
+    /// meeting, whose UUID is `uuid` (Zoom's UUIDs are base64: they may
+    /// begin with `/` or hold `//`, which a client must encode twice in a
+    /// path). It is found by that UUID only; by the meeting number Zoom
+    /// answers for the latest instance. False when the meeting does not
+    /// exist.
+    pub fn add_instance_recording(&self, meeting: u64, uuid: &str, day: Date, files: u32) -> bool {
+        self.add_recording_of(meeting, Some(uuid), day, files)
+    }
+
+    fn add_recording_of(
+        &self,
+        meeting: u64,
+        instance: Option<&str>,
+        day: Date,
+        files: u32,
+    ) -> bool {
         let base = self.shared.base.clone();
         let mut s = lock(&self.shared.state);
         let Some(m) = s.meetings.get(&meeting) else {
             return false;
         };
-        let uuid = m["uuid"].clone();
+        let uuid = instance.map_or_else(|| m["uuid"].clone(), |u| json!(u));
         let start = format!("{day}T10:00:00Z");
         let recording_files: Vec<Value> = (1..=files)
             .map(|n| {
@@ -400,7 +429,14 @@ impl FakeZoom {
             "recording_count": files,
             "recording_files": recording_files,
         });
-        s.recordings.insert(meeting, rec);
+        match instance {
+            Some(uuid) => {
+                s.instances.insert(uuid.to_owned(), rec);
+            }
+            None => {
+                s.recordings.insert(meeting, rec);
+            }
+        }
         true
     }
 
@@ -481,6 +517,50 @@ fn percent_decode(s: &str, plus_is_space: bool) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The path's segments after `/v2/`, decoded as Zoom's two APIs read
+/// them, and what went wrong with an id encoded the wrong way.
+///
+/// - Video SDK: the path is decoded once before routing (so a `/` encoded
+///   once splits its segment: a session id with `/` must be encoded
+///   twice), each segment once more.
+/// - Meetings: each segment is decoded, and once more when it still holds
+///   escapes (encoded twice). A UUID that begins with `/` or contains `//`
+///   and was encoded only once is mangled on Zoom's side (its own
+///   description of `meetingId` says to encode such a UUID twice): the
+///   fake drops the empty parts, as a path normaliser would, so it finds
+///   nothing, and says why.
+fn route_segments(rest: &str) -> (Vec<String>, Option<String>) {
+    if rest.starts_with("videosdk/") {
+        let segments = percent_decode(rest, false)
+            .split('/')
+            .map(|s| percent_decode(s, false))
+            .collect();
+        return (segments, None);
+    }
+    let mut mangled = None;
+    let segments = rest
+        .split('/')
+        .map(|raw| {
+            let once = percent_decode(raw, false);
+            if once.contains('%') {
+                percent_decode(&once, false)
+            } else if once.starts_with('/') || once.contains("//") {
+                mangled = Some(
+                    "an id that begins with `/` or contains `//` must be URL-encoded twice"
+                        .to_owned(),
+                );
+                once.split('/')
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            } else {
+                once
+            }
+        })
+        .collect();
+    (segments, mangled)
 }
 
 fn parse_query(q: Option<&str>) -> Vec<(String, String)> {
@@ -571,6 +651,19 @@ fn day_of(value: &Value) -> Option<Date> {
         .and_then(Date::parse)
 }
 
+/// `yyyy-mm-ddThh:mm:ssZ` (Zoom's `start_time` in UTC); `None` for
+/// anything else (a local time, read in the meeting's `timezone`, is not
+/// judged).
+fn utc_time(s: &str) -> Option<SystemTime> {
+    let s = s.strip_suffix('Z')?;
+    let (day, time) = s.split_once('T')?;
+    let day = Date::parse(day)?;
+    let mut parts = time.split(':').map(|p| p.parse::<u64>().ok());
+    let (h, m, sec) = (parts.next()??, parts.next()??, parts.next()??);
+    (parts.next().is_none() && h < 24 && m < 60 && sec < 61)
+        .then(|| day.midnight() + Duration::from_secs(h * 3600 + m * 60 + sec))
+}
+
 fn rfc3339(t: SystemTime) -> String {
     let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let day = Date::of(t).map_or_else(|| "1970-01-01".to_owned(), |d| d.to_string());
@@ -609,12 +702,7 @@ impl Shared {
         let Some(rest) = uri.path().strip_prefix("/v2/") else {
             return error(404, 404, "Not found.");
         };
-        // Like Zoom's router: the path is decoded once before routing (so a
-        // `/` encoded once splits the segment), each segment once more.
-        let segments: Vec<String> = percent_decode(rest, false)
-            .split('/')
-            .map(|s| percent_decode(s, false))
-            .collect();
+        let (segments, mangled) = route_segments(rest);
         let (op, violations) = spec::check_request(method.as_str(), &segments, &query, &body);
         let Some(op) = op else {
             let mut s = lock(&self.state);
@@ -623,11 +711,41 @@ impl Shared {
             return error(404, 404, "No such API in Zoom's documents.");
         };
         let id = op.id();
+        if let Some(problem) = mangled {
+            // Zoom would not refuse it: it would look up another value and
+            // not find it. Recorded for the test; answered as Zoom would.
+            let mut s = lock(&self.state);
+            s.stats.invalid += 1;
+            s.violations.push(Violation {
+                operation: id.to_owned(),
+                place: "path".to_owned(),
+                problem,
+            });
+        }
         let r = self
             .api(op, &segments, &query, &headers, &body, violations, at)
             .await;
+        let r = self.checked(op, r).await;
         self.log(id, at, &r);
         r
+    }
+
+    /// Checks an answer against the operation's documented responses
+    /// ([`spec::check_response`]); a violation is recorded (the answer is
+    /// sent as it is: the test decides). A broken answer stays broken.
+    async fn checked(&self, op: Operation, r: Response) -> Response {
+        let status = r.status().as_u16();
+        let (parts, body) = r.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+            return broken();
+        };
+        let violations = spec::check_response(&op, status, &bytes);
+        if !violations.is_empty() {
+            let mut s = lock(&self.state);
+            s.stats.invalid_answers += 1;
+            s.violations.extend(violations);
+        }
+        Response::from_parts(parts, Body::from(bytes))
     }
 
     async fn oauth(
@@ -642,6 +760,7 @@ impl Shared {
             Some(Fault::Status(code)) => return error(code, code.into(), "Internal error."),
             Some(Fault::Slow(d)) => tokio::time::sleep(d).await,
             Some(Fault::Reset) => return broken(),
+            Some(Fault::Answer(status, body)) => return json_response(status, &body),
             Some(Fault::ExpiredToken) | None => {}
         }
         let expected = format!(
@@ -754,6 +873,7 @@ impl Shared {
                 return error(code, code.into(), "Internal error. Try again later.")
             }
             Some(Fault::ExpiredToken) => return error(401, 124, "Invalid access token."),
+            Some(Fault::Answer(status, body)) => return json_response(status, &body),
             Some(Fault::Slow(d)) => {
                 // Done in a task of its own, as Zoom would: a client that
                 // gives up (and closes the connection) does not stop it.
@@ -810,9 +930,12 @@ impl Shared {
             }
         }
         let window = s.windows.entry(endpoint.category).or_default();
-        while window.front().is_some_and(|&t| t + span <= at) {
-            window.pop_front();
-        }
+        // Requests are timed when they arrive but counted here, under the
+        // lock, in whatever order their tasks get it: the window is kept
+        // in order of arrival (see the push below) and everything that
+        // arrived in the last `span` counts, later arrivals counted first
+        // included, wherever it sits.
+        window.retain(|&t| t + span > at);
         if window.len() >= count as usize {
             let index = window.len() - count.max(1) as usize;
             let free_at = window[index] + span;
@@ -866,7 +989,8 @@ impl Shared {
             entry.1 += 1;
         }
         if let Some(w) = s.windows.get_mut(&endpoint.category) {
-            w.push_back(at);
+            let i = w.partition_point(|&t| t <= at);
+            w.insert(i, at);
         }
         let today = Date::of(at).unwrap_or(Date::UNIX_EPOCH);
         let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
@@ -923,6 +1047,15 @@ impl State {
                 None => missing(meeting_id()),
             },
             (ZoomApi::Meetings, "meetingUpdate") => match self.meetings.get_mut(&meeting_id()) {
+                // Zoom refuses to move a scheduled meeting into the past.
+                Some(_)
+                    if body["start_time"]
+                        .as_str()
+                        .and_then(utc_time)
+                        .is_some_and(|t| t < at) =>
+                {
+                    error(400, 300, "The start time must be in the future.")
+                }
                 Some(m) => {
                     merge(m, body);
                     empty(204)
@@ -932,6 +1065,8 @@ impl State {
             (ZoomApi::Meetings, "meetingDelete") => match self.meetings.remove(&meeting_id()) {
                 Some(_) => {
                     self.recordings.remove(&meeting_id());
+                    let gone = json!(meeting_id());
+                    self.instances.retain(|_, r| r["id"] != gone);
                     empty(204)
                 }
                 None => missing(meeting_id()),
@@ -970,12 +1105,23 @@ impl State {
                     &json!({"page_size": size, "total_records": total, "next_page_token": next, "meetings": items}),
                 )
             }
-            (ZoomApi::Meetings, "recordingGet") => match self.recordings.get(&meeting_id()) {
+            // A number: the latest instance; anything else: an instance's UUID.
+            (ZoomApi::Meetings, "recordingGet") => match param(1).parse::<u64>().ok().map_or_else(
+                || {
+                    let uuid = param(1);
+                    self.instances.get(&uuid).or_else(|| {
+                        self.recordings
+                            .values()
+                            .find(|r| r["uuid"] == uuid.as_str())
+                    })
+                },
+                |id| self.recordings.get(&id),
+            ) {
                 Some(r) => {
                     let mut r = r.clone();
                     if query_value(query, "include_fields") == Some("download_access_token") {
                         r["download_access_token"] =
-                            json!(format!("fake-download-token-{}", meeting_id()));
+                            json!(format!("fake-download-token-{}", r["id"]));
                     }
                     json_response(200, &r)
                 }
@@ -990,6 +1136,7 @@ impl State {
                 let items: Vec<Value> = self
                     .recordings
                     .values()
+                    .chain(self.instances.values())
                     .filter(|r| r["host_id"] == host.as_str())
                     .filter(|r| day_of(&r["start_time"]).is_some_and(|d| from <= d && d <= to))
                     .cloned()
@@ -1031,7 +1178,7 @@ impl State {
                         .users
                         .iter()
                         .enumerate()
-                        .map(|(i, name)| json!({"id": format!("user-{i}"), "name": name, "user_key": format!("key-{i}"), "device": "Web", "join_time": format!("{}T10:00:00Z", s.start), "leave_time": format!("{}T10:30:00Z", s.start)}))
+                        .map(|(i, name)| json!({"id": format!("user-{i}"), "name": name, "user_key": format!("key-{i}"), "device": "Windows", "join_time": format!("{}T10:00:00Z", s.start), "leave_time": format!("{}T10:30:00Z", s.start)}))
                         .collect();
                         let (items, next, size, _) = page(items, query, self.max_page_size);
                         json_response(

@@ -286,6 +286,13 @@ impl VideoSdkConfig {
         self
     }
 
+    /// Other plan limits (the Video SDK account's).
+    #[must_use]
+    pub fn limits(mut self, limits: ZoomLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
     /// Other HTTP settings.
     #[must_use]
     pub fn http(mut self, http: ClientConfig) -> Self {
@@ -590,6 +597,28 @@ pub fn encode_session_id(id: &str) -> String {
         encode_segment(&encode_segment(id))
     } else {
         encode_segment(id)
+    }
+}
+
+/// A meeting instance's UUID as a path segment: encoded once, or twice
+/// when it begins with `/` or contains `//`, as Zoom's Meetings API
+/// requires ("If a UUID starts with `/` or contains `//` ... double encode
+/// the UUID", in `recordingGet`'s `meetingId` description).
+///
+/// ```
+/// use zoomkit_server::zoom::encode_meeting_uuid;
+///
+/// assert_eq!(encode_meeting_uuid("aDYlohsHRtCd4ii1uC2+hA=="), "aDYlohsHRtCd4ii1uC2%2BhA%3D%3D");
+/// assert_eq!(encode_meeting_uuid("/ajXp112QmuoKj4854875=="), "%252FajXp112QmuoKj4854875%253D%253D");
+/// assert_eq!(encode_meeting_uuid("ab//cd=="), "ab%252F%252Fcd%253D%253D");
+/// assert_eq!(encode_meeting_uuid("ab/cd=="), "ab%2Fcd%3D%3D");
+/// ```
+#[must_use]
+pub fn encode_meeting_uuid(uuid: &str) -> String {
+    if uuid.starts_with('/') || uuid.contains("//") {
+        encode_segment(&encode_segment(uuid))
+    } else {
+        encode_segment(uuid)
     }
 }
 

@@ -115,6 +115,32 @@ impl ZoomClient {
         self.core.get_json(&r).await
     }
 
+    /// `recordingGet` for one meeting *instance*: `GET
+    /// /meetings/{meetingId}/recordings` with the instance's UUID (the
+    /// `uuid` of a recording, a webhook or a past meeting) instead of the
+    /// meeting number, which answers for the latest instance only. A UUID
+    /// that begins with `/` or contains `//` is encoded twice, as Zoom
+    /// requires ([`super::encode_meeting_uuid`]).
+    ///
+    /// # Errors
+    /// [`ZoomError`]; an empty `uuid` is [`ZoomError::Invalid`]; no
+    /// recording is a 404 (code 3301).
+    pub async fn meeting_instance_recordings(
+        &self,
+        uuid: &str,
+        download_token: bool,
+    ) -> Result<MeetingRecording, ZoomError> {
+        require("recordingGet", "uuid", uuid)?;
+        let mut r = Request::new(
+            endpoint("recordingGet"),
+            format!("/meetings/{}/recordings", super::encode_meeting_uuid(uuid)),
+        );
+        if download_token {
+            r = r.query("include_fields", "download_access_token");
+        }
+        self.core.get_json(&r).await
+    }
+
     /// `recordingsList`: `GET /users/{userId}/recordings` from `from` to
     /// `to` (UTC dates, both included), every page; a range longer than
     /// Zoom's one month per call is sent as consecutive one-month calls.

@@ -2,15 +2,14 @@
 //! `sqlite` or `postgres`): the per-second windows split between the live
 //! instances, the daily caps and 429 pauses counted in the store.
 
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use sha2::{Digest as _, Sha256};
 
 use crate::http::{
-    next_utc_midnight, utc_day, BoxFuture, Budgets, Clock, NotYet, SharedBudget, ZoomKey,
-    ZoomLimits,
+    next_utc_midnight, utc_day, BoxFuture, Budgets, Clock, NotYet, ShareHistory, ShareView,
+    SharedBudget, ZoomKey, ZoomLimits,
 };
 use crate::store::rate_limits::PauseKind;
 use crate::store::{Store, StoreError};
@@ -19,6 +18,11 @@ use crate::store::{Store, StoreError};
 pub const HEARTBEAT: Duration = Duration::from_secs(1);
 /// An instance not heard from for this long no longer takes a share.
 pub const LIVE_WITHIN: Duration = Duration::from_secs(3);
+/// The longest an instance is taken to need to see a change of the live
+/// set: two heartbeats (one, and room for a late one). A share grows, and a
+/// new instance takes its first, only this long plus the window's span
+/// after the change was seen (see [`ShareHistory`]).
+pub const SETTLE: Duration = Duration::from_secs(2);
 
 /// One instance's seat at a Zoom account's shared budget.
 ///
@@ -26,11 +30,18 @@ pub const LIVE_WITHIN: Duration = Duration::from_secs(3);
 /// process's [`super::ZoomClient`] with
 /// [`super::ZoomClient::with_shared_budget`]:
 ///
-/// - the account's per-second (and per-minute) limits are divided by the
-///   number of live instances, heartbeated into the store every
-///   second; pacing stays local (no round trip per call). A newly
-///   started instance is counted by the others within a heartbeat: until
-///   then the account can briefly see more than its limit;
+/// - the account's per-second (and per-minute) limits are split between
+///   the live instances, heartbeated into the store every second: each
+///   takes `limit / live`, and the first `limit % live` by rank one more,
+///   so the shares add up to the limit (20/s over 3: 7, 7, 6). Pacing
+///   stays local (no round trip per call). A share shrinks as soon as a
+///   heartbeat sees a new instance; it grows, and a new instance takes its
+///   first, only [`SETTLE`] plus the window's span later, when every other
+///   instance has seen the change and its calls under the old shares have
+///   left the window (so a new instance makes its first LIGHT call about
+///   3 s after it starts, its first RESOURCE-INTENSIVE one about 62 s
+///   after). Each call counts from its answer, not its send (see
+///   [`crate::http::Budgets::acquire_pending`]);
 /// - creates per host, updates per meeting and the daily heavy quota are
 ///   counted exactly in the store, one conditional upsert per call;
 /// - a 429's hold or daily pause is written to the store and read before
@@ -41,7 +52,7 @@ pub const LIVE_WITHIN: Duration = Duration::from_secs(3);
 pub struct SharedZoomBudget {
     store: Store,
     limits: ZoomLimits,
-    instances: Arc<AtomicU32>,
+    shares: Arc<Mutex<ShareHistory>>,
     instance: String,
     heartbeat: tokio::task::JoinHandle<()>,
 }
@@ -59,6 +70,11 @@ impl Drop for SharedZoomBudget {
     fn drop(&mut self) {
         self.heartbeat.abort();
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // The history is consistent after any panic (one push per update).
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn digest(key: &ZoomKey) -> String {
@@ -84,25 +100,36 @@ impl SharedZoomBudget {
             .map_or(0, |d| d.as_nanos());
         let instance = format!("{}-{nanos}", std::process::id());
         let scope = format!("zoom:{account}");
-        let live = store
+        let first = store
             .rate_heartbeat(&scope, &instance, now, LIVE_WITHIN)
             .await?;
-        let instances = Arc::new(AtomicU32::new(live));
+        let view = ShareView {
+            live: first.live,
+            rank: first.rank,
+        };
+        let shares = Arc::new(Mutex::new(ShareHistory::new(view, now, SETTLE)));
         let heartbeat = {
-            let (store, instances, instance, clock) = (
+            let (store, shares, instance, clock) = (
                 store.clone(),
-                Arc::clone(&instances),
+                Arc::clone(&shares),
                 instance.clone(),
                 clock.clone(),
             );
             tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(HEARTBEAT).await;
+                    let at = clock.now();
                     match store
-                        .rate_heartbeat(&scope, &instance, clock.now(), LIVE_WITHIN)
+                        .rate_heartbeat(&scope, &instance, at, LIVE_WITHIN)
                         .await
                     {
-                        Ok(n) => instances.store(n, Ordering::Relaxed),
+                        Ok(m) => {
+                            let view = ShareView {
+                                live: m.live,
+                                rank: m.rank,
+                            };
+                            lock(&shares).observe(view, at);
+                        }
                         Err(e) => tracing::warn!(error = %e, "rate budget heartbeat failed"),
                     }
                 }
@@ -111,7 +138,7 @@ impl SharedZoomBudget {
         Ok(Arc::new(Self {
             store,
             limits,
-            instances,
+            shares,
             instance,
             heartbeat,
         }))
@@ -120,13 +147,27 @@ impl SharedZoomBudget {
     /// How many instances share the account now (this one included).
     #[must_use]
     pub fn live_instances(&self) -> u32 {
-        self.instances.load(Ordering::Relaxed)
+        lock(&self.shares).current().live
+    }
+
+    /// How many instances share the account and this one's rank among
+    /// them, as its last heartbeat saw them.
+    #[must_use]
+    pub fn view(&self) -> ShareView {
+        lock(&self.shares).current()
+    }
+
+    /// This instance's part of the account's `limit` at `now` (what its
+    /// budgets pace at).
+    #[must_use]
+    pub fn share(&self, limit: crate::http::Limit, now: SystemTime) -> crate::http::Limit {
+        lock(&self.shares).limit(limit, now)
     }
 
     /// Local budgets for this instance's share.
     #[must_use]
     pub fn budgets(&self) -> Budgets<ZoomKey> {
-        self.limits.budgets_shared(Arc::clone(&self.instances))
+        self.limits.budgets_shared(Arc::clone(&self.shares))
     }
 
     /// Leaves the account's budget (the others' share grows at their next
