@@ -173,6 +173,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
+pub mod bridge;
 pub mod http;
 pub mod token;
 pub mod webhook;

@@ -207,6 +207,7 @@ use sqlx::AnyConnection;
 use sqlx::Row as _;
 use tokio::task::JoinSet;
 
+use super::bookings::BookingId;
 use super::inbox::DeliveryId;
 use super::{from_millis, to_millis, Backend, Store, StoreError};
 
@@ -232,17 +233,21 @@ pub enum JobKind {
     /// it themselves and never pass it to their handler (see "Retention"
     /// in the [module docs](self)).
     PruneDone,
+    /// Make a booking's session match its desired state (the bridge,
+    /// issue 14). Enqueued by [`Store::apply_booking_event`].
+    ConvergeBooking(BookingId),
 }
 
 impl JobKind {
     /// Every kind's stored name; workers claim only these.
-    const NAMES: &'static [&'static str] = &["process_delivery", "prune_done"];
+    const NAMES: &'static [&'static str] = &["process_delivery", "prune_done", "converge_booking"];
 
     /// The name stored in `jobs.kind`.
     pub fn name(&self) -> &'static str {
         match self {
             JobKind::ProcessDelivery(_) => "process_delivery",
             JobKind::PruneDone => "prune_done",
+            JobKind::ConvergeBooking(_) => "converge_booking",
         }
     }
 
@@ -252,6 +257,7 @@ impl JobKind {
             // One chain for the whole database: the key makes a second
             // live one a no-op, whichever instance enqueues it.
             JobKind::PruneDone => "all".to_owned(),
+            JobKind::ConvergeBooking(id) => id.0.to_string(),
         }
     }
 
@@ -263,6 +269,14 @@ impl JobKind {
     fn decode(kind: &str, key: &str) -> Result<JobKind, StoreError> {
         match kind {
             "prune_done" => Ok(JobKind::PruneDone),
+            "converge_booking" => key
+                .parse()
+                .map(|id| JobKind::ConvergeBooking(BookingId(id)))
+                .map_err(|_| StoreError::Corrupt {
+                    table: "jobs",
+                    column: "job_key",
+                    value: key.to_owned(),
+                }),
             "process_delivery" => key
                 .parse()
                 .map(|id| JobKind::ProcessDelivery(DeliveryId(id)))
@@ -282,7 +296,7 @@ impl JobKind {
     fn delivery(&self) -> Option<DeliveryId> {
         match self {
             JobKind::ProcessDelivery(id) => Some(*id),
-            JobKind::PruneDone => None,
+            JobKind::PruneDone | JobKind::ConvergeBooking(_) => None,
         }
     }
 }

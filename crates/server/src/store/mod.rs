@@ -122,12 +122,14 @@ use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyConnection, AnyPool, Executor as _, Transaction};
 use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
+pub mod bookings;
 pub mod connections;
 pub mod inbox;
 pub mod jobs;
 pub mod outbox;
 pub mod rate_limits;
 
+pub use bookings::{Applied, BookingId, BookingRecord};
 pub use connections::{
     Connection, ConnectionId, ConnectionStatus, CredentialKind, Credentials, Fresh, KeyError,
     NewConnection, Provider, RefreshError, RefreshFailure, Refreshed, Token, TokenKey, TokenKeys,

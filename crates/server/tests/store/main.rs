@@ -37,6 +37,7 @@ macro_rules! both {
 mod harness;
 
 mod batch;
+mod bookings;
 mod concurrency;
 mod connections;
 mod inbox;
