@@ -3,7 +3,7 @@
 //!
 //! Level-triggered (`../shared/SERVER.md`, rule 3): webhooks and the admin
 //! API only change a booking's *desired* state, through the pure
-//! [`plan`]; converge jobs then make the session match and record the
+//! [`plan()`]; converge jobs then make the session match and record the
 //! *actual* state.
 //!
 //! - [`model`]: provider-neutral bookings and events;

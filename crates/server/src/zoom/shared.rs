@@ -36,7 +36,7 @@ pub const SETTLE: Duration = Duration::from_secs(2);
 ///   so the shares add up to the limit (20/s over 3: 7, 7, 6). Pacing
 ///   stays local (no round trip per call). A share shrinks as soon as a
 ///   heartbeat sees a new instance; it grows, and a new instance takes its
-///   first, only [`SETTLE`] plus the window's span later, when every other
+///   first, only `SETTLE` plus the window's span later, when every other
 ///   instance has seen the change and its calls under the old shares have
 ///   left the window (so a new instance makes its first LIGHT call about
 ///   3 s after it starts, its first RESOURCE-INTENSIVE one about 62 s
