@@ -174,6 +174,7 @@
 #![forbid(unsafe_code)]
 
 pub mod bridge;
+mod civil;
 pub mod http;
 pub mod token;
 pub mod webhook;

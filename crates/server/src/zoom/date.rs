@@ -2,6 +2,8 @@
 //! the split of a long range into the one-month ranges Zoom allows per call.
 
 use std::fmt;
+
+use crate::civil::{civil_from_days, days_from_civil};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// A day of the proleptic Gregorian calendar, in UTC.
@@ -83,28 +85,22 @@ impl Date {
         UNIX_EPOCH + Duration::from_secs(days * 86_400)
     }
 
-    /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+    /// Days since 1970-01-01.
     fn days(self) -> i64 {
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        days_from_civil(
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        )
     }
 
     fn from_days(z: i64) -> Option<Self> {
-        let z = z + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = u8::try_from(doy - (153 * mp + 2) / 5 + 1).ok()?;
-        let month = u8::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).ok()?;
-        let year = i32::try_from(yoe + era * 400 + i64::from(month <= 2)).ok()?;
-        Self::new(year, month, day)
+        let (year, month, day) = civil_from_days(z);
+        Self::new(
+            i32::try_from(year).ok()?,
+            u8::try_from(month).ok()?,
+            u8::try_from(day).ok()?,
+        )
     }
 
     /// The next day (saturates at 9999-12-31).
